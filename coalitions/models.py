@@ -1,0 +1,205 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from users.models import validate_time_zone
+
+
+class Role(models.TextChoices):
+    NATIONAL_AUTHORITY = "national_authority", _("National authority")
+    CHAMPION = "champion", _("Champion")
+    DONOR = "donor", _("Donor")
+    OPERATOR = "operator", _("Operator")
+    FACILITATOR = "facilitator", _("Facilitator")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    OBSERVER = "observer", _("Observer")
+
+
+class Visibility(models.TextChoices):
+    MEMBERS = "members", _("All members")
+    RESTRICTED = "restricted", _("Restricted (authority, champion, facilitator, secretariat)")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        STATE_AUTHORITY = "state_authority", _("State authority")
+        DONOR_STATE = "donor_state", _("Donor state")
+        OPERATOR = "operator", _("Operator")
+        FACILITATOR = "facilitator", _("Facilitator")
+        SECRETARIAT = "secretariat", _("Secretariat")
+        UN_AGENCY = "un_agency", _("UN agency")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = CountryField(_("country"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Coalition(models.Model):
+    class Cadence(models.TextChoices):
+        BIANNUAL = "biannual", _("Twice a year")
+        QUARTERLY = "quarterly", _("Quarterly")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short address"), max_length=60, unique=True)
+    state_party = CountryField(_("State Party"))
+    national_authority = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="coalitions_as_authority",
+        verbose_name=_("national authority"),
+    )
+    champions = models.ManyToManyField(
+        Organisation,
+        related_name="coalitions_as_champion",
+        blank=True,
+        verbose_name=_("champion states"),
+    )
+    cadence = models.CharField(
+        _("meeting cadence"), max_length=12, choices=Cadence.choices, default=Cadence.BIANNUAL
+    )
+    timezone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    under_apmbc = models.BooleanField(
+        _("also under the Anti-Personnel Mine Ban Convention"), default=False
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    created_at = models.DateTimeField(default=django_timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("manage_coalition", "Edit the coalition's settings"),
+            ("manage_members", "Change roles and remove members"),
+            ("invite_members", "Invite stakeholders"),
+            ("view_restricted", "See restricted items"),
+            ("manage_meetings", "Create and edit meetings"),
+            ("edit_agenda", "Edit agendas"),
+            ("edit_minutes", "Edit minutes and attendance"),
+            ("publish_summary", "Publish meeting summaries"),
+            ("record_action_points", "Record action points for anyone"),
+            ("update_own_action_points", "Update the action points one's organisation owns"),
+            ("update_any_action_point", "Update any action point"),
+            ("manage_obligations", "Edit obligations, targets and extension requests"),
+            ("report_progress", "Report progress figures"),
+            ("validate_progress", "Validate progress figures"),
+            ("write_progress_updates", "Write mid-term progress updates"),
+            ("post_needs", "Post Article 6 needs"),
+            ("post_offers", "Post Article 6 offers and pledges"),
+            ("raise_concern", "Raise a confidential concern"),
+            ("read_concerns", "Read confidential concerns"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def conventions_label(self) -> str:
+        return "CCM + APMBC" if self.under_apmbc else "CCM"
+
+
+class CoalitionUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key permission rows (django-guardian's faster form)."""
+
+    content_object = models.ForeignKey(Coalition, on_delete=models.CASCADE)
+
+
+class Membership(models.Model):
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    joined_at = models.DateTimeField(default=django_timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "user__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "user"], name="membership_one_per_coalition"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.organisation}) in {self.coalition}"
+
+
+def _new_nonce() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Invitation(models.Model):
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="invitations"
+    )
+    message = models.TextField(_("personal message"), blank=True, max_length=2000)
+    # The link is signed and carries this nonce; a resend draws a new one so older links stop working.
+    nonce = models.CharField(max_length=32, default=_new_nonce, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+    )
+    created_at = models.DateTimeField(default=django_timezone.now)
+    expires_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    send_error = models.TextField(blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "coalition",
+                models.functions.Lower("email"),
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.coalition} ({self.get_role_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return django_timezone.now() >= self.expires_at

@@ -1,0 +1,300 @@
+"""Every change to organisations, coalitions, memberships and invitations goes through here."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Coalition, Invitation, Membership, Organisation, Role
+from .permissions import INVITABLE_ROLES, sync_role_permissions
+
+INVITATION_SALT = "coalitions.invitation"
+
+
+def _audited(instance, actor):
+    instance._history_user = actor
+    return instance
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, kind: str, short_name: str = "", country: str = "", actor=None, is_demo=False
+) -> Organisation:
+    organisation = _audited(
+        Organisation(name=name, kind=kind, short_name=short_name, country=country, is_demo=is_demo),
+        actor,
+    )
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def coalition_create(
+    *,
+    name: str,
+    slug: str,
+    state_party: str,
+    national_authority: Organisation,
+    champions: list[Organisation] = (),
+    cadence: str = Coalition.Cadence.BIANNUAL,
+    timezone_name: str = "UTC",
+    under_apmbc: bool = False,
+    description: str = "",
+    actor=None,
+    is_demo: bool = False,
+) -> Coalition:
+    coalition = _audited(
+        Coalition(
+            name=name,
+            slug=slug,
+            state_party=state_party,
+            national_authority=national_authority,
+            cadence=cadence,
+            timezone=timezone_name,
+            under_apmbc=under_apmbc,
+            description=description,
+            is_demo=is_demo,
+        ),
+        actor,
+    )
+    coalition.full_clean()
+    coalition.save()
+    coalition.champions.set(champions)
+    return coalition
+
+
+@transaction.atomic
+def membership_create(
+    *, coalition: Coalition, user, organisation: Organisation, role: str, actor=None
+) -> Membership:
+    if Membership.objects.filter(coalition=coalition, user=user).exists():
+        raise ValidationError(
+            _("%(person)s is already a member of this coalition.") % {"person": user}
+        )
+    membership = _audited(
+        Membership(coalition=coalition, user=user, organisation=organisation, role=role), actor
+    )
+    membership.full_clean()
+    membership.save()
+    sync_role_permissions(user=user, coalition=coalition, role=role)
+    return membership
+
+
+def _ensure_an_authority_remains(membership: Membership) -> None:
+    others = Membership.objects.filter(
+        coalition_id=membership.coalition_id, role=Role.NATIONAL_AUTHORITY
+    ).exclude(pk=membership.pk)
+    if membership.role == Role.NATIONAL_AUTHORITY and not others.exists():
+        raise ValidationError(
+            _(
+                "The coalition needs at least one member of the national authority; add another first."
+            )
+        )
+
+
+@transaction.atomic
+def membership_change_role(
+    *, membership: Membership, role: str, organisation: Organisation | None = None, actor
+) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if role != Role.NATIONAL_AUTHORITY:
+        _ensure_an_authority_remains(membership)
+    membership.role = role
+    if organisation is not None:
+        membership.organisation = organisation
+    _audited(membership, actor)
+    membership.full_clean()
+    membership.save()
+    sync_role_permissions(user=membership.user, coalition=membership.coalition, role=role)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, actor) -> None:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    _ensure_an_authority_remains(membership)
+    sync_role_permissions(user=membership.user, coalition=membership.coalition, role=None)
+    _audited(membership, actor).delete()
+
+
+# Invitations -------------------------------------------------------------------------------------
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(
+        {"i": invitation.pk, "n": invitation.nonce}, salt=INVITATION_SALT, compress=True
+    )
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse(
+        "coalitions:invitation_open", args=[invitation_token(invitation)]
+    )
+
+
+class InvitationLinkError(Exception):
+    """A link that cannot be used; `reason` is one of invalid, revoked, used, expired."""
+
+    def __init__(self, reason: str, invitation: Invitation | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.invitation = invitation
+
+
+def invitation_from_token(token: str, *, for_update: bool = False) -> Invitation:
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT)
+        pk, nonce = int(payload["i"]), str(payload["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise InvitationLinkError("invalid") from None
+    queryset = Invitation.objects.select_related("coalition", "organisation", "invited_by")
+    if for_update:
+        queryset = queryset.select_for_update(of=("self",))
+    invitation = queryset.filter(pk=pk).first()
+    if invitation is None or invitation.nonce != nonce:
+        raise InvitationLinkError("invalid")
+    if invitation.revoked_at:
+        raise InvitationLinkError("revoked", invitation)
+    if invitation.accepted_at:
+        raise InvitationLinkError("used", invitation)
+    if invitation.is_expired:
+        raise InvitationLinkError("expired", invitation)
+    return invitation
+
+
+def _queue_invitation_mail(invitation: Invitation) -> None:
+    from .tasks import send_invitation_email_task
+
+    transaction.on_commit(lambda: send_invitation_email_task.delay(invitation.pk, invitation.nonce))
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    coalition: Coalition,
+    email: str,
+    role: str,
+    organisation: Organisation,
+    invited_by,
+    inviter_role: str,
+    message: str = "",
+) -> Invitation:
+    email = email.strip().lower()
+    if role not in INVITABLE_ROLES.get(inviter_role, frozenset()):
+        raise ValidationError({"role": _("You cannot invite someone with this role.")})
+    if Membership.objects.filter(coalition=coalition, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("This person is already a member of the coalition.")})
+    if Invitation.objects.filter(
+        coalition=coalition, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "This address already has a pending invitation; resend it from the list instead."
+                )
+            }
+        )
+    invitation = _audited(
+        Invitation(
+            coalition=coalition,
+            email=email,
+            role=role,
+            organisation=organisation,
+            message=message,
+            invited_by=invited_by,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+        ),
+        invited_by,
+    )
+    invitation.full_clean()
+    try:
+        with transaction.atomic():
+            invitation.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"email": _("This address already has a pending invitation.")}
+        ) from None
+    _queue_invitation_mail(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
+    """A fresh link and a fresh expiry; the previous link stops working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError(_("This invitation is no longer pending."))
+    invitation.nonce = Invitation._meta.get_field("nonce").default()
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
+    invitation.sent_at = None
+    invitation.send_error = ""
+    _audited(invitation, actor).save()
+    _queue_invitation_mail(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError(_("This invitation is no longer pending."))
+    invitation.revoked_at = timezone.now()
+    _audited(invitation, actor).save()
+    return invitation
+
+
+class WrongPersonError(Exception):
+    pass
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user) -> Membership:
+    """Single use: the row is locked, checked again and stamped in one transaction."""
+    invitation = invitation_from_token(token, for_update=True)
+    if invitation.email.lower() != user.email.lower():
+        raise WrongPersonError
+    if Membership.objects.filter(coalition=invitation.coalition, user=user).exists():
+        raise InvitationLinkError("used", invitation)
+    membership = membership_create(
+        coalition=invitation.coalition,
+        user=user,
+        organisation=invitation.organisation,
+        role=invitation.role,
+        actor=user,
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    _audited(invitation, user).save()
+    return membership
+
+
+def invitation_send_mail(*, invitation_id: int, nonce: str) -> bool:
+    """Sends the invitation mail; False when the invitation changed since it was queued."""
+    from config.mail import build_mail
+
+    invitation = (
+        Invitation.objects.select_related("coalition", "organisation", "invited_by")
+        .filter(pk=invitation_id, nonce=nonce, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if invitation is None or invitation.sent_at is not None:
+        return False
+    context = {
+        "invitation": invitation,
+        "coalition": invitation.coalition,
+        "url": invitation_url(invitation),
+        "site_url": settings.SITE_URL,
+    }
+    build_mail(to=invitation.email, template="invitation", context=context).send()
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now(), send_error="")
+    return True
+
+
+def invitation_record_send_failure(*, invitation_id: int, error: str) -> None:
+    Invitation.objects.filter(pk=invitation_id).update(send_error=error[:500])

@@ -1,0 +1,49 @@
+"""Lists and the coalition home cost a fixed number of queries whatever the number of members."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from coalitions.models import Role
+from coalitions.tests.factories import CoalitionFactory, add_member
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name", ["coalitions:detail", "coalitions:members", "coalitions:invitations"]
+)
+def test_coalition_pages_do_not_grow_with_members(client, coalition, members, url_name):
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
+    url = reverse(url_name, args=[coalition.slug])
+    small = count_queries(client, url)
+    for _ in range(25):
+        add_member(coalition, Role.OPERATOR)
+    assert count_queries(client, url) == small
+
+
+@pytest.mark.django_db
+def test_my_coalitions_list_does_not_grow_with_coalitions(client, django_assert_max_num_queries):
+    person = add_member(CoalitionFactory(), Role.DONOR)
+    client.force_login(person)
+    small = count_queries(client, reverse("coalitions:list"))
+    for _ in range(10):
+        coalition = CoalitionFactory()
+        add_member(coalition, Role.DONOR, user=person)
+        for _ in range(5):
+            add_member(coalition, Role.OPERATOR)
+    with django_assert_max_num_queries(small):
+        client.get(reverse("coalitions:list"))
+
+
+@pytest.mark.django_db
+def test_home_page_query_budget(client, coalition, members, django_assert_max_num_queries):
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
+    with django_assert_max_num_queries(12):
+        client.get(reverse("coalitions:detail", args=[coalition.slug]))

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "coalitions"
+
+urlpatterns = [
+    path("coalitions/", views.coalition_list, name="list"),
+    path("coalitions/<slug:slug>/", views.coalition_detail, name="detail"),
+    path("coalitions/<slug:slug>/members/", views.member_list, name="members"),
+    path("coalitions/<slug:slug>/members/<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path(
+        "coalitions/<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"
+    ),
+    path("coalitions/<slug:slug>/invitations/", views.invitation_list, name="invitations"),
+    path("coalitions/<slug:slug>/invitations/new/", views.invitation_new, name="invitation_new"),
+    path(
+        "coalitions/<slug:slug>/invitations/<int:pk>/resend/",
+        views.invitation_resend_view,
+        name="invitation_resend",
+    ),
+    path(
+        "coalitions/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
+    path("invitations/<str:token>/", views.invitation_open, name="invitation_open"),
+    path("invitations/<str:token>/accept/", views.invitation_accept_view, name="invitation_accept"),
+]

@@ -1,0 +1,289 @@
+from itertools import groupby
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import permissions as perms
+from .forms import InvitationForm, MembershipRoleForm
+from .models import Invitation, Membership, Role
+from .sections import home_panels_for
+from .selectors import coalition_list_for_user, membership_list, pending_invitation_list
+from .services import (
+    InvitationLinkError,
+    WrongPersonError,
+    invitation_accept,
+    invitation_create,
+    invitation_from_token,
+    invitation_resend,
+    invitation_revoke,
+    membership_change_role,
+    membership_remove,
+)
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+def coalition_list(request):
+    coalitions = list(coalition_list_for_user(user=request.user))
+    for coalition in coalitions:
+        coalition.my_role_label = Role(coalition.my_role).label if coalition.my_role else ""
+    return render(request, "coalitions/coalition_list.html", {"coalitions": coalitions})
+
+
+@login_required
+def coalition_detail(request, slug):
+    access = perms.require_access(request.user, slug)
+    coalition = access.coalition
+    members = list(membership_list(coalition=coalition))
+    by_organisation = [
+        (organisation, list(group))
+        for organisation, group in groupby(members, key=lambda m: m.organisation)
+    ]
+    champions = list(coalition.champions.order_by("name"))
+    context = {
+        "access": access,
+        "coalition": coalition,
+        "champions": champions,
+        "by_organisation": by_organisation,
+        "member_count": len(members),
+        "home_panels": home_panels_for(request, access),
+        "section": "home",
+    }
+    return render(request, "coalitions/coalition_detail.html", context)
+
+
+@login_required
+def member_list(request, slug):
+    access = perms.require_access(request.user, slug)
+    page = Paginator(membership_list(coalition=access.coalition), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "coalitions/membership_list.html",
+        {"access": access, "coalition": access.coalition, "page": page},
+    )
+
+
+@login_required
+def member_edit(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.MANAGE_MEMBERS)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"), pk=pk, coalition=access.coalition
+    )
+    form = MembershipRoleForm(request.POST or None, instance=membership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership_change_role(
+                membership=membership,
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, _("%(person)s's role was changed.") % {"person": membership.user}
+            )
+            return redirect("coalitions:members", slug=slug)
+    return render(
+        request,
+        "coalitions/membership_form.html",
+        {
+            "access": access,
+            "coalition": access.coalition,
+            "membership": membership,
+            "form": form,
+            "section": "members",
+        },
+    )
+
+
+@login_required
+def member_remove(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.MANAGE_MEMBERS)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organisation"), pk=pk, coalition=access.coalition
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            membership_remove(membership=membership, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(person)s was removed from the coalition.") % {"person": membership.user},
+            )
+            return redirect("coalitions:members", slug=slug)
+    return render(
+        request,
+        "coalitions/membership_confirm_delete.html",
+        {
+            "access": access,
+            "coalition": access.coalition,
+            "membership": membership,
+            "error": error,
+            "section": "members",
+        },
+    )
+
+
+@login_required
+def invitation_list(request, slug):
+    access = perms.require_access(request.user, slug, perms.INVITE_MEMBERS)
+    invitations = list(pending_invitation_list(coalition=access.coalition))
+    return render(
+        request,
+        "coalitions/invitation_list.html",
+        {
+            "access": access,
+            "coalition": access.coalition,
+            "invitations": invitations,
+            "section": "invitations",
+        },
+    )
+
+
+@login_required
+def invitation_new(request, slug):
+    access = perms.require_access(request.user, slug, perms.INVITE_MEMBERS)
+    form = InvitationForm(request.POST or None, inviter_role=access.role)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = invitation_create(
+                coalition=access.coalition,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                organisation=form.cleaned_data["organisation"],
+                message=form.cleaned_data["message"],
+                invited_by=request.user,
+                inviter_role=access.role,
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("coalitions:invitations", slug=slug)
+    return render(
+        request,
+        "coalitions/invitation_form.html",
+        {"access": access, "coalition": access.coalition, "form": form},
+    )
+
+
+def _pending_invitation(access, pk) -> Invitation:
+    return get_object_or_404(
+        Invitation,
+        pk=pk,
+        coalition=access.coalition,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    )
+
+
+@login_required
+@require_POST
+def invitation_resend_view(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.INVITE_MEMBERS)
+    invitation = invitation_resend(invitation=_pending_invitation(access, pk), actor=request.user)
+    messages.success(
+        request,
+        _("A new link was sent to %(email)s; the old one no longer works.")
+        % {"email": invitation.email},
+    )
+    return redirect("coalitions:invitations", slug=slug)
+
+
+@login_required
+def invitation_revoke_view(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.INVITE_MEMBERS)
+    invitation = _pending_invitation(access, pk)
+    if request.method == "POST":
+        invitation_revoke(invitation=invitation, actor=request.user)
+        messages.success(
+            request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
+        )
+        return redirect("coalitions:invitations", slug=slug)
+    return render(
+        request,
+        "coalitions/invitation_confirm_revoke.html",
+        {
+            "access": access,
+            "coalition": access.coalition,
+            "invitation": invitation,
+            "section": "invitations",
+        },
+    )
+
+
+def invitation_open(request, token):
+    """The link in the mail. Works signed out (sign up or sign in first) and signed in."""
+    try:
+        invitation = invitation_from_token(token)
+    except InvitationLinkError as exc:
+        request.session.pop("pending_invitation", None)
+        return render(
+            request,
+            "coalitions/invitation_unusable.html",
+            {"reason": exc.reason, "invitation": exc.invitation},
+            status=410 if exc.reason != "invalid" else 404,
+        )
+    if not request.user.is_authenticated:
+        request.session["pending_invitation"] = token
+        # The link proves the address: signing up with it needs no second verification mail.
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        from django.contrib.auth import get_user_model
+
+        has_account = get_user_model().objects.filter(email__iexact=invitation.email).exists()
+        return render(
+            request,
+            "coalitions/invitation_open.html",
+            {"invitation": invitation, "token": token, "has_account": has_account},
+        )
+    wrong_person = request.user.email.lower() != invitation.email.lower()
+    return render(
+        request,
+        "coalitions/invitation_open.html",
+        {"invitation": invitation, "token": token, "wrong_person": wrong_person},
+    )
+
+
+@login_required
+@require_POST
+def invitation_accept_view(request, token):
+    try:
+        membership = invitation_accept(token=token, user=request.user)
+    except InvitationLinkError as exc:
+        return render(
+            request,
+            "coalitions/invitation_unusable.html",
+            {"reason": exc.reason, "invitation": exc.invitation},
+            status=410 if exc.reason != "invalid" else 404,
+        )
+    except WrongPersonError:
+        return redirect("coalitions:invitation_open", token=token)
+    request.session.pop("pending_invitation", None)
+    messages.success(
+        request,
+        _("Welcome to %(coalition)s. You joined as %(role)s.")
+        % {"coalition": membership.coalition, "role": membership.get_role_display()},
+    )
+    return redirect("coalitions:detail", slug=membership.coalition.slug)

@@ -1,0 +1,132 @@
+"""Fixtures shared by every app's tests (loaded by the root conftest.py)."""
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def coalition(db):
+    from coalitions.tests.factories import CoalitionFactory
+
+    return CoalitionFactory()
+
+
+@pytest.fixture
+def members(coalition):
+    """One person per role in `coalition`, keyed by role value."""
+    from coalitions.models import Role
+    from coalitions.tests.factories import add_member
+
+    return {role: add_member(coalition, role) for role in Role.values}
+
+
+@pytest.fixture
+def outsider(db):
+    """A signed-up person who belongs to another coalition only."""
+    from coalitions.models import Role
+    from coalitions.tests.factories import CoalitionFactory, add_member
+
+    return add_member(CoalitionFactory(), Role.NATIONAL_AUTHORITY)
+
+
+@pytest.fixture(autouse=True)
+def _mail_to_the_outbox(settings):
+    # Django's test setup swaps in the locmem backend; the product's own outbox is what users read.
+    settings.EMAIL_BACKEND = "outbox.backends.OutboxBackend"
+
+
+@pytest.fixture
+def outbox_messages(db):
+    from outbox.models import OutboxMessage
+
+    return OutboxMessage.objects.order_by("id")
+
+
+# Browser tests ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        if CI:
+            pytest.fail(
+                f"Chromium is required for browser tests in CI and was not found at {CHROMIUM}"
+            )
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def artifacts_dir():
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+# Services: with CI set a missing service fails the test instead of skipping it. -------------------
+
+
+def require_service(name: str, available: bool, hint: str) -> None:
+    if available:
+        return
+    if CI:
+        pytest.fail(f"{name} is required in CI and could not be reached: {hint}")
+    pytest.skip(f"{name} is not available here: {hint}")
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("REDIS_URL", "")
+    ok = False
+    if url:
+        import redis
+
+        try:
+            ok = redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+        except redis.RedisError:
+            ok = False
+    require_service("Redis", ok, f"REDIS_URL={url or '(unset)'}")
+    return url
+
+
+@pytest.fixture
+def celery_worker(redis_url, transactional_db, settings):
+    """A real Celery worker thread consuming from Redis, as in production."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery_app import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.update(
+        broker_url=redis_url,
+        result_backend=redis_url,
+        task_always_eager=False,
+        task_eager_propagates=False,
+        broker_connection_retry_on_startup=True,
+    )
+    with start_worker(
+        app, pool="solo", perform_ping_check=False, shutdown_timeout=10, loglevel="WARNING"
+    ) as worker:
+        yield worker
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)

@@ -1,0 +1,21 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .forms import ProfileForm
+from .services import user_update_profile
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = user_update_profile(user=request.user, **form.cleaned_data)
+        translation.activate(user.preferred_language)
+        response = redirect("users:profile")
+        response.set_cookie("django_language", user.preferred_language, samesite="Lax")
+        messages.success(request, _("Your profile was saved."))
+        return response
+    return render(request, "users/profile.html", {"form": form})
