@@ -1,5 +1,10 @@
-"""Other apps add their pages to a coalition's navigation and panels to its home page here,
-from their AppConfig.ready(), so the coalition app does not need to know them."""
+"""Other apps add pages to a coalition's navigation, and panels to pages they do not own, here,
+from their AppConfig.ready(), so that no app needs to import the app that shows its panel.
+
+Slots in use: "coalition_home" (context function gets request, access) and "meeting_detail"
+(request, access, meeting=...). A context function returns a dict for its template, or None to
+show nothing, and costs a fixed number of queries.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,22 +22,23 @@ class Section:
 
 
 @dataclass(frozen=True)
-class HomePanel:
+class Panel:
+    slot: str
     template: str
-    context: Callable  # (request, access) -> dict; a fixed number of queries
+    context: Callable
     order: int = 50
 
 
 _sections: dict[str, Section] = {}
-_panels: dict[str, HomePanel] = {}
+_panels: dict[tuple[str, str], Panel] = {}
 
 
 def register_section(section: Section) -> None:
     _sections[section.key] = section
 
 
-def register_home_panel(panel: HomePanel) -> None:
-    _panels[panel.template] = panel
+def register_panel(panel: Panel) -> None:
+    _panels[(panel.slot, panel.template)] = panel
 
 
 def sections_for(access) -> list[dict]:
@@ -43,10 +49,11 @@ def sections_for(access) -> list[dict]:
     ]
 
 
-def home_panels_for(request, access) -> list[dict]:
-    panels = []
-    for panel in sorted(_panels.values(), key=lambda p: p.order):
-        context = panel.context(request, access)
+def panels_for(slot: str, request, access, **kwargs) -> list[dict]:
+    """[{"template": ..., "context": {...}}] for `{% include p.template with panel=p.context %}`."""
+    rendered = []
+    for panel in sorted((p for p in _panels.values() if p.slot == slot), key=lambda p: p.order):
+        context = panel.context(request, access, **kwargs)
         if context is not None:
-            panels.append({"template": panel.template, "context": context})
-    return panels
+            rendered.append({"template": panel.template, "context": context})
+    return rendered

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from . import permissions as perms
 from .forms import InvitationForm, MembershipRoleForm
 from .models import Invitation, Membership, Role
-from .sections import home_panels_for
+from .sections import panels_for
 from .selectors import coalition_list_for_user, membership_list, pending_invitation_list
 from .services import (
     InvitationLinkError,
@@ -59,7 +59,7 @@ def coalition_detail(request, slug):
         "champions": champions,
         "by_organisation": by_organisation,
         "member_count": len(members),
-        "home_panels": home_panels_for(request, access),
+        "home_panels": panels_for("coalition_home", request, access),
         "section": "home",
     }
     return render(request, "coalitions/coalition_detail.html", context)
