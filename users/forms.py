@@ -13,7 +13,8 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
     class Meta:
         model = User
         fields = ["name", "preferred_language", "timezone"]
-        widgets = {"timezone": forms.Select(choices=time_zone_choices())}

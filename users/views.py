@@ -5,12 +5,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .forms import ProfileForm
+from .models import User
 from .services import user_update_profile
 
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    # A copy, so a rejected form never shows its bad values as the signed-in person's own.
+    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
         user = user_update_profile(user=request.user, **form.cleaned_data)
         translation.activate(user.preferred_language)

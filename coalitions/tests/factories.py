@@ -17,6 +17,7 @@ class UserFactory(factory.Factory):
     email = factory.Sequence(lambda n: f"person{n}@example.net")
     name = factory.Sequence(lambda n: f"Person {n}")
     timezone = "UTC"
+    is_staff = False
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
