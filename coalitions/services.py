@@ -1,5 +1,6 @@
 """Every change to organisations, coalitions, memberships and invitations goes through here."""
 
+import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
@@ -291,7 +292,9 @@ def invitation_send_mail(*, invitation_id: int, nonce: str) -> bool:
         "url": invitation_url(invitation),
         "site_url": settings.SITE_URL,
     }
-    build_mail(to=invitation.email, template="invitation", context=context).send()
+    # Dates in the mail read in the coalition's own time zone, named in the text.
+    with timezone.override(zoneinfo.ZoneInfo(invitation.coalition.timezone)):
+        build_mail(to=invitation.email, template="invitation", context=context).send()
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now(), send_error="")
     return True
 
