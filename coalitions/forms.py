@@ -2,14 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Invitation, Membership, Organisation, Role
+from .permissions import INVITABLE_ROLES
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Organisation) -> str:
         return f"{obj.name} ({obj.short_name})" if obj.short_name else obj.name
-
-
-from .permissions import INVITABLE_ROLES
 
 
 class InvitationForm(forms.ModelForm):
