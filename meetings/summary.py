@@ -19,6 +19,8 @@ from .ical import invitation_ics
 from .models import Delivery, Meeting, Participant, Summary
 
 logger = logging.getLogger(__name__)
+# WeasyPrint logs every layout step at INFO; in a worker's log that drowns what matters.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Restricted items are the only difference between readers' copies, so two copies cover everyone.
 FULL_COPY = frozenset({perms.VIEW, perms.VIEW_RESTRICTED})
@@ -276,11 +278,15 @@ def deliver_pending(*, meeting_id: int, kind: str, sequence: int, connection) ->
                 delivery.save(update_fields=["state", "sent_at", "error", "attempts"])
                 sent += 1
         if failure is not None:
-            Delivery.objects.filter(pk=pk).update(
-                attempts=F("attempts") + 1, error=(str(failure) or failure.__class__.__name__)[:500]
-            )
             raise failure
     return sent, skipped
+
+
+def deliveries_record_attempt(*, meeting_id: int, kind: str, error: str) -> int:
+    """A failed round for everyone still waiting: counted, with the reason shown on the page."""
+    return Delivery.objects.filter(
+        meeting_id=meeting_id, kind=kind, state=Delivery.State.PENDING
+    ).update(attempts=F("attempts") + 1, error=error[:500])
 
 
 def deliveries_mark_failed(*, meeting_id: int, kind: str, error: str) -> int:

@@ -9,7 +9,13 @@ from django.conf import settings
 from config.mail import open_connection
 
 from .models import Delivery, Summary
-from .summary import deliver_pending, deliveries_mark_failed, summary_render, summary_set_state
+from .summary import (
+    deliver_pending,
+    deliveries_mark_failed,
+    deliveries_record_attempt,
+    summary_render,
+    summary_set_state,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +46,9 @@ def send_meeting_mail_task(self, meeting_id: int, kind: str, sequence: int) -> i
     try:
         sent, _skipped = _send(meeting_id, kind, sequence)
     except MAIL_ERRORS as exc:
+        deliveries_record_attempt(
+            meeting_id=meeting_id, kind=kind, error=str(exc) or exc.__class__.__name__
+        )
         if self.request.retries >= self.max_retries:
             failed = deliveries_mark_failed(
                 meeting_id=meeting_id, kind=kind, error=str(exc) or exc.__class__.__name__
@@ -84,6 +93,7 @@ def publish_summary_task(self, meeting_id: int) -> str:
 
 def _retry_or_fail(task, meeting_id: int, exc: Exception, what: str) -> str:
     reason = f"{what}: {exc or exc.__class__.__name__}"
+    deliveries_record_attempt(meeting_id=meeting_id, kind=Delivery.Kind.SUMMARY, error=reason)
     if task.request.retries >= task.max_retries:
         deliveries_mark_failed(meeting_id=meeting_id, kind=Delivery.Kind.SUMMARY, error=reason)
         summary_set_state(meeting_id=meeting_id, state=Summary.State.FAILED, error=reason)

@@ -44,11 +44,11 @@ def format_span(starts: datetime, ends: datetime, zone_name: str) -> str:
     """'Thursday 26 March 2026, 10:00–12:30 EET' (both days named when it runs overnight)."""
     start, end = in_zone(starts, zone_name), in_zone(ends, zone_name)
     if start.date() == end.date():
-        return "%s–%s" % (
+        return "{}–{}".format(
             dateformat.format(start, "l j F Y, H:i"),
             dateformat.format(end, "H:i T"),
         )
-    return "%s – %s" % (
+    return "{} – {}".format(
         dateformat.format(start, "l j F Y, H:i T"),
         dateformat.format(end, "l j F Y, H:i T"),
     )
