@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -96,7 +97,11 @@ class AgendaItem(models.Model):
     title = models.CharField(_("title"), max_length=200)
     topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices, default=Topic.OTHER)
     presenter = models.CharField(_("presenter"), max_length=200, blank=True)
-    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=15)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+    )
     minutes = models.TextField(_("minutes"), blank=True)
     visibility = models.CharField(
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
