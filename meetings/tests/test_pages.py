@@ -240,4 +240,4 @@ def test_coalition_home_shows_the_next_meeting_with_zone(client, coalition, memb
     client.force_login(members[Role.OBSERVER])
     page = client.get(reverse("coalitions:detail", args=[coalition.slug])).content.decode()
     assert "Autumn meeting" in page and "(Asia/Beirut)" in page
-    assert 'href="/coalitions/%s/meetings/"' % coalition.slug in page
+    assert f'href="/coalitions/{coalition.slug}/meetings/"' in page
