@@ -78,6 +78,10 @@ def test_facilitator_runs_a_meeting_to_a_published_summary(
     assert meeting.status == Meeting.Status.SUMMARY_PUBLISHED
     assert Summary.objects.get(meeting=meeting).state == Summary.State.SENT
 
+    page.goto(f"{base}/coalitions/{coalition.slug}/meetings/")
+    expect(page.locator("#past-h + .table-wrap")).to_contain_text("Coalition meeting, spring 2027")
+    page.screenshot(path=str(artifacts_dir / "meeting-list.png"), full_page=True)
+
     # Site staff read the outbox: every participant's mail is there with the PDF.
     user_create(email="staff@example.net", name="Staff", password=PASSWORD, is_staff=True)
     page.goto(f"{base}/accounts/logout/")

@@ -193,3 +193,23 @@ def test_summary_leaves_out_nothing_of_another_coalition(coalition, members, out
     assert outsider.email not in recipients
     for _rcpt, raw in smtp_server.messages:
         assert b"Other coalition" not in raw
+
+
+@pytest.mark.django_db
+def test_downloaded_summary_is_the_readers_copy(client, coalition, members, outsider):
+    meeting = held_meeting_with_record(coalition, members)
+    publish(meeting, members[Role.FACILITATOR])
+    url = reverse("meetings:summary_pdf", args=[coalition.slug, meeting.pk])
+
+    def text_for(user):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        return pdf_text(b"".join(response.streaming_content))
+
+    assert "Closed security briefing" in text_for(members[Role.CHAMPION])
+    observer_text = text_for(members[Role.OBSERVER])
+    assert "Land release figures" in observer_text
+    assert "Closed security briefing" not in observer_text
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
