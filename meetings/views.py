@@ -141,7 +141,6 @@ def meeting_detail(request, slug, pk):
         update_counts=counts.get(Delivery.Kind.UPDATE),
         next_meeting=selectors.next_meeting_after(meeting=meeting),
         panels=panels_for("meeting_detail", request, access, meeting=meeting),
-        is_participant=any(p.user_id == request.user.pk for p in participants),
     )
     if access.can(perms.PUBLISH_SUMMARY) and summary is not None:
         context["summary_deliveries"] = list(selectors.summary_deliveries(meeting=meeting))
