@@ -1,11 +1,14 @@
+import secrets
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from coalitions.models import Coalition
+from coalitions.models import Coalition, Organisation, Visibility
 
 
 class Meeting(models.Model):
@@ -35,6 +38,25 @@ class Meeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chair"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # iCalendar: the UID never changes; SEQUENCE goes up with every change of time or place.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    notes = models.TextField(_("general minutes"), blank=True)
 
     history = HistoricalRecords()
 
@@ -49,3 +71,222 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+    @property
+    def ical_uid(self) -> str:
+        return f"meeting-{self.pk}@country-coalitions"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+
+class AgendaItem(models.Model):
+    class Topic(models.TextChoices):
+        STRATEGY = "strategy", _("Strategy")
+        EXTENSION_REQUEST = "extension_request", _("Extension request")
+        DONOR_COORDINATION = "donor_coordination", _("Donor coordination")
+        PRIORITISATION = "prioritisation", _("Prioritisation")
+        LAND_RELEASE = "land_release", _("Land release")
+        STANDARDS = "standards", _("Standards")
+        VICTIM_ASSISTANCE = "victim_assistance", _("Victim assistance")
+        OTHER = "other", _("Other")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    position = models.PositiveIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices, default=Topic.OTHER)
+    presenter = models.CharField(_("presenter"), max_length=200, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0) & Q(duration_minutes__lte=600),
+                name="agenda_item_duration_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Participant(models.Model):
+    """A person invited to a meeting, and whether they came."""
+
+    class Attendance(models.TextChoices):
+        INVITED = "invited", _("Not recorded")
+        PRESENT = "present", _("Present")
+        APOLOGIES = "apologies", _("Apologies")
+        ABSENT = "absent", _("Absent")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    attendance = models.CharField(
+        _("attendance"), max_length=20, choices=Attendance.choices, default=Attendance.INVITED
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_participation_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.meeting_id}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    text = models.TextField(_("decision"))
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+def document_path(instance, filename: str) -> str:
+    # A random name: the stored file is never reachable by guessing, and is served by a view only.
+    return f"meetings/{instance.meeting.coalition_id}/{secrets.token_hex(16)}"
+
+
+class Document(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=document_path)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.filename
+
+
+def summary_path(instance, filename: str) -> str:
+    return f"summaries/{instance.meeting.coalition_id}/{secrets.token_hex(16)}.pdf"
+
+
+class Summary(models.Model):
+    """The published summary of a meeting and where its rendering and mailing stand."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RENDERING = "rendering", _("Rendering")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="summary")
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    error = models.CharField(max_length=500, blank=True)
+    # Two stored copies: one with restricted items, one for every member.
+    pdf_full = models.FileField(upload_to=summary_path, blank=True)
+    pdf_members = models.FileField(upload_to=summary_path, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Summary of {self.meeting_id}"
+
+
+class Delivery(models.Model):
+    """One mail to one person, recorded so a retried or duplicated task never sends it twice."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        UPDATE = "update", _("Update")
+        CANCELLATION = "cancellation", _("Cancellation")
+        SUMMARY = "summary", _("Summary")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="deliveries")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The meeting's iCalendar SEQUENCE for invitations; 0 for summaries.
+    sequence = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user", "kind", "sequence"], name="one_delivery_per_mail"
+            )
+        ]
+        indexes = [models.Index(fields=["meeting", "kind", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.user_id} ({self.state})"
+
+
+def new_feed_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A person's secret calendar address for one coalition; a new key revokes the old address."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64, default=new_feed_key, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["coalition", "user"], name="one_feed_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"Feed of {self.user_id} for {self.coalition_id}"

@@ -1,0 +1,188 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coalitions.models import Visibility
+
+from . import timefmt
+from .models import AgendaItem, Decision, Meeting, Participant
+from .uploads import MAX_DOCUMENT_BYTES
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, membership):
+        return f"{membership.user.name} ({membership.organisation.short_name or membership.organisation.name})"
+
+
+class ParticipantsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, membership):
+        return f"{membership.user.name} — {membership.organisation.name}, {membership.get_role_display()}"
+
+
+class MeetingForm(forms.Form):
+    """Dates and times are typed in the coalition's time zone and stored in UTC."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_date = forms.DateField(
+        label=_("End date"),
+        required=False,
+        help_text=_("Leave empty when the meeting ends on the same day."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
+    venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
+    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    chair = MemberChoiceField(label=_("Chair"), queryset=None, required=False)
+    facilitator = MemberChoiceField(label=_("Facilitator"), queryset=None, required=False)
+    participants = ParticipantsField(
+        label=_("Participants"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each participant receives the invitation with a calendar file."),
+    )
+
+    def __init__(self, *args, coalition, memberships, meeting: Meeting | None = None, **kwargs):
+        self.coalition = coalition
+        if meeting is not None and "initial" not in kwargs:
+            start = timefmt.in_zone(meeting.starts_at, coalition.timezone)
+            end = timefmt.in_zone(meeting.ends_at, coalition.timezone)
+            by_user = {m.user_id: m for m in memberships}
+            kwargs["initial"] = {
+                "kind": meeting.kind,
+                "title": meeting.title,
+                "date": start.date(),
+                "start_time": start.time().replace(second=0),
+                "end_date": end.date() if end.date() != start.date() else None,
+                "end_time": end.time().replace(second=0),
+                "venue": meeting.venue,
+                "online_link": meeting.online_link,
+                "chair": by_user.get(meeting.chair_id),
+                "facilitator": by_user.get(meeting.facilitator_id),
+                "participants": [
+                    by_user[p.user_id] for p in meeting.participants.all() if p.user_id in by_user
+                ],
+            }
+        elif "initial" not in kwargs:
+            kwargs["initial"] = {"participants": list(memberships)}
+        super().__init__(*args, **kwargs)
+        for name in ("chair", "facilitator", "participants"):
+            self.fields[name].queryset = memberships
+        zone = coalition.timezone
+        self.fields["date"].help_text = _("Times are in the coalition's time zone, %(zone)s.") % {
+            "zone": zone
+        }
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("venue") and not data.get("online_link") and not self.errors:
+            raise forms.ValidationError(_("Give a venue, an online link, or both."))
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            zone = self.coalition.timezone
+            try:
+                data["starts_at"] = timefmt.local_to_utc(day, start, zone)
+            except timefmt.NonexistentLocalTime:
+                self.add_error(
+                    "start_time",
+                    _("This time does not exist in %(zone)s on that day: the clocks go forward.")
+                    % {"zone": zone},
+                )
+                return data
+            try:
+                data["ends_at"] = timefmt.local_to_utc(data.get("end_date") or day, end, zone)
+            except timefmt.NonexistentLocalTime:
+                self.add_error(
+                    "end_time",
+                    _("This time does not exist in %(zone)s on that day: the clocks go forward.")
+                    % {"zone": zone},
+                )
+                return data
+            if data["ends_at"] <= data["starts_at"]:
+                self.add_error("end_time", _("The meeting must end after it starts."))
+        return data
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "title": data["title"],
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "venue": data["venue"],
+            "online_link": data["online_link"],
+            "chair": data["chair"].user if data["chair"] else None,
+            "facilitator": data["facilitator"].user if data["facilitator"] else None,
+        }
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "topic", "presenter", "duration_minutes", "visibility"]
+
+
+class AttendanceForm(forms.Form):
+    """One choice per participant, named by the participant's id."""
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participants = participants
+        for participant in participants:
+            self.fields[f"p{participant.pk}"] = forms.ChoiceField(
+                label=f"{participant.user.name} ({participant.organisation.name})",
+                choices=Participant.Attendance.choices,
+                initial=participant.attendance,
+                widget=forms.RadioSelect,
+            )
+
+    def attendance(self) -> dict[int, str]:
+        return {p.pk: self.cleaned_data[f"p{p.pk}"] for p in self.participants}
+
+
+class MinutesForm(forms.Form):
+    notes = forms.CharField(
+        label=_("General minutes"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, meeting, items, **kwargs):
+        kwargs.setdefault("initial", {"notes": meeting.notes})
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for position, item in enumerate(items, start=1):
+            self.fields[f"item{item.pk}"] = forms.CharField(
+                label=f"{position}. {item.title}",
+                required=False,
+                initial=item.minutes,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+    def item_minutes(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"item{item.pk}"] for item in self.items}
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text", "agenda_item", "visibility"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, DOCX, XLSX, ODT, PNG or JPEG, up to %(mb)s MB.")
+        % {"mb": MAX_DOCUMENT_BYTES // 1024 // 1024},
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    visibility = forms.ChoiceField(
+        label=_("Visible to"), choices=Visibility.choices, initial=Visibility.MEMBERS
+    )

@@ -1,0 +1,115 @@
+"""Every queryset a meetings page iterates, with its joins and the visibility filter."""
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from coalitions.models import Coalition, Membership
+from coalitions.permissions import visibilities_for
+
+from .models import AgendaItem, Decision, Delivery, Document, Meeting, Participant
+
+
+def meeting_list(*, coalition: Coalition) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(coalition=coalition)
+        .select_related("coalition")
+        .annotate(agenda_count=Count("agenda_items", distinct=True))
+    )
+
+
+def upcoming_meetings(*, coalition: Coalition) -> QuerySet[Meeting]:
+    return (
+        meeting_list(coalition=coalition)
+        .filter(ends_at__gte=timezone.now(), status=Meeting.Status.PLANNED)
+        .order_by("starts_at")
+    )
+
+
+def past_meetings(*, coalition: Coalition) -> QuerySet[Meeting]:
+    return (
+        meeting_list(coalition=coalition)
+        .filter(Q(ends_at__lt=timezone.now()) | ~Q(status=Meeting.Status.PLANNED))
+        .order_by("-starts_at")
+    )
+
+
+def next_meeting(*, coalition: Coalition) -> Meeting | None:
+    return upcoming_meetings(coalition=coalition).first()
+
+
+def next_meeting_after(*, meeting: Meeting) -> Meeting | None:
+    return (
+        Meeting.objects.filter(
+            coalition_id=meeting.coalition_id,
+            kind=meeting.kind,
+            status=Meeting.Status.PLANNED,
+            starts_at__gt=meeting.starts_at,
+        )
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def meeting_for_page(*, coalition: Coalition, pk: int) -> Meeting | None:
+    return (
+        Meeting.objects.select_related("coalition", "chair", "facilitator", "created_by")
+        .filter(coalition=coalition, pk=pk)
+        .first()
+    )
+
+
+def agenda_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[AgendaItem]:
+    return meeting.agenda_items.filter(visibility__in=visibilities_for(perms))
+
+
+def participants_for(*, meeting: Meeting) -> QuerySet[Participant]:
+    return meeting.participants.select_related("user", "organisation").order_by(
+        "organisation__name", "user__name"
+    )
+
+
+def decisions_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[Decision]:
+    visible = visibilities_for(perms)
+    return (
+        meeting.decisions.filter(visibility__in=visible)
+        .filter(Q(agenda_item__isnull=True) | Q(agenda_item__visibility__in=visible))
+        .select_related("agenda_item")
+    )
+
+
+def documents_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[Document]:
+    return meeting.documents.filter(visibility__in=visibilities_for(perms)).select_related(
+        "uploaded_by"
+    )
+
+
+def delivery_counts(*, meeting: Meeting) -> dict[str, dict[str, int]]:
+    """{kind: {"sent": n, "pending": n, "failed": n, "total": n}} in one query."""
+    counts: dict[str, dict[str, int]] = {}
+    rows = (
+        Delivery.objects.filter(meeting=meeting)
+        .values("kind", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        kind = counts.setdefault(row["kind"], {"sent": 0, "pending": 0, "failed": 0, "total": 0})
+        kind[row["state"]] += row["n"]
+        kind["total"] += row["n"]
+    return counts
+
+
+def summary_deliveries(*, meeting: Meeting) -> QuerySet[Delivery]:
+    return (
+        Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY)
+        .select_related("user")
+        .order_by("user__name")
+    )
+
+
+def memberships_for_choice(*, coalition: Coalition) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(coalition=coalition)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__name")
+    )

@@ -1,0 +1,394 @@
+"""Every change to meetings, their agenda, attendance, minutes, documents and summaries."""
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coalitions.models import Coalition, Membership
+
+from .models import (
+    AgendaItem,
+    CalendarFeed,
+    Decision,
+    Delivery,
+    Document,
+    Meeting,
+    Participant,
+    Summary,
+)
+from .uploads import validate_document
+
+FEED_SALT = "meetings.calendar-feed"
+EDITABLE_FIELDS = (
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "online_link",
+    "chair",
+    "facilitator",
+)
+# A change of these sends an updated invitation (same UID, higher SEQUENCE).
+SCHEDULE_FIELDS = ("starts_at", "ends_at", "venue", "online_link", "title")
+
+
+def _audited(instance, actor):
+    instance._history_user = actor
+    return instance
+
+
+def _queue_mail(meeting: Meeting, kind: str, sequence: int) -> None:
+    from .tasks import send_meeting_mail_task
+
+    transaction.on_commit(lambda: send_meeting_mail_task.delay(meeting.pk, kind, sequence))
+
+
+def _queue_summary(meeting: Meeting) -> None:
+    from .tasks import publish_summary_task
+
+    transaction.on_commit(lambda: publish_summary_task.delay(meeting.pk))
+
+
+def _check_people(coalition: Coalition, meeting: Meeting) -> None:
+    for field in ("chair", "facilitator"):
+        person = getattr(meeting, field)
+        if person and not Membership.objects.filter(coalition=coalition, user=person).exists():
+            raise ValidationError({field: _("Choose a member of the coalition.")})
+
+
+def _add_deliveries(meeting: Meeting, users, kind: str) -> int:
+    rows = [
+        Delivery(meeting=meeting, user=user, kind=kind, sequence=meeting.sequence) for user in users
+    ]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _set_participants(meeting: Meeting, memberships) -> tuple[list, list]:
+    """Makes the participants exactly `memberships`; returns (added users, kept users)."""
+    wanted = {m.user_id: m for m in memberships}
+    current = {p.user_id: p for p in meeting.participants.all()}
+    Participant.objects.filter(meeting=meeting).exclude(user_id__in=wanted).delete()
+    added = [m for user_id, m in wanted.items() if user_id not in current]
+    Participant.objects.bulk_create(
+        [Participant(meeting=meeting, user=m.user, organisation=m.organisation) for m in added]
+    )
+    kept = [m.user for user_id, m in wanted.items() if user_id in current]
+    return [m.user for m in added], kept
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    coalition: Coalition,
+    actor,
+    title: str,
+    starts_at,
+    ends_at,
+    kind: str = Meeting.Kind.COALITION,
+    venue: str = "",
+    online_link: str = "",
+    chair=None,
+    facilitator=None,
+    participants=None,
+    send_invitations: bool = True,
+) -> Meeting:
+    """`participants`: memberships to invite; None invites every member."""
+    meeting = _audited(
+        Meeting(
+            coalition=coalition,
+            kind=kind,
+            title=title,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue=venue,
+            online_link=online_link,
+            chair=chair,
+            facilitator=facilitator,
+            created_by=actor,
+        ),
+        actor,
+    )
+    meeting.full_clean()
+    _check_people(coalition, meeting)
+    meeting.save()
+    if participants is None:
+        participants = Membership.objects.filter(coalition=coalition).select_related("user")
+    added, _kept = _set_participants(meeting, participants)
+    if send_invitations and added:
+        _add_deliveries(meeting, added, Delivery.Kind.INVITATION)
+        _queue_mail(meeting, Delivery.Kind.INVITATION, meeting.sequence)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, actor, participants=None, **changes) -> Meeting:
+    meeting = Meeting.objects.select_for_update().select_related("coalition").get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable: {sorted(unknown)}")
+    schedule_changed = any(
+        field in changes and changes[field] != getattr(meeting, field) for field in SCHEDULE_FIELDS
+    )
+    for field, value in changes.items():
+        setattr(meeting, field, value)
+    if schedule_changed:
+        meeting.sequence += 1
+    _audited(meeting, actor)
+    meeting.full_clean()
+    _check_people(meeting.coalition, meeting)
+    meeting.save()
+    if participants is not None:
+        added, kept = _set_participants(meeting, participants)
+    else:
+        added, kept = [], [p.user for p in meeting.participants.select_related("user")]
+    if meeting.status != Meeting.Status.PLANNED:
+        return meeting
+    if schedule_changed and kept:
+        _add_deliveries(meeting, kept, Delivery.Kind.UPDATE)
+        _queue_mail(meeting, Delivery.Kind.UPDATE, meeting.sequence)
+    if added:
+        _add_deliveries(meeting, added, Delivery.Kind.INVITATION)
+        _queue_mail(meeting, Delivery.Kind.INVITATION, meeting.sequence)
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be cancelled."))
+    meeting.status = Meeting.Status.CANCELLED
+    meeting.sequence += 1
+    _audited(meeting, actor).save()
+    users = [p.user for p in meeting.participants.select_related("user")]
+    if users:
+        _add_deliveries(meeting, users, Delivery.Kind.CANCELLATION)
+        _queue_mail(meeting, Delivery.Kind.CANCELLATION, meeting.sequence)
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be marked as held."))
+    meeting.status = Meeting.Status.HELD
+    _audited(meeting, actor).save()
+    return meeting
+
+
+# Agenda ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agenda_item_create(*, meeting: Meeting, actor, **fields) -> AgendaItem:
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
+    item = _audited(AgendaItem(meeting=meeting, position=(last or 0) + 1, **fields), actor)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, actor, **fields) -> AgendaItem:
+    for field, value in fields.items():
+        setattr(item, field, value)
+    _audited(item, actor)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem, actor) -> None:
+    _audited(item, actor).delete()
+
+
+@transaction.atomic
+def agenda_reorder(*, meeting: Meeting, actor, item_ids: list[int]) -> None:
+    """Puts the items in the order given; every item of the meeting must be named once."""
+    items = {i.pk: i for i in AgendaItem.objects.select_for_update().filter(meeting=meeting)}
+    if sorted(item_ids) != sorted(items):
+        raise ValidationError(_("The agenda changed meanwhile; reload the page and try again."))
+    for position, pk in enumerate(item_ids, start=1):
+        items[pk].position = position
+        _audited(items[pk], actor)
+    AgendaItem.objects.bulk_update(items.values(), ["position"])
+
+
+def agenda_move(*, item: AgendaItem, actor, direction: str) -> None:
+    ids = list(item.meeting.agenda_items.values_list("pk", flat=True))
+    index = ids.index(item.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ids):
+        ids[index], ids[other] = ids[other], ids[index]
+        agenda_reorder(meeting=item.meeting, actor=actor, item_ids=ids)
+
+
+# Attendance, minutes, decisions -----------------------------------------------------------------
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, actor, attendance: dict[int, str]) -> None:
+    """`attendance`: participant id -> Participant.Attendance value."""
+    participants = list(Participant.objects.select_for_update().filter(meeting=meeting))
+    valid = set(Participant.Attendance.values)
+    changed = []
+    for participant in participants:
+        value = attendance.get(participant.pk)
+        if value is None:
+            continue
+        if value not in valid:
+            raise ValidationError(_("Unknown attendance value."))
+        if participant.attendance != value:
+            participant.attendance = value
+            changed.append(_audited(participant, actor))
+    Participant.objects.bulk_update(changed, ["attendance"])
+
+
+@transaction.atomic
+def minutes_save(*, meeting: Meeting, actor, notes: str, item_minutes: dict[int, str]) -> None:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.notes != notes:
+        meeting.notes = notes
+        _audited(meeting, actor).save(update_fields=["notes"])
+    changed = []
+    for item in meeting.agenda_items.all():
+        text = item_minutes.get(item.pk)
+        if text is not None and text != item.minutes:
+            item.minutes = text
+            changed.append(_audited(item, actor))
+    AgendaItem.objects.bulk_update(changed, ["minutes"])
+
+
+@transaction.atomic
+def decision_create(
+    *, meeting: Meeting, actor, text: str, agenda_item=None, visibility: str = "members"
+) -> Decision:
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
+    decision = _audited(
+        Decision(meeting=meeting, text=text, agenda_item=agenda_item, visibility=visibility), actor
+    )
+    decision.full_clean()
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, decision: Decision, actor) -> None:
+    _audited(decision, actor).delete()
+
+
+# Documents ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_upload(
+    *, meeting: Meeting, actor, uploaded, title: str = "", visibility: str = "members"
+) -> Document:
+    data, content_type = validate_document(uploaded)
+    document = _audited(
+        Document(
+            meeting=meeting,
+            filename=uploaded.name[-200:],
+            content_type=content_type,
+            size=len(data),
+            title=title,
+            visibility=visibility,
+            uploaded_by=actor,
+        ),
+        actor,
+    )
+    document.file.save("upload", ContentFile(data), save=False)
+    document.full_clean()
+    document.save()
+    return document
+
+
+@transaction.atomic
+def document_delete(*, document: Document, actor) -> None:
+    stored = document.file.name
+    storage = document.file.storage
+    _audited(document, actor).delete()
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+# Summary -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def summary_publish(*, meeting: Meeting, actor) -> Summary:
+    """Marks the summary published and queues rendering and mailing to every participant."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.SUMMARY_PUBLISHED):
+        raise ValidationError(_("Mark the meeting as held before publishing its summary."))
+    meeting.status = Meeting.Status.SUMMARY_PUBLISHED
+    _audited(meeting, actor).save()
+    summary, _created = Summary.objects.get_or_create(
+        meeting=meeting, defaults={"published_by": actor}
+    )
+    summary.state = Summary.State.QUEUED
+    summary.error = ""
+    summary.published_by = actor
+    summary.published_at = timezone.now()
+    _audited(summary, actor).save()
+    users = [p.user for p in meeting.participants.select_related("user")]
+    _add_deliveries(meeting, users, Delivery.Kind.SUMMARY)
+    _queue_summary(meeting)
+    return summary
+
+
+@transaction.atomic
+def summary_send_again(*, meeting: Meeting, actor, user=None) -> int:
+    """Sends the summary again to one participant, or to all; returns how many will get it."""
+    summary = Summary.objects.select_for_update().get(meeting=meeting)
+    deliveries = Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY)
+    if user is not None:
+        deliveries = deliveries.filter(user=user)
+    count = deliveries.update(state=Delivery.State.PENDING, error="", attempts=0, sent_at=None)
+    summary.state = Summary.State.QUEUED
+    summary.error = ""
+    _audited(summary, actor).save()
+    _queue_summary(meeting)
+    return count
+
+
+# Calendar feed -----------------------------------------------------------------------------------
+
+
+def calendar_feed_token(feed: CalendarFeed) -> str:
+    return signing.dumps({"f": feed.pk, "k": feed.key}, salt=FEED_SALT, compress=True)
+
+
+def calendar_feed_for(*, coalition: Coalition, user) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(coalition=coalition, user=user)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_renew(*, coalition: Coalition, user) -> CalendarFeed:
+    """A new secret address; the old one stops working at once."""
+    from .models import new_feed_key
+
+    feed = calendar_feed_for(coalition=coalition, user=user)
+    feed.key = new_feed_key()
+    feed.save(update_fields=["key"])
+    return feed
+
+
+def calendar_feed_from_token(token: str) -> CalendarFeed | None:
+    try:
+        payload = signing.loads(token, salt=FEED_SALT)
+        pk, key = int(payload["f"]), str(payload["k"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return CalendarFeed.objects.select_related("coalition", "user").filter(pk=pk, key=key).first()

@@ -1,0 +1,299 @@
+"""The summary PDF and the mails of a meeting: who gets which copy, rendered and sent once each."""
+
+import base64
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import dateformat, timezone, translation
+
+from coalitions import permissions as perms
+from coalitions.models import CoalitionUserObjectPermission
+
+from . import timefmt
+from .ical import invitation_ics
+from .models import Delivery, Meeting, Participant, Summary
+
+logger = logging.getLogger(__name__)
+# WeasyPrint logs every layout step at INFO; in a worker's log that drowns what matters.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+# Restricted items are the only difference between readers' copies, so two copies cover everyone.
+FULL_COPY = frozenset({perms.VIEW, perms.VIEW_RESTRICTED})
+MEMBERS_COPY = frozenset({perms.VIEW})
+
+
+def copy_for(reader_perms: frozenset[str]) -> frozenset[str]:
+    return FULL_COPY if perms.VIEW_RESTRICTED in reader_perms else MEMBERS_COPY
+
+
+def perms_of(*, meeting: Meeting, user_ids) -> dict[int, frozenset[str]]:
+    """Each person's coalition permissions, in one query."""
+    found: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
+    rows = CoalitionUserObjectPermission.objects.filter(
+        content_object_id=meeting.coalition_id, user_id__in=list(user_ids)
+    ).values_list("user_id", "permission__codename")
+    for user_id, codename in rows:
+        found[user_id].add(codename)
+    return {user_id: frozenset(codes) for user_id, codes in found.items()}
+
+
+# What a reader sees ------------------------------------------------------------------------------
+
+
+def action_points_for(meeting: Meeting, reader_perms: frozenset[str]) -> list:
+    try:
+        from actions.selectors import action_point_list_for_meeting
+    except ImportError:
+        return []
+    return list(action_point_list_for_meeting(meeting=meeting, perms=reader_perms))
+
+
+def obligations_status_for(meeting: Meeting) -> list[dict]:
+    try:
+        from obligations.selectors import obligation_status_list
+    except ImportError:
+        return []
+    rows = []
+    for item in obligation_status_list(coalition=meeting.coalition):
+        svg = next(
+            (
+                getattr(item, name)
+                for name in ("chart_svg", "svg", "chart")
+                if getattr(item, name, "")
+            ),
+            "",
+        )
+        status = getattr(item, "get_status_display", None)
+        rows.append(
+            {
+                "title": str(getattr(item, "title", "") or item),
+                "status": status() if callable(status) else str(getattr(item, "status", "")),
+                "chart": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+                if svg
+                else "",
+            }
+        )
+    return rows
+
+
+def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
+    visible = perms.visibilities_for(reader_perms)
+    agenda = list(meeting.agenda_items.filter(visibility__in=visible))
+    participants = list(
+        meeting.participants.select_related("user", "organisation").order_by(
+            "organisation__name", "user__name"
+        )
+    )
+    decisions = list(meeting.decisions.filter(visibility__in=visible).select_related("agenda_item"))
+    decisions = [
+        d for d in decisions if d.agenda_item is None or d.agenda_item.visibility in visible
+    ]
+    counts = {value: 0 for value in Participant.Attendance.values}
+    for participant in participants:
+        counts[participant.attendance] += 1
+    return {
+        "meeting": meeting,
+        "coalition": meeting.coalition,
+        "when": f"{timefmt.format_span(meeting.starts_at, meeting.ends_at, meeting.coalition.timezone)}"
+        f" ({meeting.coalition.timezone})",
+        "agenda": agenda,
+        "participants": participants,
+        "present_count": counts[Participant.Attendance.PRESENT],
+        "apologies_count": counts[Participant.Attendance.APOLOGIES],
+        "absent_count": counts[Participant.Attendance.ABSENT],
+        "decisions": decisions,
+        "documents": list(meeting.documents.filter(visibility__in=visible)),
+        "action_points": action_points_for(meeting, reader_perms),
+        "obligations_status": obligations_status_for(meeting),
+        "restricted_copy": perms.VIEW_RESTRICTED in reader_perms,
+        "meeting_date": dateformat.format(
+            timefmt.in_zone(meeting.starts_at, meeting.coalition.timezone), "j F Y"
+        ),
+        "generated_on": timefmt.format_moment(timezone.now(), meeting.coalition.timezone),
+        "url": settings.SITE_URL
+        + reverse("meetings:detail", args=[meeting.coalition.slug, meeting.pk]),
+        "site_url": settings.SITE_URL,
+    }
+
+
+def render_summary_pdf(
+    meeting: Meeting, reader_perms: frozenset[str], context: dict | None = None
+) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "pdf/meetings/summary.html", context or summary_context(meeting, reader_perms)
+    )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    return Meeting.objects.select_related("coalition", "chair", "facilitator").get(pk=meeting_id)
+
+
+def summary_render(*, meeting_id: int) -> Summary:
+    """Renders and stores both copies, unless they are newer than the last publication."""
+    summary = Summary.objects.get(meeting_id=meeting_id)
+    if summary.rendered_at and summary.rendered_at >= summary.published_at and summary.pdf_full:
+        return summary
+    Summary.objects.filter(pk=summary.pk).update(state=Summary.State.RENDERING, error="")
+    meeting = _meeting(meeting_id)
+    with translation.override(settings.LANGUAGE_CODE):
+        full = render_summary_pdf(meeting, FULL_COPY)
+        members = render_summary_pdf(meeting, MEMBERS_COPY)
+    old = [f.name for f in (summary.pdf_full, summary.pdf_members) if f]
+    summary.pdf_full.save("summary.pdf", ContentFile(full), save=False)
+    summary.pdf_members.save("summary.pdf", ContentFile(members), save=False)
+    summary.rendered_at = timezone.now()
+    summary.state = Summary.State.SENDING
+    summary.save(update_fields=["pdf_full", "pdf_members", "rendered_at", "state"])
+    for name in old:
+        summary.pdf_full.storage.delete(name)
+    return summary
+
+
+# Mail --------------------------------------------------------------------------------------------
+
+
+def summary_filename(meeting: Meeting) -> str:
+    return f"summary-{meeting.coalition.slug}-{timefmt.in_zone(meeting.starts_at, meeting.coalition.timezone):%Y-%m-%d}.pdf"
+
+
+def _mail_context(meeting: Meeting, recipient, reader_perms: frozenset[str]) -> dict:
+    return {
+        "meeting": meeting,
+        "coalition": meeting.coalition,
+        "recipient": recipient,
+        "when": timefmt.format_span_for_reader(
+            meeting.starts_at, meeting.ends_at, meeting.coalition.timezone, recipient.timezone
+        ),
+        "url": settings.SITE_URL
+        + reverse("meetings:detail", args=[meeting.coalition.slug, meeting.pk]),
+        "site_url": settings.SITE_URL,
+        "agenda": list(
+            meeting.agenda_items.filter(visibility__in=perms.visibilities_for(reader_perms))
+        ),
+    }
+
+
+def build_meeting_mail(
+    *, meeting: Meeting, delivery: Delivery, reader_perms, connection, copies=None
+):
+    from config.mail import build_mail
+
+    recipient = delivery.user
+    language = recipient.preferred_language or None
+    if delivery.kind == Delivery.Kind.SUMMARY:
+        copy = copy_for(reader_perms)
+        pdf, context = copies[copy]
+        mail_context = {**context, **_mail_context(meeting, recipient, copy)}
+        return build_mail(
+            to=recipient.email,
+            template="meeting_summary",
+            context=mail_context,
+            language=language,
+            attachments=[(summary_filename(meeting), pdf, "application/pdf")],
+            connection=connection,
+        )
+    cancel = delivery.kind == Delivery.Kind.CANCELLATION
+    ics = invitation_ics(meeting, attendee=recipient, cancel=cancel)
+    method = "CANCEL" if cancel else "REQUEST"
+    context = {**_mail_context(meeting, recipient, reader_perms), "kind": delivery.kind}
+    message = build_mail(
+        to=recipient.email,
+        template="meeting_invitation",
+        context=context,
+        language=language,
+        attachments=[("meeting.ics", ics, f"text/calendar; method={method}; charset=utf-8")],
+        connection=connection,
+    )
+    return message
+
+
+def _summary_copies(meeting: Meeting) -> dict:
+    """Both copies from storage, with the context the mail text uses."""
+    summary = Summary.objects.get(meeting=meeting)
+    copies = {}
+    for copy, field in ((FULL_COPY, summary.pdf_full), (MEMBERS_COPY, summary.pdf_members)):
+        with field.open("rb") as handle:
+            copies[copy] = (handle.read(), summary_context(meeting, copy))
+    return copies
+
+
+def deliver_pending(*, meeting_id: int, kind: str, sequence: int, connection) -> tuple[int, int]:
+    """Sends every pending mail of one kind over one connection; returns (sent, skipped).
+
+    Each row is locked while its mail goes out and marked sent in the same transaction, so a
+    duplicated task skips it and a retried one only sends what is left. SMTP errors propagate.
+    """
+    meeting = _meeting(meeting_id)
+    pending = list(
+        Delivery.objects.filter(
+            meeting=meeting, kind=kind, sequence=sequence, state=Delivery.State.PENDING
+        ).values_list("pk", "user_id")
+    )
+    if not pending:
+        return 0, 0
+    reader_perms = perms_of(meeting=meeting, user_ids=[user_id for _pk, user_id in pending])
+    copies = _summary_copies(meeting) if kind == Delivery.Kind.SUMMARY else None
+    sent = skipped = 0
+    for pk, user_id in pending:
+        failure = None
+        with transaction.atomic():
+            delivery = (
+                Delivery.objects.select_for_update(skip_locked=True)
+                .select_related("user")
+                .filter(pk=pk, state=Delivery.State.PENDING)
+                .first()
+            )
+            if delivery is None:
+                continue
+            if perms.VIEW not in reader_perms[user_id]:
+                delivery.state = Delivery.State.FAILED
+                delivery.error = "no longer a member of the coalition"
+                delivery.save(update_fields=["state", "error"])
+                skipped += 1
+                continue
+            message = build_meeting_mail(
+                meeting=meeting,
+                delivery=delivery,
+                reader_perms=reader_perms[user_id],
+                connection=connection,
+                copies=copies,
+            )
+            try:
+                message.send()
+            except Exception as exc:  # recorded below, outside the rolled-back block
+                failure = exc
+            else:
+                delivery.state = Delivery.State.SENT
+                delivery.sent_at = timezone.now()
+                delivery.error = ""
+                delivery.attempts += 1
+                delivery.save(update_fields=["state", "sent_at", "error", "attempts"])
+                sent += 1
+        if failure is not None:
+            raise failure
+    return sent, skipped
+
+
+def deliveries_record_attempt(*, meeting_id: int, kind: str, error: str) -> int:
+    """A failed round for everyone still waiting: counted, with the reason shown on the page."""
+    return Delivery.objects.filter(
+        meeting_id=meeting_id, kind=kind, state=Delivery.State.PENDING
+    ).update(attempts=F("attempts") + 1, error=error[:500])
+
+
+def deliveries_mark_failed(*, meeting_id: int, kind: str, error: str) -> int:
+    return Delivery.objects.filter(
+        meeting_id=meeting_id, kind=kind, state=Delivery.State.PENDING
+    ).update(state=Delivery.State.FAILED, error=error[:500])
+
+
+def summary_set_state(*, meeting_id: int, state: str, error: str = "") -> None:
+    Summary.objects.filter(meeting_id=meeting_id).update(state=state, error=error[:500])

@@ -1,0 +1,46 @@
+"""The summary job on a real Celery worker consuming from Redis, as in production."""
+
+import time
+
+import pytest
+
+from coalitions.models import Role
+from meetings import services
+from meetings.models import Delivery, Summary
+from meetings.tests.factories import held_meeting_with_record
+
+
+def wait_for(predicate, timeout=60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_renders_and_mails_the_summary_end_to_end(
+    celery_worker, coalition, members, outbox_messages
+):
+    meeting = held_meeting_with_record(coalition, members)
+    # A real commit: the task is queued on Redis by transaction.on_commit and run by the worker.
+    services.summary_publish(meeting=meeting, actor=members[Role.FACILITATOR])
+
+    assert wait_for(
+        lambda: (
+            Summary.objects.get(meeting=meeting).state in (Summary.State.SENT, Summary.State.FAILED)
+        )
+    )
+    summary = Summary.objects.get(meeting=meeting)
+    assert summary.state == Summary.State.SENT, summary.error
+    assert summary.pdf_full.read().startswith(b"%PDF")
+    assert outbox_messages.count() == len(members)
+    assert set(
+        Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY).values_list(
+            "state", flat=True
+        )
+    ) == {Delivery.State.SENT}
+    message = outbox_messages.first()
+    [(filename, content_type, data)] = message.attachments()
+    assert content_type == "application/pdf" and data.startswith(b"%PDF")

@@ -1,0 +1,71 @@
+"""Meeting times: entered in the coalition's zone, stored in UTC, shown with year, time and zone."""
+
+import zoneinfo
+from datetime import date, datetime, time
+
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
+
+
+class NonexistentLocalTime(ValueError):
+    """A wall-clock time that the zone skips when the clocks go forward."""
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def local_to_utc(day: date, at: time, zone_name: str) -> datetime:
+    """The UTC instant of a wall-clock time in `zone_name`; refuses times the zone skips.
+
+    An ambiguous time (clocks going back) is read as the first occurrence, as people expect.
+    """
+    tz = zone(zone_name)
+    local = datetime.combine(day, at).replace(tzinfo=tz, fold=0)
+    utc = local.astimezone(zoneinfo.ZoneInfo("UTC"))
+    if utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise NonexistentLocalTime(local)
+    return utc
+
+
+def in_zone(value: datetime, zone_name: str) -> datetime:
+    return timezone.localtime(value, zone(zone_name))
+
+
+def format_moment(value: datetime, zone_name: str) -> str:
+    """'Thursday 26 March 2026, 10:00 EET'"""
+    return dateformat.format(in_zone(value, zone_name), "l j F Y, H:i T")
+
+
+def format_span(starts: datetime, ends: datetime, zone_name: str) -> str:
+    """'Thursday 26 March 2026, 10:00–12:30 EET' (both days named when it runs overnight)."""
+    start, end = in_zone(starts, zone_name), in_zone(ends, zone_name)
+    if start.date() == end.date():
+        return "{}–{}".format(
+            dateformat.format(start, "l j F Y, H:i"),
+            dateformat.format(end, "H:i T"),
+        )
+    return "{} – {}".format(
+        dateformat.format(start, "l j F Y, H:i T"),
+        dateformat.format(end, "l j F Y, H:i T"),
+    )
+
+
+def differs(value: datetime, zone_a: str, zone_b: str) -> bool:
+    if not zone_b or zone_a == zone_b:
+        return False
+    return in_zone(value, zone_a).utcoffset() != in_zone(value, zone_b).utcoffset()
+
+
+def format_span_for_reader(starts, ends, coalition_zone: str, reader_zone: str | None) -> str:
+    """The coalition's time, and the reader's own when their clock shows something else."""
+    text = f"{format_span(starts, ends, coalition_zone)} ({coalition_zone})"
+    if reader_zone and differs(starts, coalition_zone, reader_zone):
+        text += " · " + _("%(time)s your time (%(zone)s)") % {
+            "time": format_span(starts, ends, reader_zone),
+            "zone": reader_zone,
+        }
+    return text
