@@ -28,7 +28,9 @@ class Meeting(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     online_link = models.URLField(_("online link"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -40,7 +42,9 @@ class Meeting(models.Model):
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["coalition", "starts_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
