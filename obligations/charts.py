@@ -60,7 +60,9 @@ def forecast_chart_svg(
     height: int = 240,
     chart_id: str = "chart",
 ) -> SafeString:
-    left, right, top, bottom = 64, 16, 16, 28
+    # Room on the left for the longest axis label, at about 7 px per character.
+    left = 16 + 7 * len(_fmt(max(forecast.target, forecast.achieved)))
+    right, top, bottom = 16, 16, 28
     plot_w, plot_h = width - left - right, height - top - bottom
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     description = chart_description(forecast, unit=unit)
@@ -132,7 +134,7 @@ def forecast_chart_svg(
         offset = -4 if anchor == "end" else 4
         parts.append(
             f'<line x1="{dx}" x2="{dx}" y1="{top}" y2="{top + plot_h}" stroke="#b3261e" stroke-width="1.5"/>'
-            f'<text x="{dx + offset}" y="{top + 12}" text-anchor="{anchor}" font-size="11" fill="#b3261e" {FONT}>{escape(label)}</text>'
+            f'<text x="{dx + offset}" y="{top + plot_h - 8}" text-anchor="{anchor}" font-size="11" fill="#b3261e" {FONT}>{escape(label)}</text>'
         )
     # Forecast: from the latest point along the trend, to the projected date or the edge.
     last_day, last_value = points[-1]

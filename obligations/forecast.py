@@ -209,7 +209,7 @@ def forecast(
     needed = None
     if deadline is not None:
         # A quarter is 365.25 / 4 days on average.
-        quarters_left = Fraction((deadline - quarter_end(last)).days * 4, 1461)
+        quarters_left = Fraction((deadline - quarter_end(last)).days * 16, 1461)
         if quarters_left > 0:
             needed = _decimal(remaining / quarters_left)
     common["needed_per_quarter"] = needed

@@ -30,7 +30,7 @@ def figure(value) -> str:
     if value is None or value == "":
         return "—"
     value = Decimal(value)
-    places = 0 if value == value.to_integral() else 2
+    places = 0 if value == value.to_integral() or abs(value) >= 100 else 2
     return number_format(value, decimal_pos=places, force_grouping=True)
 
 
