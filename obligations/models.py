@@ -218,7 +218,7 @@ class ProgressEntry(models.Model):
     )  # fmt: skip
     source = models.CharField(_("source"), max_length=300, blank=True)
     reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reporting_organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="progress_entries"
@@ -276,7 +276,7 @@ class Need(models.Model):
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
     posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
@@ -327,7 +327,7 @@ class Offer(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PLEDGED
     )
     posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)

@@ -23,13 +23,18 @@ from obligations.tests.factories import make_obligation
 )
 def test_treaty_deadline_from_entry_into_force(article, entry_into_force, deadline):
     assert (
-        treaty.original_deadline(convention="ccm", article=article, entry_into_force=entry_into_force)
+        treaty.original_deadline(
+            convention="ccm", article=article, entry_into_force=entry_into_force
+        )
         == deadline
     )
 
 
 def test_article_5_has_no_deadline():
-    assert treaty.original_deadline(convention="ccm", article=5, entry_into_force=date(2011, 5, 1)) is None
+    assert (
+        treaty.original_deadline(convention="ccm", article=5, entry_into_force=date(2011, 5, 1))
+        is None
+    )
 
 
 def test_longest_extension_from_29_february():
