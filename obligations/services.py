@@ -383,6 +383,7 @@ def _new_entry(
     cleared_m2: Decimal | None = None,
     validate: bool = False,
     is_illustrative: bool = False,
+    check_duplicate: bool = True,
 ) -> ProgressEntry:
     now = timezone.now()
     entry = ProgressEntry(
@@ -401,13 +402,20 @@ def _new_entry(
         is_illustrative=is_illustrative,
     )
     _check_progress(entry, indicator)
-    entry.full_clean(validate_constraints=False)
-    if ProgressEntry.objects.filter(
-        indicator=indicator,
-        period_start=period_start,
-        period_end=period_end,
-        reporting_organisation=organisation,
-    ).exists():
+    # The related rows are objects in hand; checking them again would cost queries per row.
+    entry.full_clean(
+        exclude=["indicator", "reporting_organisation", "reported_by", "validated_by"],
+        validate_constraints=False,
+    )
+    if (
+        check_duplicate
+        and ProgressEntry.objects.filter(
+            indicator=indicator,
+            period_start=period_start,
+            period_end=period_end,
+            reporting_organisation=organisation,
+        ).exists()
+    ):
         raise ValidationError(
             _("%(organisation)s has already reported this indicator for this period.")
             % {"organisation": organisation}
@@ -455,7 +463,13 @@ def progress_import(
             "obligation"
         )
     }
-    entries, errors, seen = [], [], set()
+    # Figures this organisation already reported, read once rather than row by row.
+    seen = set(
+        ProgressEntry.objects.filter(
+            indicator__obligation__coalition=coalition, reporting_organisation=organisation
+        ).values_list("indicator_id", "period_start", "period_end")
+    )
+    entries, errors = [], []
     for row in rows:
         indicator = indicators.get((row["obligation"], row["indicator"]))
         if indicator is None:
@@ -466,7 +480,10 @@ def progress_import(
             continue
         key = (indicator.pk, row["period_start"], row["period_end"])
         if key in seen:
-            errors.append((row["line"], _("The same period appears twice in the file.")))
+            errors.append(
+                (row["line"], _("%(organisation)s has already reported this indicator for this "
+                                "period (in this file or before).") % {"organisation": organisation})
+            )  # fmt: skip
             continue
         seen.add(key)
         try:
@@ -483,6 +500,7 @@ def progress_import(
                     organisation=organisation,
                     actor=actor,
                     validate=validate,
+                    check_duplicate=False,
                 )
             )
         except ValidationError as exc:
