@@ -83,7 +83,9 @@ def forecast_chart_svg(
         )
 
     x_min = points[0][0]
-    candidates = [points[-1][0], forecast.today]
+    candidates = [points[-1][0]]
+    if forecast.status != Status.COMPLETED:
+        candidates.append(forecast.today)
     if forecast.deadline:
         candidates.append(forecast.deadline)
     x_max = max(candidates)
