@@ -156,7 +156,7 @@ def forecast_chart_svg(
             anchor = "end" if px > left + plot_w * 0.6 else "start"
             parts.append(
                 f'<circle cx="{px}" cy="{y(forecast.target)}" r="4" fill="{colour}"/>'
-                f'<text x="{px + (-6 if anchor == "end" else 6)}" y="{ty + 16}" text-anchor="{anchor}" font-size="11" fill="{colour}" {FONT}>{escape(label)}</text>'
+                f'<text x="{px + (-6 if anchor == "end" else 6)}" y="{ty - 6}" text-anchor="{anchor}" font-size="11" fill="{colour}" {FONT}>{escape(label)}</text>'
             )
     path = " ".join(f"{x(d)},{y(v)}" for d, v in points)
     parts.append(

@@ -10,19 +10,19 @@ from coalitions.models import Coalition, Organisation
 
 # A short list for the form; any three upper-case letters pass the model's check (ISO 4217 shape).
 COMMON_CURRENCIES = [
-    ("USD", "USD — US dollar"),
-    ("EUR", "EUR — euro"),
-    ("GBP", "GBP — pound sterling"),
-    ("CHF", "CHF — Swiss franc"),
-    ("NOK", "NOK — Norwegian krone"),
-    ("SEK", "SEK — Swedish krona"),
-    ("DKK", "DKK — Danish krone"),
-    ("JPY", "JPY — yen"),
-    ("CAD", "CAD — Canadian dollar"),
-    ("AUD", "AUD — Australian dollar"),
-    ("NZD", "NZD — New Zealand dollar"),
-    ("LBP", "LBP — Lebanese pound"),
-    ("BWP", "BWP — Botswana pula"),
+    ("USD", _("US dollar")),
+    ("EUR", _("euro")),
+    ("GBP", _("pound sterling")),
+    ("CHF", _("Swiss franc")),
+    ("NOK", _("Norwegian krone")),
+    ("SEK", _("Swedish krona")),
+    ("DKK", _("Danish krone")),
+    ("JPY", _("yen")),
+    ("CAD", _("Canadian dollar")),
+    ("AUD", _("Australian dollar")),
+    ("NZD", _("New Zealand dollar")),
+    ("LBP", _("Lebanese pound")),
+    ("BWP", _("Botswana pula")),
 ]
 currency_validator = RegexValidator(
     r"^[A-Z]{3}\Z", _("Enter an ISO 4217 currency code: three capital letters, such as EUR.")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from coalitions.models import Role
-from coalitions.tests.factories import CoalitionFactory
+from coalitions.tests.factories import CoalitionFactory, add_member
 from obligations import services
 from obligations.models import ExtensionRequest, Obligation, ProgressEntry
 from obligations.tests.factories import make_indicator, make_obligation, report
@@ -228,3 +228,35 @@ def test_donor_posts_an_offer_against_a_need(client, members, coalition):
     assert ok.status_code == 302
     board = client.get(reverse("obligations:needs", args=[coalition.slug])).content.decode()
     assert "250.00 USD" in board and "1,000.00" in board
+
+
+@pytest.mark.django_db
+def test_home_page_shows_the_obligations_panel(client, members, coalition, obligation):
+    client.force_login(members[OB])
+    page = client.get(reverse("coalitions:detail", args=[coalition.slug])).content.decode()
+    assert "Obligations dashboard" in page
+    assert "CCM article 4" in page
+    assert "days left" in page
+
+
+@pytest.mark.django_db
+def test_deleting_a_figure_asks_first_and_only_the_reporter_or_authority_may(
+    client, members, coalition, obligation
+):
+    entry = report(
+        obligation.indicators.get(), start=date(2025, 10, 1), end=date(2025, 12, 31), value=5,
+        organisation=members[OP].memberships.get().organisation, actor=members[OP],
+        validate=False,
+    )  # fmt: skip
+    url = reverse("obligations:progress_delete", args=[coalition.slug, entry.pk])
+    other_operator = add_member(coalition, OP)
+    client.force_login(other_operator)
+    assert client.post(url).status_code == 403
+    client.force_login(members[DO])
+    assert client.post(url).status_code == 403
+    client.force_login(members[OP])
+    confirm = client.get(url)
+    assert confirm.status_code == 200 and "Delete this figure?" in confirm.content.decode()
+    assert ProgressEntry.objects.filter(pk=entry.pk).exists()
+    assert client.post(url).status_code == 302
+    assert not ProgressEntry.objects.filter(pk=entry.pk).exists()
