@@ -87,8 +87,11 @@ def _parse_decimal(text: str, *, required: bool) -> Decimal | None:
     return value
 
 
-def parse_progress_csv(data: bytes) -> list[dict]:
-    """Checks the whole file and returns its rows, or raises CsvImportError listing every problem."""
+def parse_progress_csv(data: bytes) -> tuple[list[dict], list[tuple[int, str]]]:
+    """The rows that read well and the (line, message) of those that did not.
+
+    A file that cannot be read at all (too large, not text, wrong columns) raises CsvImportError.
+    """
     if len(data) > MAX_BYTES:
         raise CsvImportError([(None, _("The file is larger than 1 MB; split it into parts."))])
     if b"\x00" in data:
@@ -151,8 +154,6 @@ def parse_progress_csv(data: bytes) -> list[dict]:
             rows.append(row)
     except csv.Error:
         raise CsvImportError([(None, _("This is not a well-formed CSV file."))]) from None
-    if errors:
-        raise CsvImportError(errors)
-    if not rows:
+    if not rows and not errors:
         raise CsvImportError([(None, _("The file has no rows of figures."))])
-    return rows
+    return rows, errors

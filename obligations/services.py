@@ -452,9 +452,18 @@ def progress_delete(*, entry: ProgressEntry, actor) -> None:
 
 @transaction.atomic
 def progress_import(
-    *, coalition: Coalition, rows: list[dict], organisation: Organisation, actor, validate: bool
+    *,
+    coalition: Coalition,
+    rows: list[dict],
+    organisation: Organisation,
+    actor,
+    validate: bool,
+    read_errors: list[tuple[int, str]] = (),
 ) -> list[ProgressEntry]:
-    """Rows already parsed by `obligations.csv_io`; all or nothing, row-numbered errors."""
+    """Rows parsed by `obligations.csv_io` (with the lines it could not read): all or nothing.
+
+    Every row is checked, so one upload lists every problem, by line.
+    """
     from .csv_io import CsvImportError
 
     indicators = {
@@ -469,7 +478,7 @@ def progress_import(
             indicator__obligation__coalition=coalition, reporting_organisation=organisation
         ).values_list("indicator_id", "period_start", "period_end")
     )
-    entries, errors = [], []
+    entries, errors = [], list(read_errors)
     for row in rows:
         indicator = indicators.get((row["obligation"], row["indicator"]))
         if indicator is None:
@@ -506,7 +515,7 @@ def progress_import(
         except ValidationError as exc:
             errors.append((row["line"], " ".join(exc.messages)))
     if errors:
-        raise CsvImportError(errors)
+        raise CsvImportError(sorted(errors, key=lambda error: error[0] or 0))
     # One insert for the whole file, with its history rows and the importing person as author.
     created = bulk_create_with_history(entries, ProgressEntry, default_user=actor)
     return created

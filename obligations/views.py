@@ -12,7 +12,7 @@ from coalitions import permissions as perms
 from coalitions.models import Organisation
 
 from . import services
-from .csv_io import CsvImportError, parse_progress_csv, progress_csv
+from .csv_io import MAX_BYTES, CsvImportError, parse_progress_csv, progress_csv
 from .forecast import METHOD
 from .forms import (
     CURRENCY_CODES,
@@ -254,7 +254,10 @@ def progress_new(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.REPORT_PROGRESS)
     obligation = _obligation(access, pk)
     indicators = Indicator.objects.filter(obligation=obligation).order_by("-is_headline", "kind")
-    form = ProgressForm(request.POST or None, indicators=indicators)
+    headline = next((i for i in obligation.indicators.all() if i.is_headline), None)
+    form = ProgressForm(
+        request.POST or None, indicators=indicators, initial={"indicator": headline}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.progress_report(
@@ -334,16 +337,15 @@ def progress_import(request, slug):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            from .csv_io import MAX_BYTES
-
             if upload.size > MAX_BYTES:
                 raise CsvImportError(
                     [(None, _("The file is larger than 1 MB; split it into parts."))]
                 )
-            rows = parse_progress_csv(upload.read())
+            rows, read_errors = parse_progress_csv(upload.read())
             created = services.progress_import(
                 coalition=access.coalition,
                 rows=rows,
+                read_errors=read_errors,
                 organisation=_reporting_organisation(access),
                 actor=request.user,
                 validate=access.can(perms.VALIDATE_PROGRESS),

@@ -147,3 +147,22 @@ def test_importing_the_same_file_twice_imports_nothing_the_second_time(client, c
     assert response.status_code == 200
     assert "already reported" in response.content.decode()
     assert ProgressEntry.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_every_bad_row_is_listed_in_one_upload(client, coalition, members):
+    setup_obligation(coalition)
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
+    content = (
+        f"{HEADER}\n"
+        "CCM-4,area_released,2024-13-01,2024-03-31,100,,,,\n"
+        "CCM-9,area_released,2024-01-01,2024-03-31,100,,,,\n"
+        "CCM-4,area_released,2024-04-01,2024-06-30,100,,,,\n"
+        "CCM-4,remnants_destroyed,2024-04-01,2024-06-30,5,1,1,3,\n"
+    ).encode()
+    page = upload(client, coalition, content).content.decode()
+    assert "Line 2: Dates must be written" in page
+    assert "Line 3: Unknown obligation or indicator" in page
+    assert "Line 5: Only area released is broken down" in page
+    assert "Line 4" not in page
+    assert not ProgressEntry.objects.exists()
