@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
@@ -354,7 +355,12 @@ def progress_import(request, slug):
             row_errors = exc.errors
             form.add_error(None, _("Nothing was imported: correct the file and upload it again."))
         else:
-            messages.success(request, _("%(n)s figures were imported.") % {"n": len(created)})
+            count = len(created)
+            messages.success(
+                request,
+                ngettext("%(n)s figure was imported.", "%(n)s figures were imported.", count)
+                % {"n": count},
+            )
             return redirect("obligations:dashboard", slug=slug)
     return _page(
         request, access, "obligations/progress_import.html", form=form, row_errors=row_errors

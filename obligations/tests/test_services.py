@@ -176,3 +176,25 @@ def test_offer_status_moves_forward_only(coalition, members):
     with pytest.raises(ValidationError):
         services.offer_set_status(offer=offer, status="pledged", actor=None)
     assert Offer.objects.get().status == "committed"
+
+
+@pytest.mark.django_db
+def test_entry_into_force_after_the_granted_deadline_is_refused(coalition):
+    obligation = make_obligation(coalition, article=4, entry_into_force=date(2011, 5, 1))
+    request = services.extension_request_create(
+        obligation=obligation, requested_deadline=date(2026, 5, 1), submitted_on=date(2020, 3, 2)
+    )
+    services.extension_request_decide(
+        request=request, decision="granted", granted_deadline=date(2026, 5, 1),
+        decided_on=date(2020, 11, 27),
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        services.obligation_update(
+            obligation=obligation, entry_into_force=date(2026, 6, 1), plan_start=None,
+            plan_end=None, status="in_progress", completed_on=None, completion_declaration="",
+            notes="", actor=None,
+        )  # fmt: skip
+    assert "after the entry into force" in str(exc.value.message_dict["current_deadline"])
+    obligation.refresh_from_db()
+    assert obligation.entry_into_force == date(2011, 5, 1)
+    assert obligation.current_deadline == date(2026, 5, 1)
