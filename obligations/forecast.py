@@ -2,9 +2,10 @@
 
 Method (stated to users by `METHOD`): validated progress is added up by calendar quarter (each
 entry counts in the quarter its period ends). The rate is the least-squares slope of cumulative
-progress over the last 8 quarters: up to the last finished quarter, or the current one when it
-already has figures; quarters without figures count as no progress; fewer quarters when recording
-began later. The projected completion date is the end of that latest quarter plus the
+progress over the last 8 finished quarters (quarters without figures count as no progress; fewer
+quarters when recording began later; the quarter under way when it is the only one). Figures of
+the quarter under way lower the remaining work but do not enter the rate. The projected
+completion date is the end of the last finished quarter plus the
 remaining work divided by the rate, in quarters (a part quarter counted in days, rounded up).
 Status: completed when declared or when the target is met; will miss when the deadline has passed
 or the projected date is after the deadline, or when the rate is zero or negative; at risk when the
@@ -25,8 +26,9 @@ AT_RISK_MONTHS = 12
 
 METHOD = _(
     "Forecast: least-squares linear trend of cumulative validated progress over the last 8 "
-    "calendar quarters (a quarter without figures counts as no progress), projected from the end "
-    "of the latest quarter. At risk: projected to finish less than 12 months before the deadline."
+    "finished calendar quarters (a quarter without figures counts as no progress), projected from "
+    "the end of the last finished quarter; figures of the quarter under way lower the remaining "
+    "work. At risk: projected to finish less than 12 months before the deadline."
 )
 
 
@@ -133,6 +135,14 @@ def _slope(points: list[tuple[int, Fraction]]) -> Fraction:
     return sxy / sxx
 
 
+def _window(points: list[tuple[date, Decimal]], last: int) -> list[tuple[int, Fraction]]:
+    return [
+        (quarter_index(d), Fraction(v))
+        for d, v in points
+        if last - WINDOW_QUARTERS <= quarter_index(d) <= last
+    ]
+
+
 def _date_after_quarters(last_quarter: int, quarters: Fraction) -> date:
     whole = math.floor(quarters)
     part = quarters - whole
@@ -198,12 +208,14 @@ def forecast(
     if not by_quarter:
         return Forecast(status=Status.NO_DATA, reason="no_data", **common)
 
-    last = quarter_index(points[-1][0])
-    window = [
-        (quarter_index(d), Fraction(v))
-        for d, v in points
-        if quarter_index(d) >= last - WINDOW_QUARTERS
-    ]
+    # The trend reads finished quarters only: a quarter still under way would look slow. Its
+    # figures lower the remaining work. When recording began this quarter, it is all there is.
+    last_point = quarter_index(points[-1][0])
+    last = min(last_point, quarter_index(today) - 1)
+    window = _window(points, last)
+    if len(window) < 2:
+        last = last_point
+        window = _window(points, last)
     rate = _slope(window)
     remaining = Fraction(target) - Fraction(achieved)
     needed = None

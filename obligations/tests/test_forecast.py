@@ -127,8 +127,18 @@ def test_no_deadline_still_projects():
     assert result.days_left is None
 
 
-def test_figures_in_the_current_quarter_count_from_its_end():
-    entries = [*STEADY, (date(2026, 1, 10), Decimal(100))]
+def test_figures_of_the_quarter_under_way_lower_the_remaining_work_not_the_rate():
+    entries = [*STEADY, (date(2026, 1, 10), Decimal(50))]
     result = run(entries=entries, today=date(2026, 1, 15))
-    # Window ends in the first quarter of 2026; 1,100 to go at 100 a quarter: 11 quarters.
-    assert result.projected_date == date(2028, 12, 31)
+    assert result.rate_per_quarter == Decimal("100.00")
+    assert result.achieved == Decimal(850)
+    # 1,150 to go at 100 a quarter from 1 January 2026: 11 quarters to 30 September 2028, then
+    # half of the 92-day fourth quarter (46 days): 15 November 2028.
+    assert result.projected_date == date(2028, 11, 15)
+
+
+def test_recording_began_this_quarter():
+    result = run(entries=[(date(2026, 1, 10), Decimal(100))], today=date(2026, 1, 15))
+    # The quarter under way is all there is: 100 in one quarter, 1,900 to go: 19 quarters.
+    assert result.rate_per_quarter == Decimal("100.00")
+    assert result.projected_date == date(2030, 12, 31)
