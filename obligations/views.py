@@ -419,7 +419,13 @@ def offer_new(request, slug):
     if request.GET.get("need", "").isdigit():
         need = needs_qs.filter(pk=request.GET["need"]).first()
         if need:
-            initial = {"need": need, "currency": need.currency, "activity": need.activity}
+            initial = {
+                "need": need,
+                "currency": need.currency,
+                "activity": need.activity,
+                "period_start": need.period_start,
+                "period_end": need.period_end,
+            }
     form = OfferForm(request.POST or None, needs=needs_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
