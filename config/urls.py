@@ -18,6 +18,7 @@ urlpatterns = [
     path("outbox/", include("outbox.urls")),
     path("", include("users.urls")),
     path("", include("meetings.urls")),
+    path("", include("obligations.urls")),
     path("", include("coalitions.urls")),
 ]
 

@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class ObligationsConfig(AppConfig):
     name = "obligations"
     verbose_name = _("Obligations")
+
+    def ready(self):
+        from coalitions.demo import register_demo_extension
+        from coalitions.sections import Panel, Section, register_panel, register_section
+
+        from .demo import seed_obligations
+        from .panels import home_panel_context
+
+        register_section(Section("obligations", _("Obligations"), "obligations:dashboard", 20))
+        register_section(Section("needs", _("Needs & offers"), "obligations:needs", 25))
+        register_panel(
+            Panel("coalition_home", "obligations/_home_panel.html", home_panel_context, 20)
+        )
+        register_demo_extension(seed_obligations, order=20)

@@ -1,0 +1,159 @@
+"""Progress figures as CSV, one format both ways (Python's csv module, UTF-8, comma-separated).
+
+Columns: obligation (e.g. CCM-4), indicator (e.g. area_released), period_start and period_end
+(YYYY-MM-DD), value, cancelled_m2, reduced_m2, cleared_m2 (area released only, may be empty),
+source. An export can be imported again as it is.
+"""
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+COLUMNS = [
+    "obligation",
+    "indicator",
+    "period_start",
+    "period_end",
+    "value",
+    "cancelled_m2",
+    "reduced_m2",
+    "cleared_m2",
+    "source",
+]
+MAX_BYTES = 1024 * 1024
+MAX_ROWS = 5000
+
+
+class CsvImportError(Exception):
+    """`errors` is a list of (line number or None for the whole file, message)."""
+
+    def __init__(self, errors: list[tuple[int | None, str]]):
+        super().__init__("; ".join(message for _line, message in errors))
+        self.errors = errors
+
+
+def _number(value) -> str:
+    if value is None:
+        return ""
+    return format(Decimal(value).normalize(), "f")
+
+
+def progress_csv(entries) -> str:
+    """`entries` with indicator and obligation loaded (see selectors.progress_export_list)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for entry in entries:
+        writer.writerow(
+            [
+                entry.indicator.obligation.code,
+                entry.indicator.kind,
+                entry.period_start.isoformat(),
+                entry.period_end.isoformat(),
+                _number(entry.value),
+                _number(entry.cancelled_m2),
+                _number(entry.reduced_m2),
+                _number(entry.cleared_m2),
+                # A leading =, +, - or @ would be run as a formula by spreadsheet programs.
+                ("'" + entry.source)
+                if entry.source[:1] in "=+-@" and entry.source
+                else entry.source,
+            ]
+        )
+    return out.getvalue()
+
+
+def _parse_date(text: str) -> date:
+    return date.fromisoformat(text.strip())
+
+
+def _parse_decimal(text: str, *, required: bool) -> Decimal | None:
+    text = text.strip().replace(",", "") if text else ""
+    if not text:
+        if required:
+            raise ValueError(_("a number is required"))
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(_("“%(text)s” is not a number") % {"text": text}) from None
+    if not value.is_finite():
+        raise ValueError(_("“%(text)s” is not a number") % {"text": text})
+    if value < 0:
+        raise ValueError(_("numbers cannot be negative"))
+    return value
+
+
+def parse_progress_csv(data: bytes) -> tuple[list[dict], list[tuple[int, str]]]:
+    """The rows that read well and the (line, message) of those that did not.
+
+    A file that cannot be read at all (too large, not text, wrong columns) raises CsvImportError.
+    """
+    if len(data) > MAX_BYTES:
+        raise CsvImportError([(None, _("The file is larger than 1 MB; split it into parts."))])
+    if b"\x00" in data:
+        raise CsvImportError([(None, _("This is not a CSV text file."))])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise CsvImportError(
+            [(None, _("The file is not UTF-8 text; save it as CSV UTF-8."))]
+        ) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CsvImportError([(None, _("The file is empty."))]) from None
+    except csv.Error:
+        raise CsvImportError([(None, _("This is not a CSV text file."))]) from None
+    if [h.strip() for h in header] != COLUMNS:
+        raise CsvImportError(
+            [(1, _("The columns must be exactly: %(columns)s.") % {"columns": ", ".join(COLUMNS)})]
+        )
+    rows, errors = [], []
+    try:
+        for record in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(rows) + len(errors) >= MAX_ROWS:
+                raise CsvImportError(
+                    [(None, _("The file has more than %(n)s rows.") % {"n": MAX_ROWS})]
+                )
+            if len(record) != len(COLUMNS):
+                errors.append((line, _("Expected %(n)s columns.") % {"n": len(COLUMNS)}))
+                continue
+            cells = dict(zip(COLUMNS, record, strict=True))
+            try:
+                start = _parse_date(cells["period_start"])
+                end = _parse_date(cells["period_end"])
+            except ValueError:
+                errors.append((line, _("Dates must be written YYYY-MM-DD.")))
+                continue
+            try:
+                row = {
+                    "line": line,
+                    "obligation": cells["obligation"].strip().upper(),
+                    "indicator": cells["indicator"].strip(),
+                    "period_start": start,
+                    "period_end": end,
+                    "value": _parse_decimal(cells["value"], required=True),
+                    "cancelled_m2": _parse_decimal(cells["cancelled_m2"], required=False),
+                    "reduced_m2": _parse_decimal(cells["reduced_m2"], required=False),
+                    "cleared_m2": _parse_decimal(cells["cleared_m2"], required=False),
+                    "source": cells["source"].strip()[:300],
+                }
+            except ValueError as exc:
+                errors.append((line, str(exc)[:1].upper() + str(exc)[1:] + "."))
+                continue
+            if row["source"].startswith("'") and row["source"][1:2] in ("=", "+", "-", "@"):
+                row["source"] = row["source"][1:]
+            rows.append(row)
+    except csv.Error:
+        raise CsvImportError([(None, _("This is not a well-formed CSV file."))]) from None
+    if not rows and not errors:
+        raise CsvImportError([(None, _("The file has no rows of figures."))])
+    return rows, errors

@@ -1,0 +1,247 @@
+"""The deadline-risk forecast: when will a target be reached at the recent rate of progress?
+
+Method (stated to users by `METHOD`): validated progress is added up by calendar quarter (each
+entry counts in the quarter its period ends). The rate is the least-squares slope of cumulative
+progress over the last 8 finished quarters (quarters without figures count as no progress; fewer
+quarters when recording began later; the quarter under way when it is the only one). Figures of
+the quarter under way lower the remaining work but do not enter the rate. The projected
+completion date is the end of the last finished quarter plus the
+remaining work divided by the rate, in quarters (a part quarter counted in days, rounded up).
+Status: completed when declared or when the target is met; will miss when the deadline has passed
+or the projected date is after the deadline, or when the rate is zero or negative; at risk when the
+projected date falls within the 12 months before the deadline; on track otherwise.
+"""
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext_lazy as _
+
+WINDOW_QUARTERS = 8
+AT_RISK_MONTHS = 12
+
+METHOD = _(
+    "Forecast: least-squares linear trend of cumulative validated progress over the last 8 "
+    "finished calendar quarters (a quarter without figures counts as no progress), projected from "
+    "the end of the last finished quarter; figures of the quarter under way lower the remaining "
+    "work. At risk: projected to finish less than 12 months before the deadline."
+)
+
+
+class Status:
+    COMPLETED = "completed"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    WILL_MISS = "will_miss"
+    NO_DATA = "no_data"
+    NO_DEADLINE = "no_deadline"
+
+
+STATUS_LABELS = {
+    Status.COMPLETED: _("Completed"),
+    Status.ON_TRACK: _("On track"),
+    Status.AT_RISK: _("At risk"),
+    Status.WILL_MISS: _("Will miss the deadline"),
+    Status.NO_DATA: _("No data yet"),
+    Status.NO_DEADLINE: _("No treaty deadline"),
+}
+STATUS_CSS = {
+    Status.COMPLETED: "status-ok",
+    Status.ON_TRACK: "status-ok",
+    Status.AT_RISK: "status-warn",
+    Status.WILL_MISS: "status-bad",
+    Status.NO_DATA: "",
+    Status.NO_DEADLINE: "",
+}
+# Why the status is what it is, in the users' words.
+REASONS = {
+    "declared": _("Completion declared."),
+    "target_met": _("The target has been met; completion not yet declared."),
+    "no_data": _("No validated progress yet, so no forecast."),
+    "deadline_passed": _("The deadline has passed before the target was met."),
+    "stalled": _("No progress in the recent quarters: at a zero rate the target is never reached."),
+    "projection": _("Projected from the recent rate of progress."),
+}
+
+
+def quarter_index(day: date) -> int:
+    return day.year * 4 + (day.month - 1) // 3
+
+
+def quarter_start(index: int) -> date:
+    return date(index // 4, (index % 4) * 3 + 1, 1)
+
+
+def quarter_end(index: int) -> date:
+    return quarter_start(index + 1) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Forecast:
+    status: str
+    reason: str
+    baseline: Decimal
+    target: Decimal
+    achieved: Decimal
+    deadline: date | None
+    today: date
+    projected_date: date | None = None
+    rate_per_quarter: Decimal | None = None
+    needed_per_quarter: Decimal | None = None
+    last_reported: date | None = None
+    completed_on: date | None = None
+    # Cumulative progress at the end of each quarter, from the quarter before the first entry.
+    points: list[tuple[date, Decimal]] = field(default_factory=list)
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(self.target - self.achieved, Decimal(0))
+
+    @property
+    def percent(self) -> int:
+        if self.target <= 0:
+            return 100
+        return max(0, min(100, int(self.achieved * 100 / self.target)))
+
+    @property
+    def days_left(self) -> int | None:
+        if self.deadline is None:
+            return None
+        return (self.deadline - self.today).days
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def status_css(self) -> str:
+        return STATUS_CSS[self.status]
+
+    @property
+    def reason_text(self):
+        return REASONS[self.reason]
+
+
+def _slope(points: list[tuple[int, Fraction]]) -> Fraction:
+    n = len(points)
+    mean_x = Fraction(sum(x for x, _y in points), n)
+    mean_y = sum((y for _x, y in points), Fraction(0)) / n
+    sxx = sum(((x - mean_x) ** 2 for x, _y in points), Fraction(0))
+    sxy = sum(((x - mean_x) * (y - mean_y) for x, y in points), Fraction(0))
+    return sxy / sxx
+
+
+def _window(points: list[tuple[date, Decimal]], last: int) -> list[tuple[int, Fraction]]:
+    return [
+        (quarter_index(d), Fraction(v))
+        for d, v in points
+        if last - WINDOW_QUARTERS <= quarter_index(d) <= last
+    ]
+
+
+def _date_after_quarters(last_quarter: int, quarters: Fraction) -> date:
+    whole = math.floor(quarters)
+    part = quarters - whole
+    start = quarter_start(last_quarter + 1) + relativedelta(months=3 * whole)
+    if part == 0:
+        return start - timedelta(days=1)
+    length = ((start + relativedelta(months=3)) - start).days
+    return start + timedelta(days=math.ceil(part * length) - 1)
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
+
+
+def forecast(
+    *,
+    baseline: Decimal,
+    target: Decimal,
+    entries: list[tuple[date, Decimal]],
+    deadline: date | None,
+    today: date,
+    completed_on: date | None = None,
+) -> Forecast:
+    """`entries` are (period_end, value) of validated progress only."""
+    by_quarter: dict[int, Decimal] = {}
+    for period_end, value in entries:
+        q = quarter_index(period_end)
+        by_quarter[q] = by_quarter.get(q, Decimal(0)) + Decimal(value)
+
+    points: list[tuple[date, Decimal]] = []
+    cumulative = Decimal(baseline)
+    if by_quarter:
+        # Quarters up to the last finished one count, reported or not: silence is no progress.
+        first = min(by_quarter)
+        last = max(by_quarter)
+        if completed_on is None:
+            last = max(last, quarter_index(today) - 1)
+        points.append((quarter_end(first - 1), cumulative))
+        for q in range(first, last + 1):
+            cumulative += by_quarter.get(q, Decimal(0))
+            points.append((quarter_end(q), cumulative))
+    achieved = cumulative
+    common = {
+        "baseline": Decimal(baseline),
+        "target": Decimal(target),
+        "achieved": achieved,
+        "deadline": deadline,
+        "today": today,
+        "points": points,
+        "completed_on": completed_on,
+        "last_reported": quarter_end(max(by_quarter)) if by_quarter else None,
+    }
+
+    if completed_on is not None:
+        return Forecast(status=Status.COMPLETED, reason="declared", **common)
+    if achieved >= target:
+        met_on = next((d for d, v in points if v >= target), None)
+        return Forecast(
+            status=Status.COMPLETED, reason="target_met", projected_date=met_on, **common
+        )
+    if deadline is not None and today > deadline:
+        return Forecast(status=Status.WILL_MISS, reason="deadline_passed", **common)
+    if not by_quarter:
+        return Forecast(status=Status.NO_DATA, reason="no_data", **common)
+
+    # The trend reads finished quarters only: a quarter still under way would look slow. Its
+    # figures lower the remaining work. When recording began this quarter, it is all there is.
+    last_point = quarter_index(points[-1][0])
+    last = min(last_point, quarter_index(today) - 1)
+    window = _window(points, last)
+    if len(window) < 2:
+        last = last_point
+        window = _window(points, last)
+    rate = _slope(window)
+    remaining = Fraction(target) - Fraction(achieved)
+    needed = None
+    if deadline is not None:
+        # A quarter is 365.25 / 4 days on average.
+        quarters_left = Fraction((deadline - quarter_end(last)).days * 16, 1461)
+        if quarters_left > 0:
+            needed = _decimal(remaining / quarters_left)
+    common["needed_per_quarter"] = needed
+    if rate <= 0:
+        status = Status.NO_DEADLINE if deadline is None else Status.WILL_MISS
+        return Forecast(status=status, reason="stalled", rate_per_quarter=_decimal(rate), **common)
+
+    projected = _date_after_quarters(last, remaining / rate)
+    if deadline is None:
+        status = Status.NO_DEADLINE
+    elif projected > deadline:
+        status = Status.WILL_MISS
+    elif projected > deadline - relativedelta(months=AT_RISK_MONTHS):
+        status = Status.AT_RISK
+    else:
+        status = Status.ON_TRACK
+    return Forecast(
+        status=status,
+        reason="projection",
+        projected_date=projected,
+        rate_per_quarter=_decimal(rate),
+        **common,
+    )

@@ -1,0 +1,206 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    COMMON_CURRENCIES,
+    Article,
+    Convention,
+    ExtensionRequest,
+    Indicator,
+    Obligation,
+    Offer,
+    currency_validator,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def date_field(label, required=True, help_text=""):
+    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
+
+
+def amount_field(label, required=True, help_text=""):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_digits=16,
+        decimal_places=2,
+        help_text=help_text,
+        error_messages={"min_value": _("The value cannot be negative.")},
+    )
+
+
+class ObligationCreateForm(forms.Form):
+    convention = forms.ChoiceField(label=_("Convention"), choices=Convention.choices)
+    article = forms.TypedChoiceField(label=_("Article"), choices=Article.choices, coerce=int)
+    entry_into_force = date_field(
+        _("Entry into force"),
+        help_text=_(
+            "The deadline is computed from it: article 3, 8 years; article 4, 10 years. "
+            "29 February gives 28 February of a non-leap year."
+        ),
+    )
+    plan_start = date_field(_("Plan period from"), required=False)
+    plan_end = date_field(
+        _("Plan period to"), required=False, help_text=_("For article 5, which has no deadline.")
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ObligationEditForm(forms.Form):
+    entry_into_force = date_field(_("Entry into force"))
+    plan_start = date_field(_("Plan period from"), required=False)
+    plan_end = date_field(_("Plan period to"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Obligation.Status.choices)
+    completed_on = date_field(_("Completed on"), required=False)
+    completion_declaration = forms.CharField(
+        label=_("Declaration of completion"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExtensionRequestForm(forms.Form):
+    requested_deadline = date_field(_("Requested deadline"))
+    submitted_on = date_field(_("Submitted on"))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[c for c in ExtensionRequest.Decision.choices if c[0] != "pending"],
+    )
+    decided_on = date_field(_("Decided on"))
+    decided_by_meeting = forms.CharField(
+        label=_("Meeting of States Parties"),
+        required=False,
+        max_length=200,
+        help_text=_("For example: Eleventh Meeting of States Parties (2023)."),
+    )
+    granted_deadline = date_field(_("Granted deadline"), required=False)
+
+
+class IndicatorForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Indicator"), choices=Indicator.Kind.choices)
+    baseline = amount_field(
+        _("Baseline"), help_text=_("What was already done when recording began.")
+    )
+    target = amount_field(
+        _("Target"), help_text=_("The cumulative figure at which the work is done.")
+    )
+    target_date = date_field(_("Target date"), required=False)
+    is_headline = forms.BooleanField(
+        label=_("Headline indicator (gives the obligation's status)"), required=False
+    )
+
+
+class ProgressForm(forms.Form):
+    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
+    period_start = date_field(_("Period from"))
+    period_end = date_field(_("Period to"))
+    value = amount_field(_("Value"))
+    cancelled_m2 = amount_field(_("of which cancelled (m²)"), required=False)
+    reduced_m2 = amount_field(_("of which reduced (m²)"), required=False)
+    cleared_m2 = amount_field(
+        _("of which cleared (m²)"),
+        required=False,
+        help_text=_("Area released only; the three parts add up to the value."),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        required=False,
+        max_length=300,
+        help_text=_("Where the figure comes from, e.g. the operator's monthly report."),
+    )
+
+    def __init__(self, *args, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = indicators
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, comma-separated, at most 1 MB, in the format of the export."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError(_("Choose a file ending in .csv."))
+        return upload
+
+
+class CurrencyInput(forms.TextInput):
+    def __init__(self):
+        super().__init__(attrs={"list": "currency-codes", "maxlength": 3, "autocomplete": "off"})
+
+
+def currency_field():
+    return forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        widget=CurrencyInput(),
+        validators=[currency_validator],
+        help_text=_("ISO 4217 code, e.g. USD, EUR, NOK."),
+    )
+
+
+class NeedForm(forms.Form):
+    activity = forms.CharField(label=_("Activity"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    obligation = forms.ModelChoiceField(
+        label=_("Obligation"), queryset=Obligation.objects.none(), required=False
+    )
+    amount = forms.DecimalField(
+        label=_("Amount needed"), min_value=0.01, max_digits=14, decimal_places=2
+    )
+    currency = currency_field()
+    period_start = date_field(_("Period from"))
+    period_end = date_field(_("Period to"))
+
+    def __init__(self, *args, obligations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["obligation"].queryset = obligations
+
+
+class OfferForm(forms.Form):
+    need = forms.ModelChoiceField(
+        label=_("Against the need"),
+        queryset=None,
+        required=False,
+        empty_label=_("— freestanding offer —"),
+    )
+    activity = forms.CharField(label=_("Activity"), max_length=200)
+    amount = forms.DecimalField(label=_("Amount"), min_value=0.01, max_digits=14, decimal_places=2)
+    currency = currency_field()
+    period_start = date_field(_("Period from"))
+    period_end = date_field(_("Period to"))
+    status = forms.ChoiceField(label=_("Status"), choices=Offer.Status.choices)
+
+    def __init__(self, *args, needs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].queryset = needs
+
+
+class OfferStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Offer.Status.choices)
+
+
+CURRENCY_CODES = COMMON_CURRENCIES

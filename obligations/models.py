@@ -1,0 +1,347 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from coalitions.models import Coalition, Organisation
+
+# A short list for the form; any three upper-case letters pass the model's check (ISO 4217 shape).
+COMMON_CURRENCIES = [
+    ("USD", _("US dollar")),
+    ("EUR", _("euro")),
+    ("GBP", _("pound sterling")),
+    ("CHF", _("Swiss franc")),
+    ("NOK", _("Norwegian krone")),
+    ("SEK", _("Swedish krona")),
+    ("DKK", _("Danish krone")),
+    ("JPY", _("yen")),
+    ("CAD", _("Canadian dollar")),
+    ("AUD", _("Australian dollar")),
+    ("NZD", _("New Zealand dollar")),
+    ("LBP", _("Lebanese pound")),
+    ("BWP", _("Botswana pula")),
+]
+currency_validator = RegexValidator(
+    r"^[A-Z]{3}\Z", _("Enter an ISO 4217 currency code: three capital letters, such as EUR.")
+)
+positive = MinValueValidator(0)
+
+
+class Convention(models.TextChoices):
+    CCM = "ccm", _("Convention on Cluster Munitions")
+    APMBC = "apmbc", _("Anti-Personnel Mine Ban Convention")
+
+
+class Article(models.IntegerChoices):
+    STOCKPILE = 3, _("Article 3: stockpile destruction")
+    CLEARANCE = 4, _("Article 4: clearance and risk education")
+    VICTIM_ASSISTANCE = 5, _("Article 5: victim assistance")
+
+
+class Obligation(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="obligations")
+    convention = models.CharField(
+        _("convention"), max_length=8, choices=Convention.choices, default=Convention.CCM
+    )
+    article = models.PositiveSmallIntegerField(_("article"), choices=Article.choices)
+    entry_into_force = models.DateField(_("entry into force"))
+    original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
+    current_deadline = models.DateField(_("current deadline"), null=True, blank=True)
+    plan_start = models.DateField(_("plan period from"), null=True, blank=True)
+    plan_end = models.DateField(_("plan period to"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completion_declaration = models.TextField(_("declaration of completion"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_illustrative = models.BooleanField(_("illustrative figures"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["coalition", "convention", "article"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "convention", "article"], name="obligation_one_per_article"
+            ),
+            models.CheckConstraint(
+                condition=Q(current_deadline__isnull=True)
+                | Q(current_deadline__gt=F("entry_into_force")),
+                name="obligation_deadline_after_entry_into_force",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="in_progress") | Q(completed_on__isnull=False),
+                name="obligation_completed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_convention_display_short()} {self.get_article_display()}"
+
+    def get_convention_display_short(self) -> str:
+        return self.convention.upper()
+
+    @property
+    def code(self) -> str:
+        """The short name used in CSV files, e.g. CCM-4."""
+        return f"{self.convention.upper()}-{self.article}"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == self.Status.COMPLETED
+
+
+class ExtensionRequest(models.Model):
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        GRANTED = "granted", _("Granted")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    # The deadline in force when the request was made: what the request extends.
+    deadline_before = models.DateField(_("deadline before the request"))
+    requested_deadline = models.DateField(_("requested deadline"))
+    submitted_on = models.DateField(_("submitted on"))
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    granted_deadline = models.DateField(_("granted deadline"), null=True, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decided_by_meeting = models.CharField(
+        _("Meeting of States Parties that decided"), max_length=200, blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["obligation", "submitted_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(requested_deadline__gt=F("deadline_before")),
+                name="extension_requests_a_later_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision="granted") | Q(granted_deadline__isnull=False),
+                name="extension_granted_has_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.obligation}: {self.requested_deadline:%Y-%m-%d} ({self.get_decision_display()})"
+        )
+
+
+class Indicator(models.Model):
+    class Kind(models.TextChoices):
+        AREA_RELEASED = "area_released", _("Area released (m²)")
+        REMNANTS_DESTROYED = "remnants_destroyed", _("Cluster munition remnants destroyed")
+        MUNITIONS_DESTROYED = "munitions_destroyed", _("Stockpiled cluster munitions destroyed")
+        SUBMUNITIONS_DESTROYED = (
+            "submunitions_destroyed",
+            _("Stockpiled submunitions destroyed"),
+        )
+        PEOPLE_REACHED = "people_reached", _("People reached by risk education")
+        VICTIMS_ASSISTED = "victims_assisted", _("Victims assisted")
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="indicators")
+    kind = models.CharField(_("indicator"), max_length=32, choices=Kind.choices)
+    # Cumulative figures: the baseline is what was already done when recording began; the target
+    # is the cumulative figure at which the work is complete.
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=16, decimal_places=2, default=0, validators=[positive]
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=16, decimal_places=2, validators=[positive]
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    is_headline = models.BooleanField(
+        _("headline indicator"),
+        default=False,
+        help_text=_("The indicator whose forecast gives the obligation's status."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["obligation", "-is_headline", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["obligation", "kind"], name="indicator_one_per_kind"),
+            models.UniqueConstraint(
+                fields=["obligation"],
+                condition=Q(is_headline=True),
+                name="indicator_one_headline",
+            ),
+            models.CheckConstraint(
+                condition=Q(target__gte=F("baseline")), name="indicator_target_not_below_baseline"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    @property
+    def is_area(self) -> bool:
+        return self.kind == self.Kind.AREA_RELEASED
+
+
+class ProgressEntry(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="entries")
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, validators=[positive])
+    # Area released is broken down by method; the parts, when given, add up to the value.
+    cancelled_m2 = models.DecimalField(
+        _("cancelled (m²)"), max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[positive],
+    )  # fmt: skip
+    reduced_m2 = models.DecimalField(
+        _("reduced (m²)"), max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[positive],
+    )  # fmt: skip
+    cleared_m2 = models.DecimalField(
+        _("cleared (m²)"), max_digits=16, decimal_places=2, null=True, blank=True,
+        validators=[positive],
+    )  # fmt: skip
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reporting_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="progress_entries"
+    )
+    reported_at = models.DateTimeField(default=timezone.now, editable=False)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "period_end", "pk"]
+        verbose_name_plural = _("progress entries")
+        indexes = [models.Index(fields=["indicator", "period_end"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="progress_period_in_order"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="progress_value_not_negative"),
+            models.UniqueConstraint(
+                fields=["indicator", "period_start", "period_end", "reporting_organisation"],
+                name="progress_one_per_period_and_reporter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d})"
+
+    @property
+    def is_validated(self) -> bool:
+        return self.validated_at is not None
+
+
+class Need(models.Model):
+    """An Article 6 need posted by the national authority."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="needs")
+    obligation = models.ForeignKey(
+        Obligation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="needs",
+        verbose_name=_("obligation"),
+    )
+    activity = models.CharField(_("activity"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    amount = models.DecimalField(
+        _("amount needed"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0.01)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period_start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="need_period_in_order"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="need_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} ({self.amount} {self.currency})"
+
+
+class Offer(models.Model):
+    """A donor's offer or pledge, against a need or freestanding."""
+
+    class Status(models.TextChoices):
+        PLEDGED = "pledged", _("Pledged")
+        COMMITTED = "committed", _("Committed")
+        DISBURSED = "disbursed", _("Disbursed")
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="offers")
+    need = models.ForeignKey(
+        Need,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="offers",
+        verbose_name=_("need"),
+    )
+    donor = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="offers", verbose_name=_("donor")
+    )
+    activity = models.CharField(_("activity"), max_length=200)
+    amount = models.DecimalField(
+        _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0.01)]
+    )
+    currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLEDGED
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period_start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="offer_period_in_order"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="offer_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.donor}: {self.amount} {self.currency} ({self.get_status_display()})"

@@ -1,0 +1,214 @@
+"""Every queryset the obligations and needs pages iterate, with its joins and coalition filter."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    Prefetch,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from coalitions.models import Coalition
+
+from .charts import forecast_chart_svg
+from .forecast import Forecast, forecast
+from .models import ExtensionRequest, Indicator, Need, Obligation, Offer, ProgressEntry
+
+AREA_UNIT = " m²"
+
+
+@dataclass
+class IndicatorStatus:
+    indicator: Indicator
+    forecast: Forecast
+    chart_svg: SafeString
+
+
+@dataclass
+class ObligationStatus:
+    """One obligation with the forecast of its headline indicator and that forecast's chart."""
+
+    obligation: Obligation
+    indicator: Indicator | None
+    forecast: Forecast | None
+    chart_svg: SafeString
+    indicators: list[IndicatorStatus]
+
+    @property
+    def status(self) -> str:
+        return self.forecast.status if self.forecast else "no_data"
+
+
+def _validated_entries() -> Prefetch:
+    return Prefetch(
+        "entries",
+        queryset=ProgressEntry.objects.filter(validated_at__isnull=False)
+        .only("id", "indicator_id", "period_end", "value")
+        .order_by("period_end"),
+        to_attr="validated_entries",
+    )
+
+
+def _deadline_for(obligation: Obligation, indicator: Indicator) -> date | None:
+    return obligation.current_deadline or indicator.target_date or obligation.plan_end
+
+
+def indicator_forecast(
+    *, obligation: Obligation, indicator: Indicator, today: date | None = None
+) -> Forecast:
+    """Needs `indicator.validated_entries` (prefetched by the selectors below)."""
+    return forecast(
+        baseline=indicator.baseline,
+        target=indicator.target,
+        entries=[(e.period_end, e.value) for e in indicator.validated_entries],
+        deadline=_deadline_for(obligation, indicator),
+        today=today or timezone.localdate(),
+        completed_on=obligation.completed_on if obligation.is_completed else None,
+    )
+
+
+def indicator_status(obligation, indicator, today, *, with_chart=True) -> IndicatorStatus:
+    result = indicator_forecast(obligation=obligation, indicator=indicator, today=today)
+    title = f"{obligation.code} · {indicator.get_kind_display()}"
+    unit = AREA_UNIT if indicator.is_area else ""
+    svg = forecast_chart_svg(
+        result, title=title, unit=unit, chart_id=f"chart-{obligation.pk}-{indicator.pk}"
+    ) if with_chart else SafeString("")  # fmt: skip
+    return IndicatorStatus(indicator=indicator, forecast=result, chart_svg=svg)
+
+
+def obligation_list(*, coalition: Coalition, with_extensions: bool = True) -> QuerySet[Obligation]:
+    prefetches = [
+        Prefetch("indicators", queryset=Indicator.objects.prefetch_related(_validated_entries()))
+    ]
+    if with_extensions:
+        prefetches.append(
+            Prefetch(
+                "extension_requests",
+                queryset=ExtensionRequest.objects.order_by("submitted_on", "pk"),
+            )
+        )
+    return (
+        Obligation.objects.filter(coalition=coalition)
+        .prefetch_related(*prefetches)
+        .order_by("convention", "article")
+    )
+
+
+def obligation_status_list(
+    *, coalition: Coalition, today: date | None = None, with_charts: bool = True
+) -> list[ObligationStatus]:
+    """Every obligation of the coalition with its forecast and SVG chart, in 3 queries.
+
+    The SVG uses presentation attributes only, so it can be placed in a WeasyPrint PDF as it is.
+    """
+    today = today or timezone.localdate()
+    statuses = []
+    for obligation in obligation_list(coalition=coalition, with_extensions=False):
+        rows = [
+            indicator_status(obligation, i, today, with_chart=with_charts)
+            for i in obligation.indicators.all()
+        ]
+        headline = next((r for r in rows if r.indicator.is_headline), rows[0] if rows else None)
+        statuses.append(
+            ObligationStatus(
+                obligation=obligation,
+                indicator=headline.indicator if headline else None,
+                forecast=headline.forecast if headline else None,
+                chart_svg=headline.chart_svg if headline else SafeString(""),
+                indicators=rows,
+            )
+        )
+    return statuses
+
+
+def obligation_get(*, coalition: Coalition, pk: int) -> Obligation | None:
+    return obligation_list(coalition=coalition).filter(pk=pk).first()
+
+
+def progress_list(*, obligation: Obligation) -> QuerySet[ProgressEntry]:
+    return (
+        ProgressEntry.objects.filter(indicator__obligation=obligation)
+        .select_related("indicator", "reporting_organisation", "reported_by", "validated_by")
+        .order_by("-period_end", "indicator__kind", "pk")
+    )
+
+
+def progress_export_list(*, coalition: Coalition) -> QuerySet[ProgressEntry]:
+    return (
+        ProgressEntry.objects.filter(indicator__obligation__coalition=coalition)
+        .select_related("indicator__obligation")
+        .order_by(
+            "indicator__obligation__convention",
+            "indicator__obligation__article",
+            "indicator__kind",
+            "period_start",
+            "period_end",
+            "pk",
+        )
+    )
+
+
+# Needs and offers --------------------------------------------------------------------------------
+
+
+@dataclass
+class NeedsBoard:
+    needs: list[Need]
+    freestanding_offers: list[Offer]
+    # {currency: {"needed": Decimal, "pledged": Decimal}}: never added up across currencies.
+    totals: dict[str, dict[str, Decimal]]
+
+
+def needs_board(*, coalition: Coalition) -> NeedsBoard:
+    zero = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+    needs = list(
+        Need.objects.filter(coalition=coalition)
+        .select_related("obligation")
+        .annotate(pledged=Coalesce(Sum("offers__amount"), zero))
+        .annotate(
+            is_met=Case(When(pledged__gte=F("amount"), then=Value(True)), default=Value(False))
+        )
+        .prefetch_related(
+            Prefetch("offers", queryset=Offer.objects.select_related("donor").order_by("pk"))
+        )
+        .order_by("is_met", "period_start", "pk")
+    )
+    freestanding = list(
+        Offer.objects.filter(coalition=coalition, need__isnull=True)
+        .select_related("donor")
+        .order_by("period_start", "pk")
+    )
+    totals: dict[str, dict[str, Decimal]] = defaultdict(
+        lambda: {"needed": Decimal(0), "pledged": Decimal(0)}
+    )
+    for row in (
+        Need.objects.filter(coalition=coalition).values("currency").annotate(s=Sum("amount"))
+    ):
+        totals[row["currency"]]["needed"] = row["s"]
+    for row in (
+        Offer.objects.filter(coalition=coalition).values("currency").annotate(s=Sum("amount"))
+    ):
+        totals[row["currency"]]["pledged"] = row["s"]
+    return NeedsBoard(
+        needs=needs, freestanding_offers=freestanding, totals=dict(sorted(totals.items()))
+    )
+
+
+def need_choices(*, coalition: Coalition) -> QuerySet[Need]:
+    return Need.objects.filter(coalition=coalition).order_by("period_start", "pk")
+
+
+def offer_get(*, coalition: Coalition, pk: int) -> Offer | None:
+    return Offer.objects.filter(coalition=coalition, pk=pk).select_related("donor", "need").first()

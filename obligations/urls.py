@@ -1,0 +1,42 @@
+from django.urls import path
+
+from . import views
+
+app_name = "obligations"
+
+base = "coalitions/<slug:slug>/obligations/"
+urlpatterns = [
+    path(base, views.dashboard, name="dashboard"),
+    path(f"{base}new/", views.obligation_new, name="new"),
+    path(f"{base}<int:pk>/", views.obligation_detail, name="detail"),
+    path(f"{base}<int:pk>/edit/", views.obligation_edit, name="edit"),
+    path(f"{base}<int:pk>/extensions/new/", views.extension_new, name="extension_new"),
+    path(
+        f"{base}<int:pk>/extensions/<int:request_pk>/decide/",
+        views.extension_decide,
+        name="extension_decide",
+    ),
+    path(f"{base}<int:pk>/indicators/new/", views.indicator_new, name="indicator_new"),
+    path(
+        f"{base}<int:pk>/indicators/<int:indicator_pk>/edit/",
+        views.indicator_edit,
+        name="indicator_edit",
+    ),
+    path(f"{base}<int:pk>/progress/new/", views.progress_new, name="progress_new"),
+    path(
+        f"{base}progress/<int:entry_pk>/validate/",
+        views.progress_validate,
+        name="progress_validate",
+    ),
+    path(f"{base}progress/<int:entry_pk>/delete/", views.progress_delete, name="progress_delete"),
+    path(f"{base}progress.csv", views.progress_export, name="progress_export"),
+    path(f"{base}progress/import/", views.progress_import, name="progress_import"),
+    path("coalitions/<slug:slug>/needs/", views.needs, name="needs"),
+    path("coalitions/<slug:slug>/needs/new/", views.need_new, name="need_new"),
+    path("coalitions/<slug:slug>/needs/offers/new/", views.offer_new, name="offer_new"),
+    path(
+        "coalitions/<slug:slug>/needs/offers/<int:pk>/status/",
+        views.offer_status,
+        name="offer_status",
+    ),
+]
