@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("outbox/", include("outbox.urls")),
     path("", include("users.urls")),
+    path("", include("actions.urls")),
     path("", include("coalitions.urls")),
 ]
 

@@ -175,3 +175,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# Action points: the reminder sweep and the digests (actions/reminders.py). ----------------------
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["actions-reminder-sweep"] = {
+    "task": "actions.tasks.reminder_sweep_task",
+    "schedule": crontab(minute="*/15"),
+    "options": {"expires": 14 * 60},
+}
+CELERY_BEAT_SCHEDULE["actions-digests"] = {
+    "task": "actions.tasks.digest_run_task",
+    "schedule": crontab(minute=5),
+    "options": {"expires": 55 * 60},
+}
