@@ -63,6 +63,7 @@ class ActionPoint(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="recorded_action_points",
         verbose_name=_("recorded by"),
     )
