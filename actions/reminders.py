@@ -192,7 +192,7 @@ def mid_term_request_candidates(*, now: datetime, mid_terms: list[MidTerm]):
     )
     due = [m for m in mid_terms if todays[zones[m.coalition_id]] >= m.request_date]
     if not due:
-        return ActionPoint.objects.none()
+        return None
     period = Case(
         *[When(coalition_id=m.coalition_id, then=Value(m.period)) for m in due],
         output_field=CharField(),
@@ -212,6 +212,8 @@ def _status_for(delivery: str | None) -> str:
 
 def _record_reminders(candidates, kind: str, batch_size: int) -> int:
     """Records up to one batch; queues the sending of the rows this call inserted. Returns found."""
+    if candidates is None:
+        return 0
     rows = list(
         candidates.order_by("recipient_id", "pk").values_list(
             "pk", "recipient_id", "coalition_id", "period", "delivery"

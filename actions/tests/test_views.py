@@ -168,7 +168,9 @@ def test_overdue_filter_sorting_and_csv_follow_the_filters(client, coalition, me
     page = client.get(url("list", coalition) + "?sort=-due").content.decode()
     assert page.index("Later one") < page.index("Late one")
     rows = list(
-        csv.DictReader(io.StringIO(client.get(url("export", coalition) + "?overdue=on").content.decode()))
+        csv.DictReader(
+            io.StringIO(client.get(url("export", coalition) + "?overdue=on").content.decode())
+        )
     )
     assert [row["title"] for row in rows] == ["Late one"]
     assert rows[0]["overdue"] == "yes"
