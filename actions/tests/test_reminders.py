@@ -1,6 +1,6 @@
 """The schedule: mid-term, due-soon and overdue dates in the coalition's zone, sent once."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 from celery.exceptions import Retry
