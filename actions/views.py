@@ -308,12 +308,8 @@ def meeting_quick_entry(request, slug, pk):
         panel = meeting_panel_context(request, access, meeting, form=None if saved else form)
         panel["next"] = request.POST.get("next", "")
         panel["saved"] = saved
-        return render(
-            request,
-            "actions/_partials/meeting_panel.html",
-            {"panel": panel},
-            status=200 if saved or form.is_valid() else 422,
-        )
+        # 200 with the errors in the panel: htmx swaps only successful responses.
+        return render(request, "actions/_partials/meeting_panel.html", {"panel": panel})
     if saved is None:
         return render(
             request,
