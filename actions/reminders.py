@@ -210,17 +210,28 @@ def _status_for(delivery: str | None) -> str:
     return DeliveryStatus.PENDING
 
 
-def _record_reminders(candidates, kind: str, batch_size: int) -> int:
-    """Records up to one batch; queues the sending of the rows this call inserted. Returns found."""
+def _record_reminders(candidates, kind: str, batch_size: int, after: int) -> tuple[int, int | None]:
+    """Records one batch, coalition by coalition from `after`; queues the mails for the rows this
+    call inserted. Returns (rows found, where the next round starts or None when done).
+
+    A person's reminders of one kind stay in one batch (so in one mail) unless they alone exceed it.
+    """
     if candidates is None:
-        return 0
+        return 0, None
     rows = list(
-        candidates.order_by("recipient_id", "pk").values_list(
-            "pk", "recipient_id", "coalition_id", "period", "delivery"
-        )[:batch_size]
+        candidates.filter(coalition_id__gte=after)
+        .order_by("coalition_id", "recipient_id", "pk")
+        .values_list("pk", "recipient_id", "coalition_id", "period", "delivery")[: batch_size + 1]
     )
     if not rows:
-        return 0
+        return 0, None
+    next_after = None
+    if len(rows) > batch_size:
+        overflow, rows = rows[batch_size], rows[:batch_size]
+        split = (overflow[2], overflow[1])
+        kept = [row for row in rows if (row[2], row[1]) != split]
+        rows = kept or rows
+        next_after = rows[-1][2]
     claim = uuid.uuid4()
     with transaction.atomic():
         ReminderSent.objects.bulk_create(
@@ -241,20 +252,22 @@ def _record_reminders(candidates, kind: str, batch_size: int) -> int:
         _queue_reminder_mails(
             ReminderSent.objects.filter(claim=claim, status=DeliveryStatus.PENDING)
         )
-    return len(rows)
+    return len(rows), next_after
 
 
 def _queue_reminder_mails(rows) -> None:
     from .tasks import send_reminders_task
 
-    groups = rows.values_list("recipient_id", "coalition_id", "kind").distinct()
+    groups = rows.order_by().values_list("recipient_id", "coalition_id", "kind").distinct()
     for recipient_id, coalition_id, kind in groups:
         transaction.on_commit(
             lambda r=recipient_id, c=coalition_id, k=kind: send_reminders_task.delay(r, c, k)
         )
 
 
-def _record_mid_term_digests(*, now: datetime, mid_terms: list[MidTerm], batch_size: int) -> int:
+def _record_mid_term_digests(
+    *, now: datetime, mid_terms: list[MidTerm], batch_size: int, after: int
+) -> tuple[int, int | None]:
     todays = _todays(now)
     zones = dict(
         Coalition.objects.filter(pk__in=[m.coalition_id for m in mid_terms]).values_list(
@@ -263,7 +276,7 @@ def _record_mid_term_digests(*, now: datetime, mid_terms: list[MidTerm], batch_s
     )
     due = [m for m in mid_terms if todays[zones[m.coalition_id]] >= m.digest_date]
     if not due:
-        return 0
+        return 0, None
     from meetings.models import Meeting
 
     period = Case(
@@ -287,12 +300,12 @@ def _record_mid_term_digests(*, now: datetime, mid_terms: list[MidTerm], batch_s
     rows = list(
         Membership.objects.filter(coalition_id__in=[m.coalition_id for m in due])
         .annotate(period=period, delivery=Subquery(preference))
-        .filter(~Exists(recorded))
+        .filter(~Exists(recorded), pk__gt=after)
         .order_by("pk")
-        .values_list("user_id", "coalition_id", "period", "delivery")[:batch_size]
+        .values_list("pk", "user_id", "coalition_id", "period", "delivery")[:batch_size]
     )
     if not rows:
-        return 0
+        return 0, None
     _insert_digests(
         [
             DigestSent(
@@ -305,10 +318,10 @@ def _record_mid_term_digests(*, now: datetime, mid_terms: list[MidTerm], batch_s
                 if delivery == Delivery.NONE
                 else DeliveryStatus.PENDING,
             )
-            for user_id, coalition_id, period, delivery in rows
+            for _pk, user_id, coalition_id, period, delivery in rows
         ]
     )
-    return len(rows)
+    return len(rows), rows[-1][0] if len(rows) == batch_size else None
 
 
 def _insert_digests(digests: list[DigestSent]) -> None:
@@ -351,38 +364,50 @@ def _requeue_stranded(*, now: datetime) -> int:
 @dataclass
 class SweepResult:
     found: dict
-    more: bool
+    cursor: dict  # where each kind's next round starts; empty when everything due is recorded
+
+    @property
+    def more(self) -> bool:
+        return bool(self.cursor)
 
 
 def reminder_sweep(
-    *, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE
+    *, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE, cursor: dict | None = None
 ) -> SweepResult:
-    """One batch of each kind of due reminder; `more` says whether to run again straight away."""
+    """One batch of each kind of due reminder. A chain of rounds passes `cursor` on, so each round
+    starts where the last stopped; a fresh run (cursor None) starts at the beginning, and the
+    NOT EXISTS on the records skips whatever is already recorded."""
     now = now or timezone.now()
+    cursor = cursor or {}
     mid_terms = mid_terms_under_way(now=now)
-    found = {
-        ReminderSent.Kind.MID_TERM_REQUEST: _record_reminders(
-            mid_term_request_candidates(now=now, mid_terms=mid_terms),
-            ReminderSent.Kind.MID_TERM_REQUEST,
-            batch_size,
+    kinds = {
+        ReminderSent.Kind.MID_TERM_REQUEST: mid_term_request_candidates(
+            now=now, mid_terms=mid_terms
         )
         if mid_terms
-        else 0,
-        ReminderSent.Kind.DUE_SOON: _record_reminders(
-            due_soon_candidates(now=now), ReminderSent.Kind.DUE_SOON, batch_size
-        ),
-        ReminderSent.Kind.OVERDUE: _record_reminders(
-            overdue_candidates(now=now), ReminderSent.Kind.OVERDUE, batch_size
-        ),
-        DigestSent.Kind.MID_TERM: _record_mid_term_digests(
-            now=now, mid_terms=mid_terms, batch_size=batch_size
-        )
-        if mid_terms
-        else 0,
+        else None,
+        ReminderSent.Kind.DUE_SOON: due_soon_candidates(now=now),
+        ReminderSent.Kind.OVERDUE: overdue_candidates(now=now),
     }
-    found["requeued"] = _requeue_stranded(now=now)
-    more = any(count >= batch_size for key, count in found.items() if key != "requeued")
-    return SweepResult(found=found, more=more)
+    found, next_cursor = {}, {}
+    for kind, candidates in kinds.items():
+        if cursor and kind not in cursor:
+            found[kind] = 0  # finished in an earlier round of this chain
+            continue
+        found[kind], after = _record_reminders(candidates, kind, batch_size, cursor.get(kind, 0))
+        if after is not None:
+            next_cursor[kind] = after
+    digest_kind = DigestSent.Kind.MID_TERM
+    if mid_terms and (not cursor or digest_kind in cursor):
+        found[digest_kind], after = _record_mid_term_digests(
+            now=now, mid_terms=mid_terms, batch_size=batch_size, after=cursor.get(digest_kind, 0)
+        )
+        if after is not None:
+            next_cursor[digest_kind] = after
+    else:
+        found[digest_kind] = 0
+    found["requeued"] = _requeue_stranded(now=now) if not cursor else 0
+    return SweepResult(found=found, cursor={str(k): v for k, v in next_cursor.items()})
 
 
 # Daily and weekly digests -----------------------------------------------------------------------

@@ -15,10 +15,12 @@ MAX_SWEEP_ROUNDS = 200  # one chain of re-queued sweeps stops here; the next bea
 
 
 @shared_task(bind=True, soft_time_limit=120, time_limit=180, acks_late=True)
-def reminder_sweep_task(self, round_number: int = 1) -> dict:
-    result = reminders.reminder_sweep()
+def reminder_sweep_task(self, round_number: int = 1, cursor: dict | None = None) -> dict:
+    result = reminders.reminder_sweep(cursor=cursor)
     if result.more and round_number < MAX_SWEEP_ROUNDS:
-        reminder_sweep_task.apply_async(args=[round_number + 1])
+        reminder_sweep_task.apply_async(
+            kwargs={"round_number": round_number + 1, "cursor": result.cursor}
+        )
     return {str(key): value for key, value in result.found.items()}
 
 

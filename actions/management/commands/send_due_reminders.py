@@ -19,9 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size, with_digests, **options):
         rounds = 0
         totals: dict[str, int] = {}
+        cursor = None
         while True:
             rounds += 1
-            result = reminder_sweep(batch_size=batch_size)
+            result = reminder_sweep(batch_size=batch_size, cursor=cursor)
+            cursor = result.cursor
             for key, value in result.found.items():
                 totals[str(key)] = totals.get(str(key), 0) + value
             if not result.more:
