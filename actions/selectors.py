@@ -1,7 +1,7 @@
 """Every queryset an action point page, export or mail iterates, with its permission filter."""
 
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
@@ -36,7 +36,6 @@ class ActionPointFilters:
     overdue: bool = False
     sort: str = "due"
     query: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _with_last_update(queryset: QuerySet) -> QuerySet:
@@ -102,7 +101,14 @@ def action_update_list(*, action_point: ActionPoint) -> QuerySet[ActionUpdate]:
 
 
 def action_point_history(*, action_point: ActionPoint) -> list:
-    """The recorded changes, newest first, with the fields that changed in each."""
+    """The recorded changes, newest first, each field with its label and readable values.
+
+    People and organisations named in the changes are read in one query each.
+    """
+    from django.contrib.auth import get_user_model
+
+    from meetings.models import Meeting
+
     records = list(action_point.history.select_related("history_user").order_by("-history_id"))
     changes = []
     for newer, older in zip(records, records[1:] + [None], strict=True):
@@ -112,7 +118,33 @@ def action_point_history(*, action_point: ActionPoint) -> list:
         delta = newer.diff_against(older, excluded_fields=["updated_at"])
         if delta.changes:
             changes.append({"record": newer, "fields": delta.changes, "created": False})
-    return changes
+    related = {"owner": get_user_model(), "recorded_by": get_user_model()}
+    related |= {"owner_organisation": Organisation, "meeting": Meeting}
+    wanted: dict = {}
+    for change in changes:
+        for changed in change["fields"]:
+            if changed.field in related:
+                wanted.setdefault(related[changed.field], set()).update({changed.old, changed.new})
+    names = {
+        model: {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids - {None})}
+        for model, ids in wanted.items()
+    }
+    readable = []
+    for change in changes:
+        fields = []
+        for field in change["fields"]:
+            model_field = ActionPoint._meta.get_field(field.field)
+            if field.field in related:
+                lookup = names.get(related[field.field], {})
+                old, new = lookup.get(field.old, ""), lookup.get(field.new, "")
+            elif model_field.choices:
+                choices = dict(model_field.flatchoices)
+                old, new = choices.get(field.old, field.old), choices.get(field.new, field.new)
+            else:
+                old, new = field.old, field.new
+            fields.append({"label": model_field.verbose_name, "old": old, "new": new})
+        readable.append({**change, "fields": fields})
+    return readable
 
 
 def my_open_summary(*, access, user) -> dict:

@@ -161,6 +161,7 @@ def _action_point_or_404(access, pk) -> ActionPoint:
 def action_point_detail(request, slug, pk):
     access = perms.require_access(request.user, slug)
     action_point = _action_point_or_404(access, pk)
+    action_point.overdue = action_point.is_overdue_on(selectors.coalition_today(access.coalition))
     can_update = may_update(access, action_point, request.user)
     return render(
         request,
@@ -174,7 +175,6 @@ def action_point_detail(request, slug, pk):
             can_update=can_update,
             can_edit=may_edit(access, action_point),
             update_form=ActionUpdateForm(action_point=action_point) if can_update else None,
-            overdue=action_point.is_overdue_on(selectors.coalition_today(access.coalition)),
         ),
     )
 

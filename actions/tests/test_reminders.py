@@ -302,3 +302,26 @@ def test_management_command_runs_the_sweep_now(coalition, members, outbox_messag
         call_command("send_due_reminders", stdout=out)
     assert "due_soon: 1" in out.getvalue()
     assert outbox_messages.count() == 1
+
+
+def test_a_persons_mid_term_items_stay_in_one_mail_when_rounds_are_small(
+    coalition, members, outbox_messages
+):
+    make_mid_term(coalition)
+    operator, donor = members[Role.OPERATOR], members[Role.DONOR]
+    for n in range(3):
+        make_action_point(coalition, owner=operator, title=f"Operator {n}")
+        make_action_point(coalition, owner=donor, title=f"Donor {n}")
+    cursor, rounds = None, 0
+    while True:
+        rounds += 1
+        with committed():
+            result = reminder_sweep(now=at(2026, 4, 1, 9), batch_size=4, cursor=cursor)
+        cursor = result.cursor
+        if not result.more:
+            break
+    assert rounds > 1
+    requests = outbox_messages.filter(subject__contains="mid-term update")
+    assert sorted(m.recipients[0] for m in requests) == sorted([operator.email, donor.email])
+    for message in requests:
+        assert message.text_body().count("* ") == 3

@@ -106,7 +106,7 @@ def test_owner_posts_an_update_with_a_status_change_and_sees_the_history(
     assert (update.old_status, update.new_status) == ("open", "in_progress")
     page = client.get(url("detail", coalition, action_point.pk)).content.decode()
     assert "Survey finished in 12 villages." in page
-    assert "status: open → in_progress" in page
+    assert "Status: Open → In progress" in page
 
 
 def test_empty_update_is_refused_and_saves_nothing(client, coalition, members):
