@@ -273,3 +273,25 @@ def test_home_panel_shows_my_open_items_and_overdue_count(client, coalition, mem
     client.force_login(operator)
     page = client.get(reverse("coalitions:detail", args=[coalition.slug])).content.decode()
     assert "My open action points" in page and "1 overdue" in page and "Late" in page
+
+
+def test_only_recorders_edit_and_the_change_shows_in_the_history(client, coalition, members):
+    action_point = make_action_point(coalition, owner=members[Role.OPERATOR], title="Old title")
+    client.force_login(members[Role.OPERATOR])
+    assert client.get(url("edit", coalition, action_point.pk)).status_code == 403
+    client.force_login(members[Role.FACILITATOR])
+    response = client.post(
+        url("edit", coalition, action_point.pk),
+        {
+            "title": "New title",
+            "owner_organisation": action_point.owner_organisation_id,
+            "owner": members[Role.OPERATOR].pk,
+            "due_date": "2027-05-01",
+            "priority": "high",
+            "visibility": "members",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(url("detail", coalition, action_point.pk)).content.decode()
+    assert "Title: Old title → New title" in page
+    assert "Priority: Normal → High" in page
