@@ -188,6 +188,7 @@ class ReminderSent(models.Model):
     """
 
     class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("New action point")
         MID_TERM_REQUEST = "mid_term_request", _("Mid-term request for an update")
         DUE_SOON = "due_soon", _("Due soon")
         OVERDUE = "overdue", _("Overdue")
@@ -200,7 +201,8 @@ class ReminderSent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    # The due date for due-soon and overdue reminders, "meeting-<id>" for a mid-term request.
+    # The due date for due-soon and overdue reminders, "meeting-<id>" for a mid-term request,
+    # "assigned" for the notice of a new action point.
     period = models.CharField(max_length=40)
     status = models.CharField(
         max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING

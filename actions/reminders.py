@@ -202,6 +202,16 @@ def mid_term_request_candidates(*, now: datetime, mid_terms: list[MidTerm]):
     return _not_recorded(_owner_recipients(queryset), ReminderSent.Kind.MID_TERM_REQUEST)
 
 
+def notify_new_action_point(*, action_point_id: int) -> int:
+    """Tells the owner (or the owner organisation's members) about a new action point, once."""
+    candidates = _owner_recipients(
+        ActionPoint.objects.filter(pk=action_point_id, status__in=ActionPoint.ACTIVE)
+    ).annotate(period=Value("assigned", output_field=CharField()))
+    candidates = _not_recorded(candidates, ReminderSent.Kind.ASSIGNED)
+    found, _after = _record_reminders(candidates, ReminderSent.Kind.ASSIGNED, SWEEP_BATCH_SIZE, 0)
+    return found
+
+
 def _status_for(delivery: str | None) -> str:
     if delivery in (Delivery.DAILY, Delivery.WEEKLY):
         return DeliveryStatus.IN_DIGEST
@@ -547,7 +557,7 @@ def send_reminders(*, recipient_id: int, coalition_id: int, kind: str) -> list[i
             status__in=ActionPoint.ACTIVE,
             visibility__in=visible,
         )
-        .select_related("owner_organisation", "owner", "meeting")
+        .select_related("owner_organisation", "owner", "meeting", "recorded_by")
         .order_by("due_date", "id")
         .distinct()
     )
@@ -569,6 +579,7 @@ def send_reminders(*, recipient_id: int, coalition_id: int, kind: str) -> list[i
         **links,
     }
     template = {
+        ReminderSent.Kind.ASSIGNED: "action_assigned",
         ReminderSent.Kind.MID_TERM_REQUEST: "action_mid_term_request",
         ReminderSent.Kind.DUE_SOON: "action_due_soon",
         ReminderSent.Kind.OVERDUE: "action_overdue",

@@ -90,7 +90,15 @@ def action_point_create(
     action_point.full_clean()
     _check_ownership(action_point)
     action_point.save()
+    _queue_new_action_point_notice(action_point)
     return action_point
+
+
+def _queue_new_action_point_notice(action_point: ActionPoint) -> None:
+    from .tasks import notify_new_action_point_task
+
+    if action_point.status in ActionPoint.ACTIVE:
+        transaction.on_commit(lambda: notify_new_action_point_task.delay(action_point.pk))
 
 
 @transaction.atomic

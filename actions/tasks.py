@@ -61,3 +61,8 @@ def send_digest_task(self, digest_id: int) -> bool:
         return reminders.send_digest(digest_id=digest_id)
     except MAIL_ERRORS as exc:
         _retry(self, DigestSent, exc, pk=digest_id)
+
+
+@shared_task(bind=True, max_retries=3, soft_time_limit=60, time_limit=90, acks_late=True)
+def notify_new_action_point_task(self, action_point_id: int) -> int:
+    return reminders.notify_new_action_point(action_point_id=action_point_id)

@@ -325,3 +325,27 @@ def test_a_persons_mid_term_items_stay_in_one_mail_when_rounds_are_small(
     assert sorted(m.recipients[0] for m in requests) == sorted([operator.email, donor.email])
     for message in requests:
         assert message.text_body().count("* ") == 3
+
+
+def test_a_new_action_point_is_announced_to_its_owner_once_by_their_choice(
+    coalition, members, outbox_messages
+):
+    operator, donor = members[Role.OPERATOR], members[Role.DONOR]
+    notification_preference_set(user=donor, coalition=coalition, delivery="weekly")
+    with committed():
+        item = make_action_point(
+            coalition, owner=operator, title="Survey", actor=members[Role.FACILITATOR]
+        )
+        make_action_point(coalition, owner=donor, title="Fund it")
+    [message] = outbox_messages
+    assert message.recipients == [operator.email]
+    assert "new action point for you: Survey" in message.subject
+    assert f"/action-points/{item.pk}/update/" in message.text_body()
+    assert members[Role.FACILITATOR].name in message.text_body()
+    donor_notice = ReminderSent.objects.get(recipient=donor)
+    assert (donor_notice.kind, donor_notice.status) == ("assigned", DeliveryStatus.IN_DIGEST)
+    from actions.reminders import notify_new_action_point
+
+    with committed():
+        assert notify_new_action_point(action_point_id=item.pk) == 0
+    assert outbox_messages.count() == 1
