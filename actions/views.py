@@ -305,7 +305,11 @@ def meeting_quick_entry(request, slug, pk):
         except ValidationError as exc:
             _form_error(form, exc)
     if request.htmx:
-        panel = meeting_panel_context(request, access, meeting, form=None if saved else form)
+        if saved:
+            # A fresh form with the cursor in the title, ready for the next action point.
+            form = QuickEntryForm(coalition=access.coalition, auto_id="qe_%s")
+            form.fields["title"].widget.attrs["autofocus"] = True
+        panel = meeting_panel_context(request, access, meeting, form=form)
         panel["next"] = request.POST.get("next", "")
         panel["saved"] = saved
         # 200 with the errors in the panel: htmx swaps only successful responses.
