@@ -17,9 +17,7 @@ from django.db import transaction
 from django.db.models import (
     Case,
     CharField,
-    DateField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -157,15 +155,31 @@ def _active_with_reminders():
 
 
 def due_soon_candidates(*, now: datetime):
-    days = Coalesce(
-        F("coalition__reminder_settings__due_soon_days"),
-        Value(ReminderSettings.DEFAULT_DUE_SOON_DAYS),
-    )
+    """Open items due within each coalition's window, read against each coalition's today.
+
+    One OR term per (time zone, window length) in use: a handful, whatever the number of rows.
+    """
+    lengths = set(ReminderSettings.objects.values_list("due_soon_days", flat=True).distinct())
+    lengths.add(ReminderSettings.DEFAULT_DUE_SOON_DAYS)
     window = Q(pk__in=[])
     for tz_name, today in _todays(now).items():
-        horizon = ExpressionWrapper(Value(today) + days, output_field=DateField())
-        window |= Q(coalition__timezone=tz_name, due_date__gte=today, due_date__lte=horizon)
-    queryset = _active_with_reminders().filter(window)
+        for days in sorted(lengths):
+            window |= Q(
+                coalition__timezone=tz_name,
+                soon_days=days,
+                due_date__gte=today,
+                due_date__lte=today + timedelta(days=days),
+            )
+    queryset = (
+        _active_with_reminders()
+        .annotate(
+            soon_days=Coalesce(
+                F("coalition__reminder_settings__due_soon_days"),
+                Value(ReminderSettings.DEFAULT_DUE_SOON_DAYS),
+            )
+        )
+        .filter(window)
+    )
     queryset = queryset.annotate(period=Cast("due_date", CharField()))
     return _not_recorded(_owner_recipients(queryset), ReminderSent.Kind.DUE_SOON)
 

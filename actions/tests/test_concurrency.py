@@ -16,7 +16,11 @@ from coalitions.tests.factories import CoalitionFactory, add_member
 
 @pytest.mark.django_db(transaction=True)
 def test_two_sweeps_at_once_send_each_reminder_once(outbox_messages):
-    assert connection.vendor == "postgresql"
+    from tests.fixtures import require_service
+
+    require_service(
+        "PostgreSQL", connection.vendor == "postgresql", "row locks need DATABASE_URL=postgres://"
+    )
     coalition = CoalitionFactory()
     owners = [add_member(coalition, role) for role in (Role.OPERATOR, Role.DONOR, Role.CHAMPION)]
     for n in range(90):
