@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class ActionsConfig(AppConfig):
     name = "actions"
     verbose_name = _("Action points")
+
+    def ready(self):
+        from coalitions.demo import register_demo_extension
+        from coalitions.sections import Panel, Section, register_panel, register_section
+
+        from . import panels
+        from .demo import seed_action_points
+
+        register_section(Section("action_points", _("Action points"), "actions:list", order=40))
+        register_panel(
+            Panel("coalition_home", "actions/_partials/home_panel.html", panels.home_panel, 40)
+        )
+        register_panel(
+            Panel(
+                "meeting_detail", "actions/_partials/meeting_panel.html", panels.meeting_panel, 40
+            )
+        )
+        register_demo_extension(seed_action_points, order=80)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("users.urls")),
     path("", include("meetings.urls")),
     path("", include("obligations.urls")),
+    path("", include("actions.urls")),
     path("", include("coalitions.urls")),
 ]
 

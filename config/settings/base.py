@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -164,7 +165,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    # Action points: the reminder sweep and the digests (actions/reminders.py).
+    "actions-reminder-sweep": {
+        "task": "actions.tasks.reminder_sweep_task",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    "actions-digests": {
+        "task": "actions.tasks.digest_run_task",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 55 * 60},
+    },
+}
 CELERY_TIMEZONE = "UTC"
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)

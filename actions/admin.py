@@ -1,0 +1,44 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    ActionPoint,
+    ActionUpdate,
+    DigestSent,
+    NotificationPreference,
+    ReminderSent,
+    ReminderSettings,
+)
+
+
+@admin.register(ActionPoint)
+class ActionPointAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "coalition", "owner_organisation", "owner", "due_date", "status"]
+    list_filter = ["status", "visibility", "coalition"]
+    search_fields = ["title"]
+    raw_id_fields = ["owner", "recorded_by", "meeting"]
+    list_select_related = ["coalition", "owner_organisation", "owner"]
+
+
+@admin.register(ActionUpdate)
+class ActionUpdateAdmin(admin.ModelAdmin):
+    list_display = ["action_point", "author", "new_status", "created_at"]
+    raw_id_fields = ["action_point", "author"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["kind", "period", "action_point", "recipient", "status", "attempts", "sent_at"]
+    list_filter = ["kind", "status"]
+    raw_id_fields = ["action_point", "recipient", "coalition"]
+
+
+@admin.register(DigestSent)
+class DigestSentAdmin(admin.ModelAdmin):
+    list_display = ["kind", "period", "recipient", "coalition", "status", "attempts", "sent_at"]
+    list_filter = ["kind", "status"]
+    raw_id_fields = ["recipient", "coalition"]
+
+
+admin.site.register(ReminderSettings, SimpleHistoryAdmin)
+admin.site.register(NotificationPreference, SimpleHistoryAdmin)

@@ -1,0 +1,105 @@
+"""Demo action points for Lebanon (illustrative): owners, due dates around today, some overdue,
+updates, and a held meeting whose mid-term has come so that the reminders and digest show."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from .models import ActionPoint
+from .selectors import coalition_today
+from .services import action_point_create, action_update_post
+
+HELD_TITLE = "Mine Action Forum, coalition meeting (illustrative)"
+NEXT_TITLE = "Mine Action Forum, next coalition meeting (illustrative)"
+
+# title, owner organisation, owner e-mail, due in days (negative: past), visibility, updates
+ITEMS = [
+    ("Share the updated national clearance priorities map", "LMAC", "authority@example.org", -12,
+     "members", [("Draft map circulated internally; waiting for the regional offices.", "in_progress")]),
+    ("Report non-technical survey results for the South", "NPA", "operator@example.org", 5,
+     "members", [("Survey of 14 communities done; report being written.", "in_progress")]),
+    ("Propose a joint risk education plan for returnees", "MAG", "operator.mag@example.org", -3,
+     "members", []),
+    ("Confirm the 2027 funding envelope for land release", "Norway", "champion@example.org", 30,
+     "restricted", []),
+    ("Circulate the minutes and the action point list", "UNDP", "secretariat@example.org", -20,
+     "members", [("Minutes sent to all participants.", "done")]),
+    ("Map victim assistance services by governorate", "Netherlands", "donor@example.org", 45,
+     "members", []),
+    ("Review the standard for cluster munition remnant survey", "LMAC", None, 10,
+     "members", []),
+]  # fmt: skip
+
+
+def _demo_meetings(lebanon, facilitator):
+    from meetings.models import Meeting
+
+    now = timezone.now()
+    held = (
+        Meeting.objects.filter(coalition=lebanon, status__in=["held", "summary_published"])
+        .order_by("-starts_at")
+        .first()
+    )
+    if held is None:
+        held = Meeting.objects.filter(coalition=lebanon, title=HELD_TITLE).first()
+    if held is None:
+        start = (now - timedelta(days=70)).replace(hour=7, minute=0, second=0, microsecond=0)
+        held = Meeting.objects.create(
+            coalition=lebanon,
+            title=HELD_TITLE,
+            starts_at=start,
+            ends_at=start + timedelta(hours=4),
+            venue="Beirut (illustrative)",
+            status="held",
+            created_by=facilitator,
+        )
+    if not Meeting.objects.filter(
+        coalition=lebanon, status="planned", starts_at__gt=held.starts_at
+    ).exists():
+        start = (now + timedelta(days=50)).replace(hour=7, minute=0, second=0, microsecond=0)
+        Meeting.objects.get_or_create(
+            coalition=lebanon,
+            title=NEXT_TITLE,
+            defaults={
+                "starts_at": start,
+                "ends_at": start + timedelta(hours=4),
+                "venue": "Beirut (illustrative)",
+                "status": "planned",
+                "created_by": facilitator,
+            },
+        )
+    return held
+
+
+def seed_action_points(*, coalitions, organisations, stdout) -> None:
+    lebanon = coalitions.get("lebanon")
+    if lebanon is None:
+        return
+    people = {u.email: u for u in get_user_model().objects.filter(email__endswith="@example.org")}
+    facilitator = people.get("facilitator@example.org")
+    meeting = _demo_meetings(lebanon, facilitator)
+    today = coalition_today(lebanon)
+    created = 0
+    for title, organisation, owner_email, due_in, visibility, updates in ITEMS:
+        if ActionPoint.objects.filter(coalition=lebanon, title=title).exists():
+            continue
+        action_point = action_point_create(
+            coalition=lebanon,
+            actor=facilitator,
+            title=title,
+            owner_organisation=organisations[organisation],
+            owner=people.get(owner_email) if owner_email else None,
+            due_date=today + timedelta(days=due_in),
+            visibility=visibility,
+            meeting=meeting,
+        )
+        for text, status in updates:
+            action_update_post(
+                action_point=action_point,
+                actor=people.get(owner_email) or facilitator,
+                text=text,
+                new_status=status,
+            )
+        created += 1
+    stdout.write(f"Action points: {created} demo action points added in Lebanon.")

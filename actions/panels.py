@@ -1,0 +1,17 @@
+"""Panels this app shows on pages it does not own (see coalitions.sections)."""
+
+from .selectors import my_open_summary
+
+
+def home_panel(request, access) -> dict:
+    return {
+        "access": access,
+        "coalition": access.coalition,
+        **my_open_summary(access=access, user=request.user),
+    }
+
+
+def meeting_panel(request, access, meeting) -> dict:
+    from .views import meeting_panel_context
+
+    return meeting_panel_context(request, access, meeting)

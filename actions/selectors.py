@@ -1,0 +1,231 @@
+"""Every queryset an action point page, export or mail iterates, with its permission filter."""
+
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from coalitions import permissions as perms
+from coalitions.models import Coalition, Membership, Organisation
+
+from .models import ActionPoint, ActionUpdate, DigestSent, NotificationPreference, ReminderSent
+
+SORTS = {
+    "due": ("due_date", "id"),
+    "-due": ("-due_date", "-id"),
+    "title": ("title", "id"),
+    "owner": ("owner_organisation__name", "due_date", "id"),
+    "status": ("status", "due_date", "id"),
+    "updated": ("-updated_at", "-id"),
+}
+
+
+def coalition_today(coalition: Coalition, now: datetime | None = None) -> date:
+    """Today's date where the coalition is, which is what due dates are read against."""
+    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(coalition.timezone)).date()
+
+
+@dataclass
+class ActionPointFilters:
+    view: str = "all"  # all | mine | recorded
+    status: str = ""  # "" = open and in progress; "archived"; "any"; or one status
+    owner_organisation: int | None = None
+    meeting: int | None = None
+    overdue: bool = False
+    sort: str = "due"
+    query: str = ""
+
+
+def _with_last_update(queryset: QuerySet) -> QuerySet:
+    last = ActionUpdate.objects.filter(action_point=OuterRef("pk")).order_by("-created_at")
+    return queryset.annotate(last_update_at=Subquery(last.values("created_at")[:1]))
+
+
+def action_point_list(
+    *, coalition: Coalition, perms_held: frozenset[str], user, organisation_id, filters
+) -> QuerySet[ActionPoint]:
+    """The coalition's action points a person may see, as the list's filters ask."""
+    queryset = ActionPoint.objects.filter(
+        coalition=coalition, visibility__in=perms.visibilities_for(perms_held)
+    )
+    if filters.view == "mine":
+        queryset = queryset.filter(Q(owner=user) | Q(owner_organisation_id=organisation_id))
+    elif filters.view == "recorded":
+        queryset = queryset.filter(recorded_by=user)
+    if filters.status == "archived":
+        queryset = queryset.filter(status__in=ActionPoint.ARCHIVED)
+    elif filters.status in ActionPoint.Status.values:
+        queryset = queryset.filter(status=filters.status)
+    elif filters.status != "any":
+        queryset = queryset.filter(status__in=ActionPoint.ACTIVE)
+    if filters.owner_organisation:
+        queryset = queryset.filter(owner_organisation_id=filters.owner_organisation)
+    if filters.meeting:
+        queryset = queryset.filter(meeting_id=filters.meeting)
+    if filters.overdue:
+        queryset = queryset.filter(
+            status__in=ActionPoint.ACTIVE, due_date__lt=coalition_today(coalition)
+        )
+    if filters.query:
+        queryset = queryset.filter(title__icontains=filters.query)
+    return _with_last_update(
+        queryset.select_related("owner_organisation", "owner", "meeting", "recorded_by")
+    ).order_by(*SORTS.get(filters.sort, SORTS["due"]))
+
+
+def action_point_list_for_meeting(*, meeting, perms: frozenset[str]) -> QuerySet[ActionPoint]:
+    """The meeting's action points that a person holding `perms` in its coalition may see."""
+    from coalitions.permissions import visibilities_for
+
+    return (
+        ActionPoint.objects.filter(meeting=meeting, visibility__in=visibilities_for(perms))
+        .select_related("owner_organisation", "owner")
+        .order_by("id")
+    )
+
+
+def action_point_detail(*, coalition: Coalition, pk: int, perms_held: frozenset[str]):
+    return (
+        ActionPoint.objects.filter(
+            coalition=coalition, pk=pk, visibility__in=perms.visibilities_for(perms_held)
+        )
+        .select_related("owner_organisation", "owner", "meeting", "recorded_by", "coalition")
+        .first()
+    )
+
+
+def action_update_list(*, action_point: ActionPoint) -> QuerySet[ActionUpdate]:
+    return action_point.updates.select_related("author").order_by("-created_at", "-id")
+
+
+def action_point_history(*, action_point: ActionPoint) -> list:
+    """The recorded changes, newest first, each field with its label and readable values.
+
+    People and organisations named in the changes are read in one query each.
+    """
+    from django.contrib.auth import get_user_model
+
+    from meetings.models import Meeting
+
+    records = list(action_point.history.select_related("history_user").order_by("-history_id"))
+    changes = []
+    for newer, older in zip(records, records[1:] + [None], strict=True):
+        if older is None:
+            changes.append({"record": newer, "fields": [], "created": True})
+            continue
+        delta = newer.diff_against(older, excluded_fields=["updated_at"])
+        if delta.changes:
+            changes.append({"record": newer, "fields": delta.changes, "created": False})
+    related = {"owner": get_user_model(), "recorded_by": get_user_model()}
+    related |= {"owner_organisation": Organisation, "meeting": Meeting}
+    wanted: dict = {}
+    for change in changes:
+        for changed in change["fields"]:
+            if changed.field in related:
+                wanted.setdefault(related[changed.field], set()).update({changed.old, changed.new})
+    names = {
+        model: {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids - {None})}
+        for model, ids in wanted.items()
+    }
+    readable = []
+    for change in changes:
+        fields = []
+        for field in change["fields"]:
+            model_field = ActionPoint._meta.get_field(field.field)
+            if field.field in related:
+                lookup = names.get(related[field.field], {})
+                old, new = lookup.get(field.old, ""), lookup.get(field.new, "")
+            elif model_field.choices:
+                choices = dict(model_field.flatchoices)
+                old, new = choices.get(field.old, field.old), choices.get(field.new, field.new)
+            else:
+                old, new = field.old, field.new
+            fields.append({"label": model_field.verbose_name, "old": old, "new": new})
+        readable.append({**change, "fields": fields})
+    return readable
+
+
+def my_open_summary(*, access, user) -> dict:
+    """For the coalition home panel: the person's open items and how many are overdue (2 queries)."""
+    coalition = access.coalition
+    mine = ActionPoint.objects.filter(
+        Q(owner=user) | Q(owner_organisation_id=access.organisation_id),
+        coalition=coalition,
+        status__in=ActionPoint.ACTIVE,
+        visibility__in=perms.visibilities_for(access.perms),
+    )
+    counts = mine.aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=coalition_today(coalition)))
+    )
+    items = list(mine.select_related("owner_organisation", "owner").order_by("due_date", "id")[:5])
+    return {"items": items, **counts}
+
+
+def my_action_points_everywhere(*, user, include_archived: bool = False) -> QuerySet[ActionPoint]:
+    """Across every coalition the person belongs to: what they or their organisation there own."""
+    membership = Membership.objects.filter(user=user, coalition=OuterRef("coalition"))
+    restricted_roles = perms.roles_with(perms.VIEW_RESTRICTED)
+    queryset = ActionPoint.objects.filter(
+        Exists(membership.filter(organisation=OuterRef("owner_organisation")))
+        | (Q(owner=user) & Exists(membership)),
+    ).filter(
+        Q(visibility="members") | Exists(membership.filter(role__in=restricted_roles)),
+    )
+    if not include_archived:
+        queryset = queryset.filter(status__in=ActionPoint.ACTIVE)
+    return _with_last_update(
+        queryset.select_related("coalition", "owner_organisation", "owner", "meeting")
+    ).order_by("due_date", "id")
+
+
+def owner_organisation_choices(*, coalition: Coalition) -> QuerySet[Organisation]:
+    """Organisations taking part: the national authority, champions and members' organisations."""
+    return (
+        Organisation.objects.filter(
+            Q(pk=coalition.national_authority_id)
+            | Q(coalitions_as_champion=coalition)
+            | Exists(Membership.objects.filter(coalition=coalition, organisation=OuterRef("pk")))
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def owner_choices(*, coalition: Coalition):
+    """The coalition's members, each with the organisation they represent there."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(memberships__coalition=coalition)
+        .annotate(
+            organisation_id=F("memberships__organisation_id"),
+            organisation_name=F("memberships__organisation__name"),
+        )
+        .order_by("name")
+    )
+
+
+def meeting_choices(*, coalition: Coalition):
+    from meetings.models import Meeting
+
+    return Meeting.objects.filter(coalition=coalition).order_by("-starts_at")
+
+
+def notification_delivery(*, user, coalition: Coalition) -> str:
+    preference = NotificationPreference.objects.filter(
+        user=user, coalition=coalition, topic=NotificationPreference.Topic.ACTION_POINTS
+    ).first()
+    return preference.delivery if preference else NotificationPreference.Delivery.IMMEDIATE
+
+
+def reminder_log(*, coalition: Coalition) -> QuerySet[ReminderSent]:
+    return ReminderSent.objects.filter(coalition=coalition).select_related(
+        "action_point", "recipient"
+    )
+
+
+def digest_log(*, coalition: Coalition) -> QuerySet[DigestSent]:
+    return DigestSent.objects.filter(coalition=coalition).select_related("recipient")

@@ -1,0 +1,214 @@
+"""Every change to action points, their updates, reminder settings and mail preferences."""
+
+from datetime import date
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coalitions.models import Coalition, Membership, Organisation
+
+from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
+
+UNSUBSCRIBE_SALT = "actions.unsubscribe"
+EDITABLE_FIELDS = (
+    "title",
+    "description",
+    "owner_organisation",
+    "owner",
+    "due_date",
+    "priority",
+    "visibility",
+    "meeting",
+)
+
+
+def _audited(instance, actor):
+    instance._history_user = actor
+    return instance
+
+
+def _check_ownership(action_point: ActionPoint) -> None:
+    """The owner organisation takes part in the coalition; the owner person belongs to it there."""
+    coalition = action_point.coalition
+    organisation_id = action_point.owner_organisation_id
+    takes_part = (
+        organisation_id == coalition.national_authority_id
+        or Membership.objects.filter(coalition=coalition, organisation_id=organisation_id).exists()
+        or coalition.champions.filter(pk=organisation_id).exists()
+    )
+    if not takes_part:
+        raise ValidationError(
+            {"owner_organisation": _("This organisation does not take part in the coalition.")}
+        )
+    if (
+        action_point.owner_id
+        and not Membership.objects.filter(
+            coalition=coalition, organisation_id=organisation_id, user_id=action_point.owner_id
+        ).exists()
+    ):
+        raise ValidationError(
+            {"owner": _("The owner must be a member of the coalition for the owner organisation.")}
+        )
+    if action_point.meeting_id and action_point.meeting.coalition_id != coalition.pk:
+        raise ValidationError({"meeting": _("This meeting belongs to another coalition.")})
+
+
+@transaction.atomic
+def action_point_create(
+    *,
+    coalition: Coalition,
+    actor,
+    title: str,
+    owner_organisation: Organisation,
+    owner=None,
+    due_date: date | None = None,
+    description: str = "",
+    priority: str = ActionPoint.Priority.NORMAL,
+    visibility: str = "members",
+    meeting=None,
+    status: str = ActionPoint.Status.OPEN,
+) -> ActionPoint:
+    action_point = _audited(
+        ActionPoint(
+            coalition=coalition,
+            meeting=meeting,
+            title=title,
+            description=description,
+            owner_organisation=owner_organisation,
+            owner=owner,
+            due_date=due_date,
+            priority=priority,
+            status=status,
+            visibility=visibility,
+            recorded_by=actor,
+        ),
+        actor,
+    )
+    action_point.full_clean()
+    _check_ownership(action_point)
+    action_point.save()
+    _queue_new_action_point_notice(action_point)
+    return action_point
+
+
+def _queue_new_action_point_notice(action_point: ActionPoint) -> None:
+    from .tasks import notify_new_action_point_task
+
+    if action_point.status in ActionPoint.ACTIVE:
+        transaction.on_commit(lambda: notify_new_action_point_task.delay(action_point.pk))
+
+
+@transaction.atomic
+def action_point_edit(*, action_point: ActionPoint, actor, **changes) -> ActionPoint:
+    action_point = ActionPoint.objects.select_for_update().get(pk=action_point.pk)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(action_point, field, value)
+    action_point.updated_at = timezone.now()
+    _audited(action_point, actor)
+    action_point.full_clean()
+    _check_ownership(action_point)
+    action_point.save()
+    return action_point
+
+
+@transaction.atomic
+def action_update_post(
+    *, action_point: ActionPoint, actor, text: str, new_status: str = ""
+) -> ActionUpdate:
+    """An update with an optional change of status, written with the audit row in one go."""
+    action_point = ActionPoint.objects.select_for_update().get(pk=action_point.pk)
+    if new_status == action_point.status:
+        new_status = ""
+    update = ActionUpdate(
+        action_point=action_point,
+        author=actor,
+        text=text.strip(),
+        old_status=action_point.status,
+        new_status=new_status,
+    )
+    update.full_clean()
+    update.save()
+    action_point.updated_at = update.created_at
+    if new_status:
+        action_point.status = new_status
+    _audited(action_point, actor).save(update_fields=["status", "updated_at"])
+    return update
+
+
+@transaction.atomic
+def reminder_settings_update(
+    *, coalition: Coalition, actor, reminders_enabled: bool, due_soon_days: int
+) -> ReminderSettings:
+    settings_row, _created = ReminderSettings.objects.select_for_update().get_or_create(
+        coalition=coalition
+    )
+    settings_row.reminders_enabled = reminders_enabled
+    settings_row.due_soon_days = due_soon_days
+    _audited(settings_row, actor)
+    settings_row.full_clean()
+    settings_row.save()
+    return settings_row
+
+
+@transaction.atomic
+def notification_preference_set(
+    *,
+    user,
+    coalition: Coalition,
+    delivery: str,
+    topic: str = NotificationPreference.Topic.ACTION_POINTS,
+) -> NotificationPreference:
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+        user=user, coalition=coalition, topic=topic
+    )
+    preference.delivery = delivery
+    preference.updated_at = timezone.now()
+    _audited(preference, user)
+    preference.full_clean()
+    preference.save()
+    return preference
+
+
+# One-click unsubscribe ---------------------------------------------------------------------------
+
+
+def unsubscribe_token(
+    *, user_id: int, coalition_id: int, topic: str = NotificationPreference.Topic.ACTION_POINTS
+) -> str:
+    return signing.dumps({"u": user_id, "c": coalition_id, "k": topic}, salt=UNSUBSCRIBE_SALT)
+
+
+class UnsubscribeLinkError(Exception):
+    pass
+
+
+def unsubscribe_payload(token: str) -> tuple[int, int, str]:
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user_id, coalition_id, topic = int(payload["u"]), int(payload["c"]), str(payload["k"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise UnsubscribeLinkError from None
+    if topic not in NotificationPreference.Topic.values:
+        raise UnsubscribeLinkError
+    return user_id, coalition_id, topic
+
+
+@transaction.atomic
+def unsubscribe(*, token: str) -> NotificationPreference:
+    """Sets the one preference the signed link names to "none"; nothing else changes."""
+    from django.contrib.auth import get_user_model
+
+    user_id, coalition_id, topic = unsubscribe_payload(token)
+    user = get_user_model().objects.filter(pk=user_id).first()
+    coalition = Coalition.objects.filter(pk=coalition_id).first()
+    if user is None or coalition is None:
+        raise UnsubscribeLinkError
+    return notification_preference_set(
+        user=user, coalition=coalition, topic=topic, delivery=NotificationPreference.Delivery.NONE
+    )

@@ -1,0 +1,408 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from coalitions import permissions as perms
+from meetings.models import Meeting
+
+from . import selectors, services
+from .forms import (
+    ActionPointForm,
+    ActionUpdateForm,
+    FilterForm,
+    PreferenceForm,
+    QuickEntryForm,
+    ReminderSettingsForm,
+)
+from .models import ActionPoint, DeliveryStatus, ReminderSettings
+from .permissions import may_edit, may_update
+
+PAGE_SIZE = 25
+
+
+def _form_error(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _page_context(request, access, **extra) -> dict:
+    return {"access": access, "coalition": access.coalition, "section": "action_points", **extra}
+
+
+def _listing(request, access):
+    form = FilterForm(request.GET or None, coalition=access.coalition)
+    filters = form.filters()
+    queryset = selectors.action_point_list(
+        coalition=access.coalition,
+        perms_held=access.perms,
+        user=request.user,
+        organisation_id=access.organisation_id,
+        filters=filters,
+    )
+    return form, filters, queryset
+
+
+@login_required
+def action_point_list(request, slug):
+    access = perms.require_access(request.user, slug)
+    form, filters, queryset = _listing(request, access)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    today = selectors.coalition_today(access.coalition)
+    for item in page.object_list:
+        item.overdue = item.is_overdue_on(today)
+    return render(
+        request,
+        "actions/actionpoint_list.html",
+        _page_context(
+            request,
+            access,
+            form=form,
+            filters=filters,
+            page=page,
+            query_string=query.urlencode(),
+            today=today,
+        ),
+    )
+
+
+@login_required
+def action_point_export(request, slug):
+    """The list as filtered, as CSV; the same permission filter as the page."""
+    access = perms.require_access(request.user, slug)
+    _form, _filters, queryset = _listing(request, access)
+    today = selectors.coalition_today(access.coalition)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"action-points-{access.coalition.slug}-{today:%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "id",
+            "title",
+            "status",
+            "priority",
+            "owner_organisation",
+            "owner",
+            "due_date",
+            "overdue",
+            "meeting",
+            "visibility",
+            "recorded_by",
+            "last_update",
+        ]
+    )
+    for item in queryset.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                item.pk,
+                item.title,
+                item.status,
+                item.priority,
+                item.owner_organisation.name,
+                item.owner.name if item.owner else "",
+                item.due_date.isoformat() if item.due_date else "",
+                "yes" if item.is_overdue_on(today) else "no",
+                item.meeting.title if item.meeting else "",
+                item.visibility,
+                item.recorded_by.name if item.recorded_by else "",
+                item.last_update_at.isoformat() if item.last_update_at else "",
+            ]
+        )
+    return response
+
+
+@login_required
+def my_action_points(request):
+    """Across coalitions: what the person or their organisation owns, wherever they take part."""
+    include_archived = request.GET.get("archived") == "1"
+    queryset = selectors.my_action_points_everywhere(
+        user=request.user, include_archived=include_archived
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for item in page.object_list:
+        item.overdue = item.is_overdue_on(selectors.coalition_today(item.coalition, now))
+    return render(
+        request,
+        "actions/my_action_points.html",
+        {
+            "page": page,
+            "include_archived": include_archived,
+            "query_string": "archived=1" if include_archived else "",
+        },
+    )
+
+
+def _action_point_or_404(access, pk) -> ActionPoint:
+    action_point = selectors.action_point_detail(
+        coalition=access.coalition, pk=pk, perms_held=access.perms
+    )
+    if action_point is None:
+        raise Http404
+    return action_point
+
+
+@login_required
+def action_point_detail(request, slug, pk):
+    access = perms.require_access(request.user, slug)
+    action_point = _action_point_or_404(access, pk)
+    action_point.overdue = action_point.is_overdue_on(selectors.coalition_today(access.coalition))
+    can_update = may_update(access, action_point, request.user)
+    return render(
+        request,
+        "actions/actionpoint_detail.html",
+        _page_context(
+            request,
+            access,
+            action_point=action_point,
+            updates=list(selectors.action_update_list(action_point=action_point)),
+            changes=selectors.action_point_history(action_point=action_point),
+            can_update=can_update,
+            can_edit=may_edit(access, action_point),
+            update_form=ActionUpdateForm(action_point=action_point) if can_update else None,
+        ),
+    )
+
+
+@login_required
+def action_point_update(request, slug, pk):
+    """Post an update (the link in reminder mails leads here)."""
+    access = perms.require_access(request.user, slug)
+    action_point = _action_point_or_404(access, pk)
+    if not may_update(access, action_point, request.user):
+        raise PermissionDenied
+    form = ActionUpdateForm(request.POST or None, action_point=action_point)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update_post(
+                action_point=action_point,
+                actor=request.user,
+                text=form.cleaned_data["text"],
+                new_status=form.cleaned_data["new_status"],
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Your update was posted."))
+            return redirect("actions:detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "actions/actionupdate_form.html",
+        _page_context(request, access, action_point=action_point, form=form),
+    )
+
+
+@login_required
+def action_point_new(request, slug):
+    access = perms.require_access(request.user, slug, perms.RECORD_ACTION_POINTS)
+    initial = {}
+    if request.GET.get("meeting"):
+        initial["meeting"] = request.GET["meeting"]
+    form = ActionPointForm(request.POST or None, coalition=access.coalition, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action_point = services.action_point_create(
+                coalition=access.coalition, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The action point was recorded."))
+            return redirect("actions:detail", slug=slug, pk=action_point.pk)
+    return render(
+        request,
+        "actions/actionpoint_form.html",
+        _page_context(request, access, form=form, action_point=None),
+    )
+
+
+@login_required
+def action_point_edit(request, slug, pk):
+    access = perms.require_access(request.user, slug)
+    action_point = _action_point_or_404(access, pk)
+    if not may_edit(access, action_point):
+        raise PermissionDenied
+    form = ActionPointForm(request.POST or None, coalition=access.coalition, instance=action_point)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_point_edit(
+                action_point=action_point, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("The action point was saved."))
+            return redirect("actions:detail", slug=slug, pk=pk)
+    return render(
+        request,
+        "actions/actionpoint_form.html",
+        _page_context(request, access, form=form, action_point=action_point),
+    )
+
+
+# Quick entry during a meeting --------------------------------------------------------------------
+
+
+def meeting_panel_context(request, access, meeting, form=None) -> dict:
+    """Context for the "meeting_detail" panel: a fixed number of queries."""
+    can_record = access.can(perms.RECORD_ACTION_POINTS)
+    if can_record and form is None:
+        form = QuickEntryForm(coalition=access.coalition, auto_id="qe_%s")
+    return {
+        "access": access,
+        "coalition": access.coalition,
+        "meeting": meeting,
+        "items": list(selectors.action_point_list_for_meeting(meeting=meeting, perms=access.perms)),
+        "form": form if can_record else None,
+        "next": request.get_full_path(),
+    }
+
+
+def _meeting_or_404(access, pk) -> Meeting:
+    return get_object_or_404(Meeting, pk=pk, coalition=access.coalition)
+
+
+@login_required
+def meeting_action_points(request, slug, pk):
+    access = perms.require_access(request.user, slug)
+    meeting = _meeting_or_404(access, pk)
+    return render(
+        request,
+        "actions/meeting_action_points.html",
+        _page_context(
+            request, access, meeting=meeting, panel=meeting_panel_context(request, access, meeting)
+        ),
+    )
+
+
+@login_required
+@require_POST
+def meeting_quick_entry(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.RECORD_ACTION_POINTS)
+    meeting = _meeting_or_404(access, pk)
+    form = QuickEntryForm(request.POST, coalition=access.coalition, auto_id="qe_%s")
+    saved = None
+    if form.is_valid():
+        try:
+            saved = services.action_point_create(
+                coalition=access.coalition, actor=request.user, meeting=meeting, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _form_error(form, exc)
+    if request.htmx:
+        if saved:
+            # A fresh form with the cursor in the title, ready for the next action point.
+            form = QuickEntryForm(coalition=access.coalition, auto_id="qe_%s")
+            form.fields["title"].widget.attrs["autofocus"] = True
+        panel = meeting_panel_context(request, access, meeting, form=form)
+        panel["next"] = request.POST.get("next", "")
+        panel["saved"] = saved
+        # 200 with the errors in the panel: htmx swaps only successful responses.
+        return render(request, "actions/_partials/meeting_panel.html", {"panel": panel})
+    if saved is None:
+        return render(
+            request,
+            "actions/meeting_action_points.html",
+            _page_context(
+                request,
+                access,
+                meeting=meeting,
+                panel=meeting_panel_context(request, access, meeting, form=form),
+            ),
+            status=422,
+        )
+    messages.success(request, _("Recorded: %(title)s") % {"title": saved.title})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = ""
+    if target:
+        return redirect(target)
+    return redirect("actions:meeting_action_points", slug=slug, pk=pk)
+
+
+# Settings, preferences and the delivery log ------------------------------------------------------
+
+
+@login_required
+def reminder_settings(request, slug):
+    access = perms.require_access(request.user, slug, perms.MANAGE_COALITION)
+    current = ReminderSettings.objects.filter(coalition=access.coalition).first()
+    form = ReminderSettingsForm(
+        request.POST or None, instance=current or ReminderSettings(coalition=access.coalition)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.reminder_settings_update(
+            coalition=access.coalition,
+            actor=request.user,
+            reminders_enabled=form.cleaned_data["reminders_enabled"],
+            due_soon_days=form.cleaned_data["due_soon_days"],
+        )
+        messages.success(request, _("Reminder settings saved."))
+        return redirect("actions:reminders", slug=slug)
+    page = Paginator(selectors.reminder_log(coalition=access.coalition), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "actions/reminder_settings.html",
+        _page_context(
+            request,
+            access,
+            form=form,
+            page=page,
+            digests=list(selectors.digest_log(coalition=access.coalition)[:20]),
+            failed=DeliveryStatus.FAILED,
+        ),
+    )
+
+
+@login_required
+def preferences(request, slug):
+    access = perms.require_access(request.user, slug)
+    current = selectors.notification_delivery(user=request.user, coalition=access.coalition)
+    form = PreferenceForm(request.POST or None, initial={"delivery": current})
+    if request.method == "POST" and form.is_valid():
+        services.notification_preference_set(
+            user=request.user, coalition=access.coalition, delivery=form.cleaned_data["delivery"]
+        )
+        messages.success(request, _("Your choice was saved."))
+        return redirect("actions:preferences", slug=slug)
+    return render(request, "actions/preferences.html", _page_context(request, access, form=form))
+
+
+@csrf_exempt
+def unsubscribe(request, token):
+    """The signed link in every mail: works signed out; a POST (one click, RFC 8058) applies it."""
+    try:
+        user_id, coalition_id, _topic = services.unsubscribe_payload(token)
+    except services.UnsubscribeLinkError:
+        return render(request, "actions/unsubscribe.html", {"invalid": True}, status=400)
+    from coalitions.models import Coalition
+
+    coalition = Coalition.objects.filter(pk=coalition_id).first()
+    if coalition is None:
+        return render(request, "actions/unsubscribe.html", {"invalid": True}, status=400)
+    done = False
+    if request.method == "POST":
+        services.unsubscribe(token=token)
+        done = True
+    return render(
+        request,
+        "actions/unsubscribe.html",
+        {"coalition": coalition, "done": done, "token": token},
+    )

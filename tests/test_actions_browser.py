@@ -1,0 +1,58 @@
+"""A facilitator records several action points in a row during a meeting, without leaving the page."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+
+@pytest.mark.browser
+def test_quick_entry_during_a_meeting(live_server, transactional_db, page, artifacts_dir):
+    from actions.models import ActionPoint
+    from actions.tests.factories import make_meeting
+    from coalitions.models import Role
+    from coalitions.tests.factories import PASSWORD, CoalitionFactory, add_member
+
+    coalition = CoalitionFactory()
+    facilitator = add_member(coalition, Role.FACILITATOR)
+    operator = add_member(coalition, Role.OPERATOR)
+    operator_org = operator.memberships.get().organisation
+    meeting = make_meeting(
+        coalition, starts_at=timezone.now(), status="planned", title="Spring meeting"
+    )
+
+    page.goto(live_server.url + reverse("account_login"))
+    page.fill("input[name=login]", facilitator.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/coalitions/**")
+
+    url = live_server.url + reverse(
+        "actions:meeting_action_points", args=[coalition.slug, meeting.pk]
+    )
+    page.goto(url)
+    page.wait_for_function("window.htmx !== undefined")
+    for title, organisation, owner in [
+        ("Circulate the survey report", operator_org.pk, operator.pk),
+        ("Draft the land release plan", coalition.national_authority.pk, ""),
+    ]:
+        page.fill("#qe_title", title)
+        page.select_option("#qe_owner_organisation", str(organisation))
+        if owner:
+            page.select_option("#qe_owner", str(owner))
+        page.fill("#qe_due_date", "2027-02-15")
+        page.click(".ap-quick-entry button[type=submit]")
+        page.wait_for_selector(f"#meeting-action-points td a:text('{title}')")
+        assert page.input_value("#qe_title") == ""
+    assert page.url == url
+    # An owner from another organisation: the server says so, and nothing is saved.
+    page.fill("#qe_title", "Wrong owner")
+    page.select_option("#qe_owner_organisation", str(coalition.national_authority.pk))
+    page.select_option("#qe_owner", str(operator.pk))
+    page.click(".ap-quick-entry button[type=submit]")
+    page.wait_for_selector(".ap-quick-entry .form-errors")
+    assert "represents another organisation" in page.inner_text("#meeting-action-points")
+    page.screenshot(path=str(artifacts_dir / "actions-quick-entry.png"), full_page=True)
+    assert list(ActionPoint.objects.order_by("id").values_list("title", "meeting_id")) == [
+        ("Circulate the survey report", meeting.pk),
+        ("Draft the land release plan", meeting.pk),
+    ]
