@@ -10,7 +10,7 @@ class MeetingsConfig(AppConfig):
         from coalitions.demo import register_demo_extension
         from coalitions.sections import Panel, Section, register_panel, register_section
 
-        from .demo import seed_meetings
+        from .demo import publish_demo_summary, seed_meetings
         from .panels import next_meeting_panel
 
         register_section(Section("meetings", _("Meetings"), "meetings:list", order=20))
@@ -18,3 +18,4 @@ class MeetingsConfig(AppConfig):
             Panel("coalition_home", "meetings/_panels/next_meeting.html", next_meeting_panel, 10)
         )
         register_demo_extension(seed_meetings, order=20)
+        register_demo_extension(publish_demo_summary, order=90)

@@ -44,7 +44,7 @@ def _meeting(coalition, *, title, kind, days, hours, venue, online_link=""):
     return meeting, True
 
 
-def _hold(meeting, *, agenda, decisions, notes, publish=False):
+def _hold(meeting, *, agenda, decisions, notes):
     actor = _person(meeting.coalition, Role.NATIONAL_AUTHORITY)
     items = []
     for title, topic, presenter, minutes, visibility in agenda:
@@ -76,7 +76,18 @@ def _hold(meeting, *, agenda, decisions, notes, publish=False):
     )
     for text, visibility in decisions:
         services.decision_create(meeting=meeting, actor=actor, text=text, visibility=visibility)
-    if publish:
+
+
+SPRING_MEETING = "Mine Action Forum: spring coalition meeting (illustrative)"
+
+
+def publish_demo_summary(*, coalitions, organisations, stdout) -> None:
+    """Runs after the other demo data, so the summary carries the meeting's action points."""
+    meeting = Meeting.objects.filter(
+        coalition=coalitions["lebanon"], title=SPRING_MEETING, status=Meeting.Status.HELD
+    ).first()
+    if meeting is not None:
+        actor = _person(meeting.coalition, Role.NATIONAL_AUTHORITY)
         services.summary_publish(meeting=meeting, actor=actor)
 
 
@@ -85,7 +96,7 @@ def seed_meetings(*, coalitions, organisations, stdout) -> None:
     lebanon = coalitions["lebanon"]
     held, created = _meeting(
         lebanon,
-        title="Mine Action Forum: spring coalition meeting (illustrative)",
+        title=SPRING_MEETING,
         kind=Meeting.Kind.COALITION,
         days=-90,
         hours=4,
@@ -117,7 +128,6 @@ def seed_meetings(*, coalitions, organisations, stdout) -> None:
                  Visibility.RESTRICTED),
             ],
             notes="Opening by the Lebanon Mine Action Centre and Norway (illustrative minutes).",
-            publish=True,
         )  # fmt: skip
     _meeting(
         lebanon,

@@ -1,6 +1,5 @@
 """The summary PDF and the mails of a meeting: who gets which copy, rendered and sent once each."""
 
-import base64
 import logging
 
 from django.conf import settings
@@ -53,32 +52,11 @@ def action_points_for(meeting: Meeting, reader_perms: frozenset[str]) -> list:
     return list(action_point_list_for_meeting(meeting=meeting, perms=reader_perms))
 
 
-def obligations_status_for(meeting: Meeting) -> list[dict]:
-    try:
-        from obligations.selectors import obligation_status_list
-    except ImportError:
-        return []
-    rows = []
-    for item in obligation_status_list(coalition=meeting.coalition):
-        svg = next(
-            (
-                getattr(item, name)
-                for name in ("chart_svg", "svg", "chart")
-                if getattr(item, name, "")
-            ),
-            "",
-        )
-        status = getattr(item, "get_status_display", None)
-        rows.append(
-            {
-                "title": str(getattr(item, "title", "") or item),
-                "status": status() if callable(status) else str(getattr(item, "status", "")),
-                "chart": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-                if svg
-                else "",
-            }
-        )
-    return rows
+def obligations_status_for(meeting: Meeting) -> list:
+    """Each obligation with its forecast and chart (inline SVG, which WeasyPrint draws)."""
+    from obligations.selectors import obligation_status_list
+
+    return obligation_status_list(coalition=meeting.coalition)
 
 
 def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
