@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coalitions.audit import audited
 from coalitions.models import Coalition, Membership, Organisation
 
 from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
@@ -23,11 +24,6 @@ EDITABLE_FIELDS = (
     "visibility",
     "meeting",
 )
-
-
-def _audited(instance, actor):
-    instance._history_user = actor
-    return instance
 
 
 def _check_ownership(action_point: ActionPoint) -> None:
@@ -71,7 +67,7 @@ def action_point_create(
     meeting=None,
     status: str = ActionPoint.Status.OPEN,
 ) -> ActionPoint:
-    action_point = _audited(
+    action_point = audited(
         ActionPoint(
             coalition=coalition,
             meeting=meeting,
@@ -110,7 +106,7 @@ def action_point_edit(*, action_point: ActionPoint, actor, **changes) -> ActionP
     for field, value in changes.items():
         setattr(action_point, field, value)
     action_point.updated_at = timezone.now()
-    _audited(action_point, actor)
+    audited(action_point, actor)
     action_point.full_clean()
     _check_ownership(action_point)
     action_point.save()
@@ -137,7 +133,7 @@ def action_update_post(
     action_point.updated_at = update.created_at
     if new_status:
         action_point.status = new_status
-    _audited(action_point, actor).save(update_fields=["status", "updated_at"])
+    audited(action_point, actor).save(update_fields=["status", "updated_at"])
     return update
 
 
@@ -150,7 +146,7 @@ def reminder_settings_update(
     )
     settings_row.reminders_enabled = reminders_enabled
     settings_row.due_soon_days = due_soon_days
-    _audited(settings_row, actor)
+    audited(settings_row, actor)
     settings_row.full_clean()
     settings_row.save()
     return settings_row
@@ -169,7 +165,7 @@ def notification_preference_set(
     )
     preference.delivery = delivery
     preference.updated_at = timezone.now()
-    _audited(preference, user)
+    audited(preference, user)
     preference.full_clean()
     preference.save()
     return preference

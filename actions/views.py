@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
+from coalitions.forms import add_service_errors
 from meetings.models import Meeting
 
 from . import selectors, services
@@ -28,14 +29,6 @@ from .models import ActionPoint, DeliveryStatus, ReminderSettings
 from .permissions import may_edit, may_update
 
 PAGE_SIZE = 25
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _page_context(request, access, **extra) -> dict:
@@ -196,7 +189,7 @@ def action_point_update(request, slug, pk):
                 new_status=form.cleaned_data["new_status"],
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your update was posted."))
             return redirect("actions:detail", slug=slug, pk=pk)
@@ -220,7 +213,7 @@ def action_point_new(request, slug):
                 coalition=access.coalition, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The action point was recorded."))
             return redirect("actions:detail", slug=slug, pk=action_point.pk)
@@ -244,7 +237,7 @@ def action_point_edit(request, slug, pk):
                 action_point=action_point, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The action point was saved."))
             return redirect("actions:detail", slug=slug, pk=pk)
@@ -303,7 +296,7 @@ def meeting_quick_entry(request, slug, pk):
                 coalition=access.coalition, actor=request.user, meeting=meeting, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
     if request.htmx:
         if saved:
             # A fresh form with the cursor in the title, ready for the next action point.

@@ -11,22 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit import audited
 from .models import Coalition, Invitation, Membership, Organisation, Role
 from .permissions import INVITABLE_ROLES, sync_role_permissions
 
 INVITATION_SALT = "coalitions.invitation"
 
 
-def _audited(instance, actor):
-    instance._history_user = actor
-    return instance
-
-
 @transaction.atomic
 def organisation_create(
     *, name: str, kind: str, short_name: str = "", country: str = "", actor=None, is_demo=False
 ) -> Organisation:
-    organisation = _audited(
+    organisation = audited(
         Organisation(name=name, kind=kind, short_name=short_name, country=country, is_demo=is_demo),
         actor,
     )
@@ -50,7 +46,7 @@ def coalition_create(
     actor=None,
     is_demo: bool = False,
 ) -> Coalition:
-    coalition = _audited(
+    coalition = audited(
         Coalition(
             name=name,
             slug=slug,
@@ -78,7 +74,7 @@ def membership_create(
         raise ValidationError(
             _("%(person)s is already a member of this coalition.") % {"person": user}
         )
-    membership = _audited(
+    membership = audited(
         Membership(coalition=coalition, user=user, organisation=organisation, role=role), actor
     )
     membership.full_clean()
@@ -109,7 +105,7 @@ def membership_change_role(
     membership.role = role
     if organisation is not None:
         membership.organisation = organisation
-    _audited(membership, actor)
+    audited(membership, actor)
     membership.full_clean()
     membership.save()
     sync_role_permissions(user=membership.user, coalition=membership.coalition, role=role)
@@ -121,7 +117,7 @@ def membership_remove(*, membership: Membership, actor) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _ensure_an_authority_remains(membership)
     sync_role_permissions(user=membership.user, coalition=membership.coalition, role=None)
-    _audited(membership, actor).delete()
+    audited(membership, actor).delete()
 
 
 # Invitations -------------------------------------------------------------------------------------
@@ -201,7 +197,7 @@ def invitation_create(
                 )
             }
         )
-    invitation = _audited(
+    invitation = audited(
         Invitation(
             coalition=coalition,
             email=email,
@@ -235,7 +231,7 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
     invitation.sent_at = None
     invitation.send_error = ""
-    _audited(invitation, actor).save()
+    audited(invitation, actor).save()
     _queue_invitation_mail(invitation)
     return invitation
 
@@ -246,7 +242,7 @@ def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
     if not invitation.is_pending:
         raise ValidationError(_("This invitation is no longer pending."))
     invitation.revoked_at = timezone.now()
-    _audited(invitation, actor).save()
+    audited(invitation, actor).save()
     return invitation
 
 
@@ -271,7 +267,7 @@ def invitation_accept(*, token: str, user) -> Membership:
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
-    _audited(invitation, user).save()
+    audited(invitation, user).save()
     return membership
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import permissions as perms
-from .forms import InvitationForm, MembershipRoleForm
+from .forms import InvitationForm, MembershipRoleForm, add_service_errors
 from .models import Invitation, Membership, Role
 from .sections import panels_for
 from .selectors import coalition_list_for_user, membership_list, pending_invitation_list
@@ -25,14 +25,6 @@ from .services import (
     membership_change_role,
     membership_remove,
 )
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -94,7 +86,7 @@ def member_edit(request, slug, pk):
                 actor=request.user,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("%(person)s's role was changed.") % {"person": membership.user}
@@ -176,7 +168,7 @@ def invitation_new(request, slug):
                 inviter_role=access.role,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}

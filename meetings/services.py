@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coalitions.audit import audited
 from coalitions.models import Coalition, Membership
 
 from .models import (
@@ -35,11 +36,6 @@ EDITABLE_FIELDS = (
 )
 # A change of these sends an updated invitation (same UID, higher SEQUENCE).
 SCHEDULE_FIELDS = ("starts_at", "ends_at", "venue", "online_link", "title")
-
-
-def _audited(instance, actor):
-    instance._history_user = actor
-    return instance
 
 
 def _queue_mail(meeting: Meeting, kind: str, sequence: int) -> None:
@@ -99,7 +95,7 @@ def meeting_create(
     send_invitations: bool = True,
 ) -> Meeting:
     """`participants`: memberships to invite; None invites every member."""
-    meeting = _audited(
+    meeting = audited(
         Meeting(
             coalition=coalition,
             kind=kind,
@@ -141,7 +137,7 @@ def meeting_update(*, meeting: Meeting, actor, participants=None, **changes) -> 
         setattr(meeting, field, value)
     if schedule_changed:
         meeting.sequence += 1
-    _audited(meeting, actor)
+    audited(meeting, actor)
     meeting.full_clean()
     _check_people(meeting.coalition, meeting)
     meeting.save()
@@ -167,7 +163,7 @@ def meeting_cancel(*, meeting: Meeting, actor) -> Meeting:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
     meeting.status = Meeting.Status.CANCELLED
     meeting.sequence += 1
-    _audited(meeting, actor).save()
+    audited(meeting, actor).save()
     users = [p.user for p in meeting.participants.select_related("user")]
     if users:
         _add_deliveries(meeting, users, Delivery.Kind.CANCELLATION)
@@ -181,7 +177,7 @@ def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be marked as held."))
     meeting.status = Meeting.Status.HELD
-    _audited(meeting, actor).save()
+    audited(meeting, actor).save()
     return meeting
 
 
@@ -191,7 +187,7 @@ def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
 @transaction.atomic
 def agenda_item_create(*, meeting: Meeting, actor, **fields) -> AgendaItem:
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
-    item = _audited(AgendaItem(meeting=meeting, position=(last or 0) + 1, **fields), actor)
+    item = audited(AgendaItem(meeting=meeting, position=(last or 0) + 1, **fields), actor)
     item.full_clean()
     item.save()
     return item
@@ -201,7 +197,7 @@ def agenda_item_create(*, meeting: Meeting, actor, **fields) -> AgendaItem:
 def agenda_item_update(*, item: AgendaItem, actor, **fields) -> AgendaItem:
     for field, value in fields.items():
         setattr(item, field, value)
-    _audited(item, actor)
+    audited(item, actor)
     item.full_clean()
     item.save()
     return item
@@ -209,7 +205,7 @@ def agenda_item_update(*, item: AgendaItem, actor, **fields) -> AgendaItem:
 
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, actor) -> None:
-    _audited(item, actor).delete()
+    audited(item, actor).delete()
 
 
 @transaction.atomic
@@ -220,7 +216,7 @@ def agenda_reorder(*, meeting: Meeting, actor, item_ids: list[int]) -> None:
         raise ValidationError(_("The agenda changed meanwhile; reload the page and try again."))
     for position, pk in enumerate(item_ids, start=1):
         items[pk].position = position
-        _audited(items[pk], actor)
+        audited(items[pk], actor)
     AgendaItem.objects.bulk_update(items.values(), ["position"])
 
 
@@ -250,7 +246,7 @@ def attendance_record(*, meeting: Meeting, actor, attendance: dict[int, str]) ->
             raise ValidationError(_("Unknown attendance value."))
         if participant.attendance != value:
             participant.attendance = value
-            changed.append(_audited(participant, actor))
+            changed.append(audited(participant, actor))
     Participant.objects.bulk_update(changed, ["attendance"])
 
 
@@ -259,13 +255,13 @@ def minutes_save(*, meeting: Meeting, actor, notes: str, item_minutes: dict[int,
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.notes != notes:
         meeting.notes = notes
-        _audited(meeting, actor).save(update_fields=["notes"])
+        audited(meeting, actor).save(update_fields=["notes"])
     changed = []
     for item in meeting.agenda_items.all():
         text = item_minutes.get(item.pk)
         if text is not None and text != item.minutes:
             item.minutes = text
-            changed.append(_audited(item, actor))
+            changed.append(audited(item, actor))
     AgendaItem.objects.bulk_update(changed, ["minutes"])
 
 
@@ -275,7 +271,7 @@ def decision_create(
 ) -> Decision:
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
-    decision = _audited(
+    decision = audited(
         Decision(meeting=meeting, text=text, agenda_item=agenda_item, visibility=visibility), actor
     )
     decision.full_clean()
@@ -285,7 +281,7 @@ def decision_create(
 
 @transaction.atomic
 def decision_delete(*, decision: Decision, actor) -> None:
-    _audited(decision, actor).delete()
+    audited(decision, actor).delete()
 
 
 # Documents ---------------------------------------------------------------------------------------
@@ -296,7 +292,7 @@ def document_upload(
     *, meeting: Meeting, actor, uploaded, title: str = "", visibility: str = "members"
 ) -> Document:
     data, content_type = validate_document(uploaded)
-    document = _audited(
+    document = audited(
         Document(
             meeting=meeting,
             filename=uploaded.name[-200:],
@@ -318,7 +314,7 @@ def document_upload(
 def document_delete(*, document: Document, actor) -> None:
     stored = document.file.name
     storage = document.file.storage
-    _audited(document, actor).delete()
+    audited(document, actor).delete()
     transaction.on_commit(lambda: storage.delete(stored))
 
 
@@ -332,7 +328,7 @@ def summary_publish(*, meeting: Meeting, actor) -> Summary:
     if meeting.status not in (Meeting.Status.HELD, Meeting.Status.SUMMARY_PUBLISHED):
         raise ValidationError(_("Mark the meeting as held before publishing its summary."))
     meeting.status = Meeting.Status.SUMMARY_PUBLISHED
-    _audited(meeting, actor).save()
+    audited(meeting, actor).save()
     summary, _created = Summary.objects.get_or_create(
         meeting=meeting, defaults={"published_by": actor}
     )
@@ -340,7 +336,7 @@ def summary_publish(*, meeting: Meeting, actor) -> Summary:
     summary.error = ""
     summary.published_by = actor
     summary.published_at = timezone.now()
-    _audited(summary, actor).save()
+    audited(summary, actor).save()
     users = [p.user for p in meeting.participants.select_related("user")]
     _add_deliveries(meeting, users, Delivery.Kind.SUMMARY)
     _queue_summary(meeting)
@@ -357,7 +353,7 @@ def summary_send_again(*, meeting: Meeting, actor, user=None) -> int:
     count = deliveries.update(state=Delivery.State.PENDING, error="", attempts=0, sent_at=None)
     summary.state = Summary.State.QUEUED
     summary.error = ""
-    _audited(summary, actor).save()
+    audited(summary, actor).save()
     _queue_summary(meeting)
     return count
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
+from coalitions.forms import add_service_errors
 from coalitions.models import Membership
 from coalitions.sections import panels_for
 
@@ -24,14 +25,6 @@ from .forms import (
 from .ical import feed_ics, invitation_ics
 from .models import AgendaItem, Decision, Delivery, Document, Meeting, Summary
 from .summary import summary_filename
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _meeting(access, pk) -> Meeting:
@@ -84,7 +77,7 @@ def meeting_new(request, slug):
                 **form.service_arguments(),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -114,7 +107,7 @@ def meeting_edit(request, slug, pk):
                 **form.service_arguments(),
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The meeting was saved."))
             return redirect(_detail_url(meeting))
@@ -225,7 +218,7 @@ def agenda_item_new(request, slug, pk):
         try:
             services.agenda_item_create(meeting=meeting, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The agenda item was added."))
             if "another" in request.POST:
@@ -244,7 +237,7 @@ def agenda_item_edit(request, slug, pk, item_pk):
         try:
             services.agenda_item_update(item=item, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The agenda item was saved."))
             return redirect(_detail_url(meeting) + "#agenda")
@@ -342,7 +335,7 @@ def decision_new(request, slug, pk):
         try:
             services.decision_create(meeting=meeting, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect(_detail_url(meeting) + "#decisions")

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from coalitions.audit import audited
 from coalitions.models import Coalition, Organisation
 
 from . import treaty
@@ -22,11 +23,6 @@ from .models import (
     Offer,
     ProgressEntry,
 )
-
-
-def _audited(instance, actor):
-    instance._history_user = actor
-    return instance
 
 
 def _day(value: date) -> str:
@@ -108,7 +104,7 @@ def obligation_create(
     ).exists():
         raise ValidationError({"article": _("This coalition already has this obligation.")})
     obligation.full_clean()
-    _audited(obligation, actor).save()
+    audited(obligation, actor).save()
     return obligation
 
 
@@ -148,7 +144,7 @@ def obligation_update(
     obligation.notes = notes
     _check_obligation(obligation, obligation.coalition)
     obligation.full_clean()
-    _audited(obligation, actor).save()
+    audited(obligation, actor).save()
     return obligation
 
 
@@ -220,7 +216,7 @@ def extension_request_create(
         is_illustrative=is_illustrative,
     )
     request.full_clean()
-    _audited(request, actor).save()
+    audited(request, actor).save()
     return request
 
 
@@ -254,10 +250,10 @@ def extension_request_decide(
     request.decided_by_meeting = decided_by_meeting
     request.granted_deadline = granted_deadline
     request.full_clean()
-    _audited(request, actor).save()
+    audited(request, actor).save()
     if granted_deadline:
         obligation.current_deadline = granted_deadline
-        _audited(obligation, actor).save(update_fields=["current_deadline"])
+        audited(obligation, actor).save(update_fields=["current_deadline"])
     return request
 
 
@@ -289,7 +285,7 @@ def _save_indicator(indicator: Indicator, actor) -> Indicator:
     ):
         # The first indicator of an obligation gives its status until another is chosen.
         indicator.is_headline = True
-    _audited(indicator, actor).save()
+    audited(indicator, actor).save()
     return indicator
 
 
@@ -429,7 +425,7 @@ def progress_report(*, indicator: Indicator, validate: bool = False, **fields) -
     entry = _new_entry(indicator=indicator, validate=validate, **fields)
     try:
         with transaction.atomic():
-            _audited(entry, fields["actor"]).save()
+            audited(entry, fields["actor"]).save()
     except IntegrityError:
         raise ValidationError(_("This period has already been reported.")) from None
     return entry
@@ -441,13 +437,13 @@ def progress_validate(*, entry: ProgressEntry, actor) -> ProgressEntry:
     if entry.validated_at is None:
         entry.validated_at = timezone.now()
         entry.validated_by = actor
-        _audited(entry, actor).save(update_fields=["validated_at", "validated_by"])
+        audited(entry, actor).save(update_fields=["validated_at", "validated_by"])
     return entry
 
 
 @transaction.atomic
 def progress_delete(*, entry: ProgressEntry, actor) -> None:
-    _audited(entry, actor).delete()
+    audited(entry, actor).delete()
 
 
 @transaction.atomic
@@ -568,7 +564,7 @@ def need_create(
     )
     _check_money_period(need)
     need.full_clean()
-    _audited(need, actor).save()
+    audited(need, actor).save()
     return need
 
 
@@ -612,7 +608,7 @@ def offer_create(
     )
     _check_money_period(offer)
     offer.full_clean()
-    _audited(offer, actor).save()
+    audited(offer, actor).save()
     return offer
 
 
@@ -630,5 +626,5 @@ def offer_set_status(*, offer: Offer, status: str, actor) -> Offer:
             {"status": _("An offer moves forward only: pledged, then committed, then disbursed.")}
         )
     offer.status = status
-    _audited(offer, actor).save(update_fields=["status"])
+    audited(offer, actor).save(update_fields=["status"])
     return offer

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
+from coalitions.forms import add_service_errors
 from coalitions.models import Organisation
 
 from . import services
@@ -39,14 +40,6 @@ from .selectors import (
     progress_export_list,
     progress_list,
 )
-
-
-def _form_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _page(request, access, template, **context):
@@ -91,7 +84,7 @@ def obligation_new(request, slug):
                 coalition=access.coalition, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The obligation was added."))
             return redirect("obligations:detail", slug=slug, pk=obligation.pk)
@@ -113,7 +106,7 @@ def obligation_edit(request, slug, pk):
                 obligation=obligation, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The obligation was saved."))
             return redirect("obligations:detail", slug=slug, pk=obligation.pk)
@@ -156,7 +149,7 @@ def extension_new(request, slug, pk):
                 obligation=obligation, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The extension request was recorded."))
             return redirect("obligations:detail", slug=slug, pk=obligation.pk)
@@ -177,7 +170,7 @@ def extension_decide(request, slug, pk, request_pk):
                 request=extension, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The decision was recorded."))
             return redirect("obligations:detail", slug=slug, pk=obligation.pk)
@@ -205,7 +198,7 @@ def indicator_new(request, slug, pk):
                 obligation=obligation, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The indicator was added."))
             return redirect("obligations:detail", slug=slug, pk=obligation.pk)
@@ -229,7 +222,7 @@ def indicator_edit(request, slug, pk, indicator_pk):
         try:
             services.indicator_update(indicator=indicator, actor=request.user, **data)
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The indicator was saved."))
             return redirect("obligations:detail", slug=slug, pk=obligation.pk)
@@ -268,7 +261,7 @@ def progress_new(request, slug, pk):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             if access.can(perms.VALIDATE_PROGRESS):
                 messages.success(request, _("The figure was recorded and counts in the forecast."))
@@ -404,7 +397,7 @@ def need_new(request, slug):
                 coalition=access.coalition, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The need was posted."))
             return redirect("obligations:needs", slug=slug)
@@ -436,7 +429,7 @@ def offer_new(request, slug):
                 **form.cleaned_data,
             )
         except ValidationError as exc:
-            _form_error(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The offer was posted."))
             return redirect("obligations:needs", slug=slug)
