@@ -163,6 +163,27 @@ def my_open_summary(*, access, user) -> dict:
     return {"items": items, **counts}
 
 
+def open_action_points_of(*, coalition: Coalition, user, perms_held: frozenset[str]) -> list:
+    """A person's open items in one coalition (their own and their organisation's), due first.
+
+    Meeting invitations list them so each invitee arrives knowing what they owe."""
+    organisation_id = (
+        Membership.objects.filter(coalition=coalition, user=user)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    return list(
+        ActionPoint.objects.filter(
+            Q(owner=user) | Q(owner_organisation_id=organisation_id),
+            coalition=coalition,
+            status__in=ActionPoint.ACTIVE,
+            visibility__in=perms.visibilities_for(perms_held),
+        )
+        .select_related("owner_organisation")
+        .order_by(F("due_date").asc(nulls_last=True), "id")
+    )
+
+
 def my_action_points_everywhere(*, user, include_archived: bool = False) -> QuerySet[ActionPoint]:
     """Across every coalition the person belongs to: what they or their organisation there own."""
     membership = Membership.objects.filter(user=user, coalition=OuterRef("coalition"))

@@ -182,6 +182,12 @@ def build_meeting_mail(
     ics = invitation_ics(meeting, attendee=recipient, cancel=cancel)
     method = "CANCEL" if cancel else "REQUEST"
     context = {**_mail_context(meeting, recipient, reader_perms), "kind": delivery.kind}
+    if not cancel:
+        from actions.selectors import open_action_points_of
+
+        context["my_action_points"] = open_action_points_of(
+            coalition=meeting.coalition, user=recipient, perms_held=reader_perms
+        )
     message = build_mail(
         to=recipient.email,
         template="meeting_invitation",
