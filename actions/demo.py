@@ -1,17 +1,14 @@
 """Demo action points for Lebanon (illustrative): owners, due dates around today, some overdue,
-updates, and a held meeting whose mid-term has come so that the reminders and digest show."""
+updates, recorded at the held spring meeting whose mid-term has come, so the reminders and the
+digest show."""
 
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from .models import ActionPoint
 from .selectors import coalition_today
 from .services import action_point_create, action_update_post
-
-HELD_TITLE = "Mine Action Forum, coalition meeting (illustrative)"
-NEXT_TITLE = "Mine Action Forum, next coalition meeting (illustrative)"
 
 # title, owner organisation, owner e-mail, due in days (negative: past), visibility, updates
 ITEMS = [
@@ -32,44 +29,12 @@ ITEMS = [
 ]  # fmt: skip
 
 
-def _demo_meetings(lebanon, facilitator):
+def _demo_meeting(lebanon):
+    """The held spring meeting from the meetings demo, which runs first."""
+    from meetings.demo import SPRING_MEETING
     from meetings.models import Meeting
 
-    now = timezone.now()
-    held = (
-        Meeting.objects.filter(coalition=lebanon, status__in=["held", "summary_published"])
-        .order_by("-starts_at")
-        .first()
-    )
-    if held is None:
-        held = Meeting.objects.filter(coalition=lebanon, title=HELD_TITLE).first()
-    if held is None:
-        start = (now - timedelta(days=70)).replace(hour=7, minute=0, second=0, microsecond=0)
-        held = Meeting.objects.create(
-            coalition=lebanon,
-            title=HELD_TITLE,
-            starts_at=start,
-            ends_at=start + timedelta(hours=4),
-            venue="Beirut (illustrative)",
-            status="held",
-            created_by=facilitator,
-        )
-    if not Meeting.objects.filter(
-        coalition=lebanon, status="planned", starts_at__gt=held.starts_at
-    ).exists():
-        start = (now + timedelta(days=50)).replace(hour=7, minute=0, second=0, microsecond=0)
-        Meeting.objects.get_or_create(
-            coalition=lebanon,
-            title=NEXT_TITLE,
-            defaults={
-                "starts_at": start,
-                "ends_at": start + timedelta(hours=4),
-                "venue": "Beirut (illustrative)",
-                "status": "planned",
-                "created_by": facilitator,
-            },
-        )
-    return held
+    return Meeting.objects.get(coalition=lebanon, title=SPRING_MEETING)
 
 
 def seed_action_points(*, coalitions, organisations, stdout) -> None:
@@ -78,7 +43,7 @@ def seed_action_points(*, coalitions, organisations, stdout) -> None:
         return
     people = {u.email: u for u in get_user_model().objects.filter(email__endswith="@example.org")}
     facilitator = people.get("facilitator@example.org")
-    meeting = _demo_meetings(lebanon, facilitator)
+    meeting = _demo_meeting(lebanon)
     today = coalition_today(lebanon)
     created = 0
     for title, organisation, owner_email, due_in, visibility, updates in ITEMS:

@@ -83,23 +83,29 @@ class MidTerm:
 
 
 def mid_terms_under_way(*, now: datetime) -> list[MidTerm]:
-    """Per coalition: the last held meeting before the next planned one, while that is ahead.
+    """Per coalition: the last held coalition meeting before the next planned one, while that is
+    ahead. Technical working groups and ad hoc meetings in between do not split the period.
 
     One query; the list has at most one entry per coalition, so the loop is bounded by coalitions.
     """
     from meetings.models import Meeting
 
+    coalition_meeting = Meeting.Kind.COALITION
     next_planned = Meeting.objects.filter(
-        coalition=OuterRef("coalition"), status="planned", starts_at__gt=OuterRef("starts_at")
+        coalition=OuterRef("coalition"),
+        kind=coalition_meeting,
+        status="planned",
+        starts_at__gt=OuterRef("starts_at"),
     ).order_by("starts_at")
     later_held = Meeting.objects.filter(
         coalition=OuterRef("coalition"),
+        kind=coalition_meeting,
         status__in=HELD,
         starts_at__gt=OuterRef("starts_at"),
         starts_at__lt=OuterRef("next_start"),
     )
     rows = (
-        Meeting.objects.filter(status__in=HELD, starts_at__lte=now)
+        Meeting.objects.filter(kind=coalition_meeting, status__in=HELD, starts_at__lte=now)
         .exclude(coalition__reminder_settings__reminders_enabled=False)
         .annotate(next_start=Subquery(next_planned.values("starts_at")[:1]))
         .filter(next_start__gt=now)

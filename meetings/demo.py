@@ -98,7 +98,9 @@ def seed_meetings(*, coalitions, organisations, stdout) -> None:
         lebanon,
         title=SPRING_MEETING,
         kind=Meeting.Kind.COALITION,
-        days=-90,
+        # The next one is 184 days later: the mid-term request fell due 8 days ago and the
+        # mid-term digest yesterday, so the demo shows both.
+        days=-100,
         hours=4,
         venue="Lebanon Mine Action Centre, Beirut",
     )
@@ -133,7 +135,7 @@ def seed_meetings(*, coalitions, organisations, stdout) -> None:
         lebanon,
         title="Mine Action Forum: autumn coalition meeting (illustrative)",
         kind=Meeting.Kind.COALITION,
-        days=-90 + 182,
+        days=-100 + 184,
         hours=4,
         venue="Lebanon Mine Action Centre, Beirut",
     )

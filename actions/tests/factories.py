@@ -20,11 +20,12 @@ def make_action_point(coalition, *, owner=None, organisation=None, actor=None, *
     )
 
 
-def make_meeting(coalition, *, starts_at, status="held", title=None, hours=3):
+def make_meeting(coalition, *, starts_at, status="held", title=None, hours=3, kind="coalition"):
     from meetings.models import Meeting
 
     return Meeting.objects.create(
         coalition=coalition,
+        kind=kind,
         title=title or f"Meeting {starts_at:%Y-%m-%d}",
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=hours),

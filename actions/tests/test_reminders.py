@@ -149,6 +149,17 @@ def test_mid_term_request_lists_each_owners_open_items_with_links_to_the_update_
     assert outbox_messages.filter(subject__contains="mid-term update").count() == 1
 
 
+def test_a_working_group_in_between_does_not_move_the_mid_term(coalition, members, outbox_messages):
+    held = make_mid_term(coalition)
+    make_meeting(coalition, starts_at=at(2026, 3, 10, 8), status="planned", kind="twg")
+    make_meeting(coalition, starts_at=at(2026, 3, 5, 8), status="held", kind="ad_hoc")
+    make_action_point(coalition, owner=members[Role.OPERATOR], title="Survey", meeting=held)
+    sweep(at(2026, 3, 30, 12))
+    assert not outbox_messages.exists()
+    sweep(at(2026, 3, 31, 6))
+    assert outbox_messages.filter(subject__contains="mid-term update").count() == 1
+
+
 def test_mid_term_digest_a_week_later_to_every_member_without_restricted_items_for_observers(
     coalition, members, outbox_messages
 ):
