@@ -16,7 +16,6 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 2>/dev/null || true
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Open http://$(HOST)/ (the outbox for sent mail is at http://$(HOST)/outbox/, as admin@example.org)"
@@ -33,8 +32,10 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# For translators (needs gettext): refresh the catalogues, translate, then compile; both the .po
+# and the .mo files are committed so running the app needs no gettext tools.
 messages: setup
-	$(BIN)/python manage.py makemessages -l fr -l es --ignore=.venv --ignore=build
+	$(BIN)/python manage.py makemessages -l fr -l es --no-obsolete --ignore=.venv --ignore=build --ignore=media --ignore=test-artifacts
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 # The full stack without Docker: PostgreSQL and Redis from DATABASE_URL and REDIS_URL.
