@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint format migrate worker beat web messages benchmark
+.PHONY: setup run test lint format worker beat web messages
 
 setup: $(STAMP)
 
