@@ -567,9 +567,8 @@ def send_reminders(*, recipient_id: int, coalition_id: int, kind: str) -> list[i
         return []
     user = get_user_model().objects.get(pk=recipient_id)
     coalition = Coalition.objects.get(pk=coalition_id)
-    membership = Membership.objects.filter(user=user, coalition=coalition).first()
     visible = perms.visibilities_for(
-        perms.ROLE_PERMISSIONS.get(membership.role, frozenset()) if membership else frozenset()
+        perms.perms_by_user(coalition_id=coalition.pk, user_ids=[user.pk])[user.pk]
     )
     items = list(
         ActionPoint.objects.filter(
@@ -621,8 +620,9 @@ def send_reminders(*, recipient_id: int, coalition_id: int, kind: str) -> list[i
 def digest_content(*, digest: DigestSent, now: datetime) -> dict:
     """What one person's digest holds, filtered by what their role may see in the coalition."""
     coalition = digest.coalition
-    membership = Membership.objects.filter(user=digest.recipient, coalition=coalition).first()
-    held = perms.ROLE_PERMISSIONS.get(membership.role, frozenset()) if membership else frozenset()
+    held = perms.perms_by_user(coalition_id=coalition.pk, user_ids=[digest.recipient_id])[
+        digest.recipient_id
+    ]
     visible = perms.visibilities_for(held)
     today = local_today(coalition.timezone, now)
     in_coalition = ActionPoint.objects.filter(coalition=coalition, visibility__in=visible)

@@ -182,6 +182,18 @@ def require_access(user, coalition_slug: str, perm: str | None = None) -> Coalit
     return access
 
 
+def perms_by_user(*, coalition_id: int, user_ids) -> dict[int, frozenset[str]]:
+    """Each person's permissions in one coalition, in one query: for mails and PDFs made for
+    many readers at once (a person who left the coalition holds none)."""
+    found: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
+    rows = CoalitionUserObjectPermission.objects.filter(
+        content_object_id=coalition_id, user_id__in=list(found)
+    ).values_list("user_id", "permission__codename")
+    for user_id, codename in rows:
+        found[user_id].add(codename)
+    return {user_id: frozenset(codes) & ALL_PERMISSIONS for user_id, codes in found.items()}
+
+
 def roles_with(perm: str) -> frozenset[str]:
     """The roles that carry `perm`: used to find who should receive a mail."""
     return frozenset(role for role, perms in ROLE_PERMISSIONS.items() if perm in perms)

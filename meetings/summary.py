@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 
 from coalitions import permissions as perms
-from coalitions.models import CoalitionUserObjectPermission
 
 from . import timefmt
 from .ical import invitation_ics
@@ -28,17 +27,6 @@ MEMBERS_COPY = frozenset({perms.VIEW})
 
 def copy_for(reader_perms: frozenset[str]) -> frozenset[str]:
     return FULL_COPY if perms.VIEW_RESTRICTED in reader_perms else MEMBERS_COPY
-
-
-def perms_of(*, meeting: Meeting, user_ids) -> dict[int, frozenset[str]]:
-    """Each person's coalition permissions, in one query."""
-    found: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
-    rows = CoalitionUserObjectPermission.objects.filter(
-        content_object_id=meeting.coalition_id, user_id__in=list(user_ids)
-    ).values_list("user_id", "permission__codename")
-    for user_id, codename in rows:
-        found[user_id].add(codename)
-    return {user_id: frozenset(codes) for user_id, codes in found.items()}
 
 
 # What a reader sees ------------------------------------------------------------------------------
@@ -223,7 +211,9 @@ def deliver_pending(*, meeting_id: int, kind: str, sequence: int, connection) ->
     )
     if not pending:
         return 0, 0
-    reader_perms = perms_of(meeting=meeting, user_ids=[user_id for _pk, user_id in pending])
+    reader_perms = perms.perms_by_user(
+        coalition_id=meeting.coalition_id, user_ids=[user_id for _pk, user_id in pending]
+    )
     copies = _summary_copies(meeting) if kind == Delivery.Kind.SUMMARY else None
     sent = skipped = 0
     for pk, user_id in pending:
