@@ -156,7 +156,7 @@ def build_meeting_mail(
     language = recipient.preferred_language or None
     if delivery.kind == Delivery.Kind.SUMMARY:
         copy = copy_for(reader_perms)
-        pdf, context = copies[copy]
+        pdf, context = _summary_copy_in(meeting, copies, copy, language)
         mail_context = {**context, **_mail_context(meeting, recipient, copy)}
         return build_mail(
             to=recipient.email,
@@ -195,6 +195,17 @@ def _summary_copies(meeting: Meeting) -> dict:
         with field.open("rb") as handle:
             copies[copy] = (handle.read(), summary_context(meeting, copy))
     return copies
+
+
+def _summary_copy_in(meeting: Meeting, copies: dict, copy: frozenset[str], language: str | None):
+    """The stored copy is in the site's language; another language is rendered once per batch."""
+    if not language or language == settings.LANGUAGE_CODE:
+        return copies[copy]
+    if (copy, language) not in copies:
+        with translation.override(language):
+            context = summary_context(meeting, copy)
+            copies[(copy, language)] = (render_summary_pdf(meeting, copy, context), context)
+    return copies[(copy, language)]
 
 
 def deliver_pending(*, meeting_id: int, kind: str, sequence: int, connection) -> tuple[int, int]:

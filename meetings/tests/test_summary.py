@@ -213,3 +213,22 @@ def test_downloaded_summary_is_the_readers_copy(client, coalition, members, outs
     assert "Closed security briefing" not in observer_text
     client.force_login(outsider)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_each_reader_gets_the_pdf_in_their_own_language(coalition, members, smtp_server):
+    operator, donor = members[Role.OPERATOR], members[Role.DONOR]
+    for person, language in ((operator, "fr"), (donor, "es")):
+        person.preferred_language = language
+        person.save(update_fields=["preferred_language"])
+    meeting = held_meeting_with_record(coalition, members)
+    publish(meeting, members[Role.FACILITATOR])
+    by_person = {tuple(rcpt)[0]: parsed(raw) for rcpt, raw in smtp_server.messages}
+
+    def pdf_of(user):
+        return pdf_text(next(iter(attachments_of(by_person[user.email]).values()))[1])
+
+    assert "Ordre du jour" in pdf_of(operator)
+    assert "Orden del día" in pdf_of(donor)
+    assert "Agenda" in pdf_of(members[Role.OBSERVER])
+    assert "Ordre du jour" not in pdf_of(members[Role.OBSERVER])
