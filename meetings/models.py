@@ -242,6 +242,7 @@ class Delivery(models.Model):
         INVITATION = "invitation", _("Invitation")
         UPDATE = "update", _("Update")
         CANCELLATION = "cancellation", _("Cancellation")
+        WITHDRAWN = "withdrawn", _("No longer invited")
         SUMMARY = "summary", _("Summary")
 
     class State(models.TextChoices):

@@ -65,17 +65,18 @@ def _add_deliveries(meeting: Meeting, users, kind: str) -> int:
     return len(rows)
 
 
-def _set_participants(meeting: Meeting, memberships) -> tuple[list, list]:
-    """Makes the participants exactly `memberships`; returns (added users, kept users)."""
+def _set_participants(meeting: Meeting, memberships) -> tuple[list, list, list]:
+    """Makes the participants exactly `memberships`; returns (added, kept, removed) users."""
     wanted = {m.user_id: m for m in memberships}
-    current = {p.user_id: p for p in meeting.participants.all()}
+    current = {p.user_id: p for p in meeting.participants.select_related("user")}
+    removed = [p.user for user_id, p in current.items() if user_id not in wanted]
     Participant.objects.filter(meeting=meeting).exclude(user_id__in=wanted).delete()
     added = [m for user_id, m in wanted.items() if user_id not in current]
     Participant.objects.bulk_create(
         [Participant(meeting=meeting, user=m.user, organisation=m.organisation) for m in added]
     )
     kept = [m.user for user_id, m in wanted.items() if user_id in current]
-    return [m.user for m in added], kept
+    return [m.user for m in added], kept, removed
 
 
 @transaction.atomic
@@ -115,7 +116,7 @@ def meeting_create(
     meeting.save()
     if participants is None:
         participants = Membership.objects.filter(coalition=coalition).select_related("user")
-    added, _kept = _set_participants(meeting, participants)
+    added, _kept, _removed = _set_participants(meeting, participants)
     if send_invitations and added:
         _add_deliveries(meeting, added, Delivery.Kind.INVITATION)
         _queue_mail(meeting, Delivery.Kind.INVITATION, meeting.sequence)
@@ -135,18 +136,28 @@ def meeting_update(*, meeting: Meeting, actor, participants=None, **changes) -> 
     )
     for field, value in changes.items():
         setattr(meeting, field, value)
-    if schedule_changed:
+    planned = meeting.status == Meeting.Status.PLANNED
+    removing = (
+        planned
+        and participants is not None
+        and meeting.participants.exclude(user_id__in=[m.user_id for m in participants]).exists()
+    )
+    # Calendars take a change only with a higher SEQUENCE, so a withdrawal counts as one too.
+    if schedule_changed or removing:
         meeting.sequence += 1
     audited(meeting, actor)
     meeting.full_clean()
     _check_people(meeting.coalition, meeting)
     meeting.save()
     if participants is not None:
-        added, kept = _set_participants(meeting, participants)
+        added, kept, removed = _set_participants(meeting, participants)
     else:
-        added, kept = [], [p.user for p in meeting.participants.select_related("user")]
-    if meeting.status != Meeting.Status.PLANNED:
+        added, kept, removed = [], [p.user for p in meeting.participants.select_related("user")], []
+    if not planned:
         return meeting
+    if removed:
+        _add_deliveries(meeting, removed, Delivery.Kind.WITHDRAWN)
+        _queue_mail(meeting, Delivery.Kind.WITHDRAWN, meeting.sequence)
     if schedule_changed and kept:
         _add_deliveries(meeting, kept, Delivery.Kind.UPDATE)
         _queue_mail(meeting, Delivery.Kind.UPDATE, meeting.sequence)

@@ -166,7 +166,7 @@ def build_meeting_mail(
             attachments=[(summary_filename(meeting), pdf, "application/pdf")],
             connection=connection,
         )
-    cancel = delivery.kind == Delivery.Kind.CANCELLATION
+    cancel = delivery.kind in (Delivery.Kind.CANCELLATION, Delivery.Kind.WITHDRAWN)
     ics = invitation_ics(meeting, attendee=recipient, cancel=cancel)
     method = "CANCEL" if cancel else "REQUEST"
     context = {**_mail_context(meeting, recipient, reader_perms), "kind": delivery.kind}

@@ -232,3 +232,35 @@ def test_each_reader_gets_the_pdf_in_their_own_language(coalition, members, smtp
     assert "Orden del día" in pdf_of(donor)
     assert "Agenda" in pdf_of(members[Role.OBSERVER])
     assert "Ordre du jour" not in pdf_of(members[Role.OBSERVER])
+
+
+@pytest.mark.django_db
+def test_a_person_taken_off_a_planned_meeting_gets_a_calendar_cancel(
+    coalition, members, smtp_server
+):
+    meeting = make_meeting(coalition, members[Role.CHAMPION], send_invitations=True)
+    [first_invitation] = [
+        raw for rcpt, raw in smtp_server.messages if members[Role.DONOR].email in rcpt
+    ]
+    uid = str(
+        Calendar.from_ical(attachments_of(parsed(first_invitation))["meeting.ics"][1]).walk(
+            "VEVENT"
+        )[0]["UID"]
+    )
+    smtp_server.messages.clear()
+
+    keep = [m for m in coalition.memberships.all() if m.user_id != members[Role.DONOR].pk]
+    with committed():
+        services.meeting_update(meeting=meeting, actor=members[Role.CHAMPION], participants=keep)
+
+    [(rcpt, raw)] = smtp_server.messages
+    assert list(rcpt) == [members[Role.DONOR].email]
+    mail = parsed(raw)
+    assert str(mail["Subject"]).strip().startswith("No longer invited:")
+    assert (
+        "no longer among the participants" in mail.get_body(preferencelist=("plain",)).get_content()
+    )
+    calendar = Calendar.from_ical(attachments_of(mail)["meeting.ics"][1])
+    [event] = calendar.walk("VEVENT")
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
