@@ -8,9 +8,9 @@
 2. Sends it to 60 participants through a local aiosmtpd server over one SMTP connection and
    reports the time per recipient (building the mail from the templates, attaching the PDF, SMTP).
 
-No database is touched: rows are unsaved model instances built in memory. The action points are
-fake rows made here for the template only (the actions app is built separately); they carry the
-fields the real selector returns (title, owner organisation, owner, due date, status).
+No database is touched: rows are unsaved model instances built in memory, and the action points
+are stand-ins with the fields the real selector returns (title, owner organisation, owner, due
+date, status), so the figures measure the template and WeasyPrint alone.
 """
 
 import os
