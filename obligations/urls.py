@@ -10,6 +10,7 @@ urlpatterns = [
     path(f"{base}new/", views.obligation_new, name="new"),
     path(f"{base}<int:pk>/", views.obligation_detail, name="detail"),
     path(f"{base}<int:pk>/edit/", views.obligation_edit, name="edit"),
+    path(f"{base}<int:pk>/extension-pack.pdf", views.extension_pack, name="extension_pack"),
     path(f"{base}<int:pk>/extensions/new/", views.extension_new, name="extension_new"),
     path(
         f"{base}<int:pk>/extensions/<int:request_pk>/decide/",

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -13,6 +13,7 @@ from coalitions import permissions as perms
 from coalitions.forms import add_service_errors
 from coalitions.models import Organisation
 
+from . import pack as extension_pack_pdf
 from . import services
 from .csv_io import MAX_BYTES, CsvImportError, parse_progress_csv, progress_csv
 from .forecast import METHOD
@@ -129,6 +130,7 @@ def obligation_detail(request, slug, pk):
         obligation=obligation,
         indicators=indicators,
         extension_requests=list(obligation.extension_requests.all()),
+        may_download_pack=may_download_pack(access),
         page=page,
         method=METHOD,
         today=today,
@@ -182,6 +184,30 @@ def extension_decide(request, slug, pk, request_pk):
         obligation=obligation,
         extension=extension,
     )
+
+
+# The extension-request pack (PDF) ----------------------------------------------------------------
+
+
+def may_download_pack(access) -> bool:
+    return access.can(perms.MANAGE_OBLIGATIONS) or access.can(perms.VIEW_RESTRICTED)
+
+
+@login_required
+def extension_pack(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.VIEW)
+    if not may_download_pack(access):
+        raise PermissionDenied
+    pack = extension_pack_pdf.pack_build(coalition=access.coalition, pk=pk)
+    if pack is None:
+        raise Http404
+    with translation.override(request.LANGUAGE_CODE):
+        pdf = extension_pack_pdf.render_pack_pdf(pack)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = extension_pack_pdf.pack_filename(pack)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Indicators --------------------------------------------------------------------------------------
