@@ -61,7 +61,6 @@ class PackIndicator:
     chart_svg: SafeString
     years: list[YearRow]
     pending_count: int = 0
-    pending_value: Decimal = Decimal(0)
     # For one more request: the latest deadline it may ask for and the rate needed to reach it.
     latest_deadline: date | None = None
     needed_for_latest: Decimal | None = None
@@ -117,9 +116,8 @@ def _obligation(coalition: Coalition, pk: int) -> Obligation | None:
     validated = ProgressEntry.objects.filter(validated_at__isnull=False).order_by(
         "period_end", "pk"
     )
-    pending = ProgressEntry.objects.filter(validated_at__isnull=True).only(
-        "id", "indicator_id", "value", "is_illustrative"
-    )
+    # Counted, never added: the pack shows no unvalidated figure.
+    pending = ProgressEntry.objects.filter(validated_at__isnull=True).only("id", "indicator_id")
     return (
         Obligation.objects.filter(coalition=coalition, pk=pk)
         .select_related("coalition__national_authority")
@@ -194,15 +192,13 @@ def pack_build(*, coalition: Coalition, pk: int, today: date | None = None) -> P
                 deadline=latest,
                 today=today,
             ).needed_per_quarter
-        pending = indicator.pending_entries
         rows.append(
             PackIndicator(
                 indicator=indicator,
                 forecast=status.forecast,
                 chart_svg=chart,
                 years=_years(indicator.validated_entries),
-                pending_count=len(pending),
-                pending_value=sum((e.value for e in pending), Decimal(0)),
+                pending_count=len(indicator.pending_entries),
                 latest_deadline=latest,
                 needed_for_latest=needed_for_latest,
                 illustrative=any(e.is_illustrative for e in indicator.validated_entries),
@@ -247,4 +243,3 @@ def render_pack_pdf(pack: Pack) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=pack_html(pack), base_url=str(settings.BASE_DIR)).write_pdf()
-
