@@ -3,6 +3,7 @@
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -35,7 +36,7 @@ def test_authority_downloads_the_pack_and_an_observer_sees_no_link(
         link.click()
     download = info.value
     assert download.suggested_filename.startswith(f"extension-pack-{coalition.slug}-ccm-article-4-")
-    data = open(download.path(), "rb").read()
+    data = Path(download.path()).read_bytes()
     (artifacts_dir / "extension-pack.pdf").write_bytes(data)
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "Extension-request pack" in text
