@@ -6,7 +6,7 @@ The context costs a fixed number of queries whatever the number of progress entr
 """
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -109,7 +109,8 @@ class Pack:
     latest_deadline: date | None
     illustrative: bool = False
     pending_total: int = 0
-    method: str = field(default_factory=lambda: str(METHOD))
+    # Lazy: the sentence is read in the language the PDF is rendered in.
+    method: object = METHOD
 
 
 def _obligation(coalition: Coalition, pk: int) -> Obligation | None:
@@ -163,7 +164,10 @@ def _needs(obligation: Obligation) -> tuple[list[Need], list[CurrencyTotal]]:
 
 
 def pack_build(*, coalition: Coalition, pk: int, today: date | None = None) -> Pack | None:
-    """Everything the pack shows, in 5 queries; None when the obligation is not the coalition's."""
+    """Everything the pack shows, in 6 queries; None when the obligation is not the coalition's.
+
+    The charts' labels and numbers are written in the active language: build and render the pack
+    inside the same `translation.override`."""
     today = today or timezone.localdate()
     obligation = _obligation(coalition, pk)
     if obligation is None:

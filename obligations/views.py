@@ -198,10 +198,10 @@ def extension_pack(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.VIEW)
     if not may_download_pack(access):
         raise PermissionDenied
-    pack = extension_pack_pdf.pack_build(coalition=access.coalition, pk=pk)
-    if pack is None:
-        raise Http404
     with translation.override(request.LANGUAGE_CODE):
+        pack = extension_pack_pdf.pack_build(coalition=access.coalition, pk=pk)
+        if pack is None:
+            raise Http404
         pdf = extension_pack_pdf.render_pack_pdf(pack)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = extension_pack_pdf.pack_filename(pack)

@@ -210,11 +210,14 @@ def test_needed_rate_for_the_latest_deadline_is_the_arithmetic(obligation):
 
 
 def test_french_pack_has_french_headings(obligation):
-    pack = pack_build(coalition=obligation.coalition, pk=obligation.pk)
     with translation.override("fr"):
+        pack = pack_build(coalition=obligation.coalition, pk=obligation.pk)
         text = pdf_text(render_pack_pdf(pack))
     assert "Historique des délais" in text
     assert "1 mai 2011" in text
+    # The chart and the method sentence are French too.
+    assert "Objectif" in text and "Prévision" in text
+    assert "Forecast: least-squares" not in text
 
 
 def test_french_request_language_is_used(client, members, obligation):
