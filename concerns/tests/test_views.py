@@ -77,7 +77,9 @@ def test_outsider_gets_404_everywhere(client, coalition, concern, outsider):
     ]
     for url in urls:
         assert status_of(client, outsider, url) == 404, url
-    assert status_of(client, outsider, reverse("concerns:acknowledge", args=[slug, pk]), "post") == 404
+    assert (
+        status_of(client, outsider, reverse("concerns:acknowledge", args=[slug, pk]), "post") == 404
+    )
 
 
 def test_anonymous_is_sent_to_sign_in(client, coalition):
