@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from coalitions.models import Visibility
 from meetings.models import Meeting
@@ -15,7 +17,8 @@ class ConcernForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 8})}
         labels = {"subject": _("Subject"), "text": _("Your concern")}
         help_texts = {
-            "text": _("Up to %(n)s characters.") % {"n": TEXT_MAX_LENGTH},
+            "text": ngettext_lazy("Up to %(n)s character.", "Up to %(n)s characters.", "n")
+            % {"n": TEXT_MAX_LENGTH},
         }
 
 
@@ -33,7 +36,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, meeting):
         starts = timezone.localtime(meeting.starts_at, self.zone)
-        return f"{meeting.title} ({starts:%d %b %Y, %H:%M %Z})"
+        return f"{meeting.title} ({date_format(starts, 'j M Y, H:i T')})"
 
 
 class AgendaForm(forms.Form):
