@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext
 
 from coalitions.models import Visibility
 from meetings.models import Meeting
@@ -16,10 +16,13 @@ class ConcernForm(forms.ModelForm):
         fields = ["subject", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 8})}
         labels = {"subject": _("Subject"), "text": _("Your concern")}
-        help_texts = {
-            "text": ngettext_lazy("Up to %(n)s character.", "Up to %(n)s characters.", "n")
-            % {"n": TEXT_MAX_LENGTH},
-        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Interpolated per request, so it is in the reader's language.
+        self.fields["text"].help_text = ngettext(
+            "Up to %(n)s character.", "Up to %(n)s characters.", TEXT_MAX_LENGTH
+        ) % {"n": TEXT_MAX_LENGTH}
 
 
 class NoteForm(forms.Form):

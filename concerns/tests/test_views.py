@@ -288,3 +288,17 @@ def test_inbox_filters_by_status_and_shows_empty_state(client, coalition, member
     assert concern.subject in client.get(url).content.decode()
     closed = client.get(url, {"status": "closed"}).content.decode()
     assert concern.subject not in closed and "No concern with this status." in closed
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "help_text"),
+    [
+        ("fr", "Signaler une préoccupation confidentielle", "Jusqu'à 5000 caractères."),
+        ("es", "Plantear una inquietud confidencial", "Hasta 5000 caracteres."),
+    ],
+)
+def test_raise_page_in_french_and_spanish(client, coalition, members, language, heading, help_text):
+    client.force_login(members[Role.OPERATOR])
+    client.cookies["django_language"] = language
+    page = client.get(reverse("concerns:raise", args=[coalition.slug])).content.decode()
+    assert heading in page and help_text in page
