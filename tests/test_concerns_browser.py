@@ -49,6 +49,7 @@ def test_operator_raises_and_facilitator_brings_to_the_agenda(
     assert operator.name in page.inner_text("main")
     page.click("button:text('Acknowledge')")
     page.wait_for_selector(".concern-status:text('Acknowledged')")
+    page.screenshot(path=str(artifacts_dir / "concerns-detail-facilitator.png"), full_page=True)
     page.click("text=Bring to the agenda")
     assert page.input_value("#id_title") == "Access delays at checkpoints"
     page.fill("#id_title", "Access for survey teams at checkpoints")
@@ -66,3 +67,8 @@ def test_operator_raises_and_facilitator_brings_to_the_agenda(
     item = concern.agenda_item
     for trace in (operator.name, operator.email, "Sandline Operators"):
         assert trace not in item.title + item.presenter + item.minutes
+
+    sign_in(page, live_server, operator)
+    page.goto(live_server.url + reverse("concerns:detail", args=[coalition.slug, concern.pk]))
+    assert "Brought to the agenda" in page.inner_text(".concern-status")
+    page.screenshot(path=str(artifacts_dir / "concerns-detail-sender.png"), full_page=True)

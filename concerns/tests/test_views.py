@@ -302,3 +302,19 @@ def test_raise_page_in_french_and_spanish(client, coalition, members, language, 
     client.cookies["django_language"] = language
     page = client.get(reverse("concerns:raise", args=[coalition.slug])).content.decode()
     assert heading in page and help_text in page
+
+
+def test_only_site_staff_read_the_history_with_the_sender(client, coalition, members, concern):
+    from coalitions.tests.factories import UserFactory
+
+    url = reverse("admin:concerns_concern_history", args=[concern.pk])
+    for role in (Role.FACILITATOR, Role.NATIONAL_AUTHORITY, Role.OPERATOR):
+        client.force_login(members[role])
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    staff = UserFactory()
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    page = client.get(url).content.decode()
+    assert members[Role.OPERATOR].email in page or members[Role.OPERATOR].name in page
