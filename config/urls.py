@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("obligations.urls")),
     path("", include("actions.urls")),
+    path("", include("concerns.urls")),
     path("", include("coalitions.urls")),
 ]
 

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "meetings",
     "obligations",
     "actions",
+    "concerns",
     "outbox",
 ]
 

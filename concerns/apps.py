@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConcernsConfig(AppConfig):
+    name = "concerns"
+    verbose_name = _("Confidential concerns")
+
+    def ready(self):
+        from coalitions import permissions as perms
+        from coalitions.demo import register_demo_extension
+        from coalitions.sections import Section, register_section
+
+        from .demo import seed_concerns
+
+        # Two tabs, one per side of the channel; a person sees the one their role carries.
+        register_section(
+            Section(
+                "concerns",
+                _("Raise a concern"),
+                "concerns:raise",
+                order=85,
+                perm=perms.RAISE_CONCERN,
+            )
+        )
+        register_section(
+            Section(
+                "concerns_inbox",
+                _("Concerns"),
+                "concerns:inbox",
+                order=86,
+                perm=perms.READ_CONCERNS,
+            )
+        )
+        register_demo_extension(seed_concerns, order=85)

@@ -1,0 +1,52 @@
+"""Every queryset the concern pages iterate: one place decides who sees which concern."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from meetings.models import Meeting
+
+from .models import Concern
+
+
+def concerns_raised_by(*, coalition, user) -> QuerySet[Concern]:
+    """The sender's own concerns, without the facilitator's private note."""
+    return (
+        Concern.objects.filter(coalition=coalition, raised_by=user)
+        .defer("facilitator_note")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def concern_inbox(*, coalition, status: str = "") -> QuerySet[Concern]:
+    """All concerns of the coalition, for the people who read them."""
+    queryset = Concern.objects.filter(coalition=coalition).select_related(
+        "raised_by", "raised_by_organisation", "agenda_item__meeting"
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("-created_at", "-pk")
+
+
+def concern_for_reader(*, coalition, pk: int) -> Concern:
+    concern = concern_inbox(coalition=coalition).filter(pk=pk).first()
+    if concern is None:
+        raise Http404
+    return concern
+
+
+def concern_for_sender(*, coalition, user, pk: int) -> Concern:
+    concern = (
+        concerns_raised_by(coalition=coalition, user=user)
+        .select_related("agenda_item__meeting")
+        .filter(pk=pk)
+        .first()
+    )
+    if concern is None:
+        raise Http404
+    return concern
+
+
+def planned_meetings(*, coalition) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(coalition=coalition, status=Meeting.Status.PLANNED).order_by(
+        "starts_at"
+    )
