@@ -31,6 +31,7 @@ from .forms import (
     ProgressForm,
 )
 from .models import ExtensionRequest, Indicator, Obligation, ProgressEntry
+from .permissions import may_download_pack
 from .selectors import (
     indicator_status,
     need_choices,
@@ -187,10 +188,6 @@ def extension_decide(request, slug, pk, request_pk):
 
 
 # The extension-request pack (PDF) ----------------------------------------------------------------
-
-
-def may_download_pack(access) -> bool:
-    return access.can(perms.MANAGE_OBLIGATIONS) or access.can(perms.VIEW_RESTRICTED)
 
 
 @login_required
