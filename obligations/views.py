@@ -31,7 +31,7 @@ from .forms import (
     ProgressForm,
 )
 from .models import ExtensionRequest, Indicator, Obligation, ProgressEntry
-from .permissions import may_download_pack
+from .permissions import may_delete_entry, may_download_pack
 from .selectors import (
     indicator_status,
     need_choices,
@@ -322,11 +322,7 @@ def progress_delete(request, slug, entry_pk):
         pk=entry_pk,
         indicator__obligation__coalition=access.coalition,
     )
-    # Reporters may withdraw their organisation's figures until validated; validators any figure.
-    allowed = access.can(perms.VALIDATE_PROGRESS) or (
-        entry.reporting_organisation_id == access.organisation_id and not entry.is_validated
-    )
-    if not allowed:
+    if not may_delete_entry(access, entry):
         raise PermissionDenied
     obligation_pk = entry.indicator.obligation_id
     if request.method == "POST":

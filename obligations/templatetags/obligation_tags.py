@@ -5,6 +5,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from obligations.permissions import may_delete_entry
+
 register = template.Library()
 
 
@@ -39,3 +41,9 @@ def money(value) -> str:
     if value is None:
         return "—"
     return number_format(Decimal(value), decimal_pos=2, force_grouping=True)
+
+
+@register.filter
+def deletable_by(entry, access) -> bool:
+    """`{% if entry|deletable_by:access %}`: the rule is obligations.permissions.may_delete_entry."""
+    return may_delete_entry(access, entry)
