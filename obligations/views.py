@@ -31,7 +31,7 @@ from .forms import (
     ProgressForm,
 )
 from .models import ExtensionRequest, Indicator, Obligation, ProgressEntry
-from .permissions import may_delete_entry, may_download_pack
+from .permissions import may_delete_entry, may_download_pack, may_move_offer
 from .selectors import (
     indicator_status,
     need_choices,
@@ -462,7 +462,7 @@ def offer_status(request, slug, pk):
     offer = offer_get(coalition=access.coalition, pk=pk)
     if offer is None:
         raise Http404
-    if offer.donor_id != access.organisation_id:
+    if not may_move_offer(access, offer):
         raise PermissionDenied
     form = OfferStatusForm(request.POST)
     if form.is_valid():

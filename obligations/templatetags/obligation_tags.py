@@ -5,7 +5,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from obligations.permissions import may_delete_entry
+from obligations.permissions import may_delete_entry, may_move_offer
 
 register = template.Library()
 
@@ -47,3 +47,9 @@ def money(value) -> str:
 def deletable_by(entry, access) -> bool:
     """`{% if entry|deletable_by:access %}`: the rule is obligations.permissions.may_delete_entry."""
     return may_delete_entry(access, entry)
+
+
+@register.filter
+def movable_by(offer, access) -> bool:
+    """`{% if offer|movable_by:access %}`: the rule is obligations.permissions.may_move_offer."""
+    return may_move_offer(access, offer)
