@@ -5,6 +5,7 @@ from coalitions.models import Visibility
 
 from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
 from .selectors import SORTS, meeting_choices, owner_choices, owner_organisation_choices
+from .services import EDITABLE_FIELDS
 
 
 class OwnerChoiceField(forms.ModelChoiceField):
@@ -22,16 +23,7 @@ class ActionPointForm(forms.ModelForm):
 
     class Meta:
         model = ActionPoint
-        fields = [
-            "title",
-            "description",
-            "owner_organisation",
-            "owner",
-            "due_date",
-            "priority",
-            "visibility",
-            "meeting",
-        ]
+        fields = list(EDITABLE_FIELDS)
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -180,7 +180,25 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ReminderSent(models.Model):
+class MailRecord(models.Model):
+    """The sending state every recorded mail carries: claimed by one worker, tried, sent or failed."""
+
+    status = models.CharField(
+        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    claim = models.UUIDField(null=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+class ReminderSent(MailRecord):
     """One reminder about one action point to one person, recorded before it is sent.
 
     The unique key makes the record the claim: a second sweep (or a retried one) that finds the
@@ -204,18 +222,8 @@ class ReminderSent(models.Model):
     # The due date for due-soon and overdue reminders, "meeting-<id>" for a mid-term request,
     # "assigned" for the notice of a new action point.
     period = models.CharField(max_length=40)
-    status = models.CharField(
-        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    claim = models.UUIDField(null=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    locked_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(MailRecord.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["action_point", "recipient", "kind", "period"], name="reminder_once"
@@ -235,7 +243,7 @@ class ReminderSent(models.Model):
         return f"{self.get_kind_display()} · {self.action_point_id} → {self.recipient_id}"
 
 
-class DigestSent(models.Model):
+class DigestSent(MailRecord):
     """One digest mail to one person for one coalition and period, recorded before sending."""
 
     class Kind(models.TextChoices):
@@ -251,18 +259,8 @@ class DigestSent(models.Model):
     # The local date (daily), ISO week (weekly) or "meeting-<id>" (mid-term).
     period = models.CharField(max_length=40)
     since = models.DateTimeField()
-    status = models.CharField(
-        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    claim = models.UUIDField(null=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    locked_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(MailRecord.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "coalition", "kind", "period"], name="digest_once"
