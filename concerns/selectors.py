@@ -8,6 +8,16 @@ from meetings.models import Meeting
 from .models import Concern
 
 
+def coalition_has_concern_reader(*, coalition) -> bool:
+    """Whether anyone in the coalition reads concerns (a facilitator has been appointed)."""
+    from coalitions import permissions as perms
+    from coalitions.models import Membership
+
+    return Membership.objects.filter(
+        coalition=coalition, role__in=perms.roles_with(perms.READ_CONCERNS)
+    ).exists()
+
+
 def concerns_raised_by(*, coalition, user) -> QuerySet[Concern]:
     """The sender's own concerns, without the facilitator's private note."""
     return (

@@ -29,10 +29,21 @@ def _reader_ids(coalition: Coalition) -> list[int]:
     )
 
 
+def no_reader_message() -> str:
+    return _(
+        "This coalition has no facilitator, so nobody could read a concern. Ask the national "
+        "authority to appoint a facilitator; until then no concern can be sent here."
+    )
+
+
 @transaction.atomic
 def concern_raise(
     *, coalition: Coalition, actor, organisation: Organisation | None, subject: str, text: str
 ) -> Concern:
+    # A concern is for the facilitator alone: without one it would sit where nobody reads it.
+    readers = _reader_ids(coalition)
+    if not readers:
+        raise ValidationError(no_reader_message())
     concern = audited(
         Concern(
             coalition=coalition,
@@ -48,7 +59,7 @@ def concern_raise(
     notices = ConcernNotice.objects.bulk_create(
         [
             ConcernNotice(concern=concern, recipient_id=user_id)
-            for user_id in _reader_ids(coalition)
+            for user_id in readers
             if user_id != actor.pk
         ]
     )

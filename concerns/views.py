@@ -26,8 +26,13 @@ def _context(access, section: str, **extra) -> dict:
 def concern_raise(request, slug):
     """The sender's page: the form, what happens to a concern, and their own concerns."""
     access = perms.require_access(request.user, slug, perms.RAISE_CONCERN)
-    form = ConcernForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    has_reader = selectors.coalition_has_concern_reader(coalition=access.coalition)
+    form = ConcernForm(request.POST or None) if has_reader else None
+    status = 200
+    if request.method == "POST" and not has_reader:
+        messages.error(request, services.no_reader_message())
+        status = 409
+    elif request.method == "POST" and form.is_valid():
         organisation = access.membership.organisation if access.membership else None
         try:
             services.concern_raise(
@@ -44,7 +49,10 @@ def concern_raise(request, slug):
     mine = selectors.concerns_raised_by(coalition=access.coalition, user=request.user)
     page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "concerns/concern_raise.html", _context(access, "concerns", form=form, page=page)
+        request,
+        "concerns/concern_raise.html",
+        _context(access, "concerns", form=form, page=page, has_reader=has_reader),
+        status=status,
     )
 
 

@@ -91,6 +91,7 @@ def test_a_concern_of_another_coalition_is_404_for_its_facilitator(client, membe
     from coalitions.models import Coalition
 
     other = Coalition.objects.get(memberships__user=outsider)
+    add_member(other, Role.FACILITATOR)
     sender = add_member(other, Role.DONOR)
     foreign = raise_concern(other, sender)
     coalition = members[Role.FACILITATOR].memberships.get().coalition
