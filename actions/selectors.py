@@ -100,24 +100,36 @@ def action_update_list(*, action_point: ActionPoint) -> QuerySet[ActionUpdate]:
     return action_point.updates.select_related("author").order_by("-created_at", "-id")
 
 
-def action_point_history(*, action_point: ActionPoint) -> list:
-    """The recorded changes, newest first, each field with its label and readable values.
+def action_point_history(*, action_point: ActionPoint, perms_held: frozenset[str]) -> list:
+    """The recorded changes a reader may see, newest first, each field with its label and values.
 
-    People and organisations named in the changes are read in one query each.
+    Only versions whose visibility the reader may see are read, and each is compared with the
+    previous one they may see: a title or setting the item had while it was restricted never
+    reaches someone who may not read restricted items. People and organisations named in the
+    changes are read in one query each.
     """
     from django.contrib.auth import get_user_model
 
     from meetings.models import Meeting
 
-    records = list(action_point.history.select_related("history_user").order_by("-history_id"))
+    records = list(
+        action_point.history.filter(visibility__in=perms.visibilities_for(perms_held))
+        .select_related("history_user")
+        .order_by("-history_id")
+    )
     changes = []
     for newer, older in zip(records, records[1:] + [None], strict=True):
         if older is None:
-            changes.append({"record": newer, "fields": [], "created": True})
+            created = newer.history_type == "+"
+            changes.append(
+                {"record": newer, "fields": [], "created": created, "opened": not created}
+            )
             continue
         delta = newer.diff_against(older, excluded_fields=["updated_at"])
         if delta.changes:
-            changes.append({"record": newer, "fields": delta.changes, "created": False})
+            changes.append(
+                {"record": newer, "fields": delta.changes, "created": False, "opened": False}
+            )
     related = {"owner": get_user_model(), "recorded_by": get_user_model()}
     related |= {"owner_organisation": Organisation, "meeting": Meeting}
     wanted: dict = {}

@@ -164,7 +164,9 @@ def action_point_detail(request, slug, pk):
             access,
             action_point=action_point,
             updates=list(selectors.action_update_list(action_point=action_point)),
-            changes=selectors.action_point_history(action_point=action_point),
+            changes=selectors.action_point_history(
+                action_point=action_point, perms_held=access.perms
+            ),
             can_update=can_update,
             can_edit=may_edit(access, action_point),
             update_form=ActionUpdateForm(action_point=action_point) if can_update else None,
