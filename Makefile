@@ -15,11 +15,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Mail links point at HOST; the periodic jobs (reminder sweep, digests, mail dispatch) run beside
+# the server on their schedule, as beat and a worker do in production, and stop with it.
+run: export SITE_URL = http://$(HOST)
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "Open http://$(HOST)/ (the outbox for sent mail is at http://$(HOST)/outbox/, as admin@example.org)"
-	$(BIN)/python manage.py runserver $(HOST)
+	$(BIN)/python manage.py run_schedule & schedule=$$!; \
+	  trap 'kill $$schedule 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/python manage.py runserver $(HOST)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -38,13 +43,18 @@ messages: setup
 	$(BIN)/python manage.py makemessages -l fr -l es --no-obsolete --ignore=.venv --ignore=build --ignore=media --ignore=test-artifacts
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
-# The full stack without Docker: PostgreSQL and Redis from DATABASE_URL and REDIS_URL.
+# The full stack without Docker: PostgreSQL and Redis from DATABASE_URL and REDIS_URL, every
+# process on the production settings (SECRET_KEY and ALLOWED_HOSTS from the environment).
+PRODUCTION := DJANGO_SETTINGS_MODULE=config.settings.production
+WORKERS ?= 3
+
 web: setup
-	$(BIN)/python manage.py collectstatic --noinput -v0
-	DJANGO_SETTINGS_MODULE=config.settings.production $(BIN)/gunicorn config.wsgi --bind $(HOST) --workers 3
+	$(PRODUCTION) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PRODUCTION) $(BIN)/gunicorn config.wsgi --bind $(HOST) --workers $(WORKERS) --timeout 60
 
 worker: setup
-	$(BIN)/celery -A config worker --loglevel=INFO
+	$(PRODUCTION) $(BIN)/celery -A config worker --loglevel=INFO
 
 beat: setup
-	$(BIN)/celery -A config beat --loglevel=INFO
+	mkdir -p build
+	$(PRODUCTION) $(BIN)/celery -A config beat --loglevel=INFO

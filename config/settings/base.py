@@ -40,9 +40,13 @@ INSTALLED_APPS = [
     "actions",
     "concerns",
     "outbox",
+    "mail",
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probe is answered before the host check and the HTTPS redirect.
+    "config.health.HealthCheckMiddleware",
+    "config.logging.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,7 +84,10 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections, checked before each request reuses one, so a database restart costs one
+# failed check instead of an error page.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
@@ -152,21 +159,50 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Country Coalitions <no-r
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: with REDIS_URL unset, tasks run in-process so the app works with nothing else running.
+# Every mail is a row in the database first (mail/), so the broker only carries hints: a message
+# lost with Redis is found again by the dispatcher, and nothing waits for a result.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
-CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
+# Longer than the longest task's hard limit (the digest run, 360 s), so Redis never hands a
+# running task to a second worker; a message a killed worker held comes back after this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+    "socket_connect_timeout": 2,
+}
+# A web request publishes after its commit; with the broker away it gives up within a second and
+# the row it wrote waits for the dispatcher.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Beat keeps its schedule state where it may write (a volume in Docker, build/ in a checkout).
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "build" / "celerybeat-schedule")
+)
 CELERY_BEAT_SCHEDULE = {
+    # Every mail row that is due and not held by a live worker goes (back) on the queue.
+    "mail-dispatch": {
+        "task": "mail.tasks.dispatch_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Action points: the reminder sweep and the digests (actions/reminders.py).
     "actions-reminder-sweep": {
         "task": "actions.tasks.reminder_sweep_task",
@@ -183,9 +219,22 @@ CELERY_TIMEZONE = "UTC"
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
+# Each line says which request or task it comes from and which coalition it concerns.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "config.logging.ContextFilter"}},
+    "formatters": {
+        "context": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(context)s] %(message)s",
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["context"],
+            "formatter": "context",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

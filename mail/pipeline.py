@@ -1,0 +1,201 @@
+"""One way to send a recorded mail: claim, send, mark; back off on failure; dispatch what waits.
+
+- A claim moves unsent rows to "sending" under SELECT ... FOR UPDATE SKIP LOCKED and commits at
+  once, so two workers (or one task delivered twice) never hold the same row, and no lock is held
+  while the SMTP server talks.
+- Right after the server accepts a mail its rows are marked sent.
+- A failure puts the rows back with a back-off (exponential, with jitter); after
+  ATTEMPTS_BEFORE_FAILING they show as failed and are still retried every BACKOFF_MAX, until the
+  server answers again. Nothing is dropped.
+- The dispatcher (beat, every minute) queues every row that is due and not held by a live
+  worker: fresh rows whose message the broker lost, rows whose back-off ran out, and rows a
+  killed worker left "sending" longer than STALE_AFTER.
+
+Between the server's acceptance and the commit that marks the row sent, a crash leaves the row
+"sending"; it is sent again after STALE_AFTER with the same Message-ID, which lets the receiving
+side drop the repeat. That window (one SMTP reply to one UPDATE) is the only way to a duplicate.
+"""
+
+import logging
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import UNSENT, MailStatus
+
+logger = logging.getLogger(__name__)
+
+ATTEMPTS_BEFORE_FAILING = 6
+DISPATCH_BATCH_SIZE = 500
+
+
+def _seconds(name: str, default: int) -> timedelta:
+    return timedelta(seconds=getattr(settings, name, default))
+
+
+def stale_after() -> timedelta:
+    """Longer than the longest send task's hard limit, so a live worker's claim is never taken."""
+    return _seconds("MAIL_STALE_AFTER_SECONDS", 300)
+
+
+def backoff_base() -> timedelta:
+    return _seconds("MAIL_BACKOFF_BASE_SECONDS", 30)
+
+
+def backoff_max() -> timedelta:
+    return _seconds("MAIL_BACKOFF_MAX_SECONDS", 1800)
+
+
+def dispatch_grace() -> timedelta:
+    """A fresh row's own message gets this long before the dispatcher queues it too."""
+    return _seconds("MAIL_DISPATCH_GRACE_SECONDS", 30)
+
+
+def backoff(attempts: int) -> timedelta:
+    delay = min(backoff_base() * 2 ** max(attempts - 1, 0), backoff_max())
+    return delay * random.uniform(0.75, 1.25)
+
+
+def claim(queryset: models.QuerySet, *, now: datetime | None = None) -> list[int]:
+    """Unsent rows of `queryset` that no other worker holds become this worker's ("sending")."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        ids = list(
+            queryset.select_for_update(skip_locked=True)
+            .filter(status__in=UNSENT)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if ids:
+            queryset.model.objects.filter(pk__in=ids).update(
+                status=MailStatus.SENDING, locked_at=now, attempts=F("attempts") + 1
+            )
+    return ids
+
+
+def mark_sent(model: type[models.Model], ids: Iterable[int], **extra) -> int:
+    return model.objects.filter(pk__in=list(ids), status=MailStatus.SENDING).update(
+        status=MailStatus.SENT, sent_at=timezone.now(), last_error="", locked_at=None, **extra
+    )
+
+
+def mark_done(
+    model: type[models.Model], ids: Iterable[int], *, status: str, error: str = ""
+) -> int:
+    """Settled without a mail: nothing to report, no longer a member, and so on."""
+    return model.objects.filter(pk__in=list(ids)).update(
+        status=status, sent_at=timezone.now(), last_error=error[:500], locked_at=None
+    )
+
+
+def mark_failed(model: type[models.Model], ids: Iterable[int], *, error: str) -> int:
+    """The rows go back to wait for their next attempt; failing ones show as failed."""
+    now = timezone.now()
+    rows = list(
+        model.objects.filter(pk__in=list(ids), status=MailStatus.SENDING).values_list(
+            "pk", "attempts"
+        )
+    )
+    for pk, attempts in rows:
+        model.objects.filter(pk=pk).update(
+            status=MailStatus.FAILED if attempts >= ATTEMPTS_BEFORE_FAILING else MailStatus.PENDING,
+            next_attempt_at=now + backoff(attempts),
+            locked_at=None,
+            last_error=error[:500],
+        )
+    if rows:
+        logger.warning(
+            "%s: %d mail(s) not sent, retried later: %s", model.__name__, len(rows), error
+        )
+    return len(rows)
+
+
+def send_again(queryset: models.QuerySet) -> int:
+    """The sender's "send again": failing rows go to the front of the queue."""
+    return queryset.filter(status=MailStatus.FAILED).update(
+        status=MailStatus.PENDING, next_attempt_at=timezone.now(), attempts=0
+    )
+
+
+def error_text(exc: BaseException) -> str:
+    return (f"{exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__)[:500]
+
+
+def message_id(*parts: object) -> str:
+    """The same id for every attempt at one mail, so a receiver can drop a repeat."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">").strip() or "localhost"
+    return "<" + ".".join(str(part) for part in parts) + f"@{domain}>"
+
+
+# Queueing -----------------------------------------------------------------------------------------
+
+
+def publish(task, *args) -> bool:
+    """Queues `task`; with the broker away the row waits for the dispatcher instead of failing."""
+    try:
+        task.delay(*args)
+    except Exception as exc:  # whatever the broker raised, the row in the database is the truth
+        logger.warning(
+            "%s not queued (%s); the dispatcher will send it", task.name, error_text(exc)
+        )
+        return False
+    return True
+
+
+def publish_on_commit(task, *args) -> None:
+    transaction.on_commit(lambda: publish(task, *args))
+
+
+# The dispatcher -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailKind:
+    name: str
+    model: type[models.Model]
+    # Given due row ids, queues their tasks (by publish); returns nothing.
+    queue: Callable[[list[int]], None]
+    # Narrows the model's rows to those this kind sends (e.g. not revoked invitations).
+    scope: Callable[[models.QuerySet], models.QuerySet] = lambda queryset: queryset
+
+
+KINDS: dict[str, MailKind] = {}
+
+
+def register(kind: MailKind) -> None:
+    KINDS[kind.name] = kind
+
+
+def due(kind: MailKind, *, now: datetime) -> models.QuerySet:
+    stale = now - stale_after()
+    waiting = Q(status__in=UNSENT, next_attempt_at__lte=now - dispatch_grace())
+    abandoned = Q(status=MailStatus.SENDING, locked_at__lt=stale)
+    return kind.scope(kind.model.objects.filter(waiting | abandoned))
+
+
+def dispatch(*, now: datetime | None = None) -> dict[str, int]:
+    """Queues every due row once; the next look at a queued row is a stale period away."""
+    now = now or timezone.now()
+    found = {}
+    for kind in KINDS.values():
+        with transaction.atomic():
+            ids = list(
+                due(kind, now=now)
+                .select_for_update(skip_locked=True)
+                .order_by("next_attempt_at", "pk")
+                .values_list("pk", flat=True)[:DISPATCH_BATCH_SIZE]
+            )
+            kind.model.objects.filter(pk__in=ids, status=MailStatus.SENDING).update(
+                status=MailStatus.PENDING, locked_at=None
+            )
+            kind.model.objects.filter(pk__in=ids).update(next_attempt_at=now + stale_after())
+        if ids:
+            kind.queue(ids)
+        found[kind.name] = len(ids)
+    return found
