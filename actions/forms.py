@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.models import Visibility
+from coalitions.submissions import SubmittedOnce
 
 from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
 from .selectors import SORTS, meeting_choices, owner_choices, owner_organisation_choices
@@ -13,7 +14,7 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return f"{user.name} ({user.organisation_name})"
 
 
-class ActionPointForm(forms.ModelForm):
+class ActionPointForm(SubmittedOnce, forms.ModelForm):
     owner = OwnerChoiceField(
         queryset=None,
         required=False,
@@ -52,7 +53,7 @@ class QuickEntryForm(ActionPointForm):
         fields = ["title", "owner_organisation", "owner", "due_date", "visibility"]
 
 
-class ActionUpdateForm(forms.ModelForm):
+class ActionUpdateForm(SubmittedOnce, forms.ModelForm):
     new_status = forms.ChoiceField(label=_("Status"), required=False)
 
     class Meta:

@@ -6,14 +6,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.forms import add_service_errors
+from coalitions.form_views import add_service_errors, chosen, safe_next, submitted
+from coalitions.submissions import already_done, create_once, run_once
 from meetings.models import Meeting
 
 from . import selectors, services
@@ -181,20 +182,22 @@ def action_point_update(request, slug, pk):
     action_point = _action_point_or_404(access, pk)
     if not may_update(access, action_point, request.user):
         raise PermissionDenied
-    form = ActionUpdateForm(request.POST or None, action_point=action_point)
+    form = ActionUpdateForm(submitted(request), action_point=action_point)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.action_update_post(
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.action_update_post(
                 action_point=action_point,
                 actor=request.user,
                 text=form.cleaned_data["text"],
                 new_status=form.cleaned_data["new_status"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your update was posted."))
-            return redirect("actions:detail", slug=slug, pk=pk)
+            ),
+            url_for=lambda _update: reverse("actions:detail", args=[slug, pk]),
+            notice=_("Your update was posted."),
+        )
+        if done:
+            return done
     return render(
         request,
         "actions/actionupdate_form.html",
@@ -205,20 +208,24 @@ def action_point_update(request, slug, pk):
 @login_required
 def action_point_new(request, slug):
     access = perms.require_access(request.user, slug, perms.RECORD_ACTION_POINTS)
-    initial = {}
-    if request.GET.get("meeting"):
-        initial["meeting"] = request.GET["meeting"]
-    form = ActionPointForm(request.POST or None, coalition=access.coalition, initial=initial)
+    meeting = chosen(
+        selectors.meeting_choices(coalition=access.coalition), request.GET.get("meeting")
+    )
+    form = ActionPointForm(
+        submitted(request), coalition=access.coalition, initial={"meeting": meeting}
+    )
     if request.method == "POST" and form.is_valid():
-        try:
-            action_point = services.action_point_create(
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.action_point_create(
                 coalition=access.coalition, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The action point was recorded."))
-            return redirect("actions:detail", slug=slug, pk=action_point.pk)
+            ),
+            url_for=lambda action_point: reverse("actions:detail", args=[slug, action_point.pk]),
+            notice=_("The action point was recorded."),
+        )
+        if done:
+            return done
     return render(
         request,
         "actions/actionpoint_form.html",
@@ -232,7 +239,7 @@ def action_point_edit(request, slug, pk):
     action_point = _action_point_or_404(access, pk)
     if not may_edit(access, action_point):
         raise PermissionDenied
-    form = ActionPointForm(request.POST or None, coalition=access.coalition, instance=action_point)
+    form = ActionPointForm(submitted(request), coalition=access.coalition, instance=action_point)
     if request.method == "POST" and form.is_valid():
         try:
             services.action_point_edit(
@@ -290,26 +297,39 @@ def meeting_action_points(request, slug, pk):
 def meeting_quick_entry(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.RECORD_ACTION_POINTS)
     meeting = _meeting_or_404(access, pk)
+    # Read before anything is written: a bad target is ignored, it never fails a saved entry.
+    target = safe_next(request)
     form = QuickEntryForm(request.POST, coalition=access.coalition, auto_id="qe_%s")
-    saved = None
+    outcome = None
     if form.is_valid():
         try:
-            saved = services.action_point_create(
-                coalition=access.coalition, actor=request.user, meeting=meeting, **form.cleaned_data
+            outcome = run_once(
+                form=form,
+                user=request.user,
+                create=lambda: services.action_point_create(
+                    coalition=access.coalition,
+                    actor=request.user,
+                    meeting=meeting,
+                    **form.cleaned_data,
+                ),
+                url_for=lambda action_point: reverse(
+                    "actions:detail", args=[slug, action_point.pk]
+                ),
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
+    saved = outcome.created if outcome else None
     if request.htmx:
-        if saved:
+        if outcome:
             # A fresh form with the cursor in the title, ready for the next action point.
             form = QuickEntryForm(coalition=access.coalition, auto_id="qe_%s")
             form.fields["title"].widget.attrs["autofocus"] = True
         panel = meeting_panel_context(request, access, meeting, form=form)
-        panel["next"] = request.POST.get("next", "")
+        panel["next"] = target or ""
         panel["saved"] = saved
         # 200 with the errors in the panel: htmx swaps only successful responses.
         return render(request, "actions/_partials/meeting_panel.html", {"panel": panel})
-    if saved is None:
+    if outcome is None:
         return render(
             request,
             "actions/meeting_action_points.html",
@@ -321,10 +341,10 @@ def meeting_quick_entry(request, slug, pk):
             ),
             status=422,
         )
-    messages.success(request, _("Recorded: %(title)s") % {"title": saved.title})
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = ""
+    if outcome.repeated:
+        messages.info(request, already_done())
+    else:
+        messages.success(request, _("Recorded: %(title)s") % {"title": saved.title})
     if target:
         return redirect(target)
     return redirect("actions:meeting_action_points", slug=slug, pk=pk)
@@ -338,7 +358,7 @@ def reminder_settings(request, slug):
     access = perms.require_access(request.user, slug, perms.MANAGE_COALITION)
     current = ReminderSettings.objects.filter(coalition=access.coalition).first()
     form = ReminderSettingsForm(
-        request.POST or None, instance=current or ReminderSettings(coalition=access.coalition)
+        submitted(request), instance=current or ReminderSettings(coalition=access.coalition)
     )
     if request.method == "POST" and form.is_valid():
         services.reminder_settings_update(
@@ -370,7 +390,7 @@ def reminder_settings(request, slug):
 def preferences(request, slug):
     access = perms.require_access(request.user, slug)
     current = selectors.notification_delivery(user=request.user, coalition=access.coalition)
-    form = PreferenceForm(request.POST or None, initial={"delivery": current})
+    form = PreferenceForm(submitted(request), initial={"delivery": current})
     if request.method == "POST" and form.is_valid():
         services.notification_preference_set(
             user=request.user, coalition=access.coalition, delivery=form.cleaned_data["delivery"]

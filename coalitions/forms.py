@@ -1,9 +1,9 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Invitation, Membership, Organisation, Role
 from .permissions import INVITABLE_ROLES
+from .submissions import SubmittedOnce
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -11,7 +11,7 @@ class OrganisationChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.short_name})" if obj.short_name else obj.name
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(SubmittedOnce, forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["email", "role", "organisation", "message"]
@@ -40,12 +40,3 @@ class MembershipRoleForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.order_by("name")
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Shows a service's ValidationError on the form: by field where it names one, else on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

@@ -203,3 +203,22 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return django_timezone.now() >= self.expires_at
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed in the same transaction that creates the record.
+
+    The unique token makes a second POST of the same form (a double click, a resent request)
+    wait for the first one's transaction and then find what it created, in any process.
+    """
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="formsubmission_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.token} → {self.url or '…'}"

@@ -182,6 +182,14 @@ def require_access(user, coalition_slug: str, perm: str | None = None) -> Coalit
     return access
 
 
+def require_membership(access: CoalitionAccess):
+    """The person's membership, for what is done in the name of their organisation (a figure
+    reported, an offer made); someone who holds permissions without one (site staff) is refused."""
+    if access.membership is None:
+        raise PermissionDenied
+    return access.membership
+
+
 def perms_by_user(*, coalition_id: int, user_ids) -> dict[int, frozenset[str]]:
     """Each person's permissions in one coalition, in one query: for mails and PDFs made for
     many readers at once (a person who left the coalition holds none)."""

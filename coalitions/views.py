@@ -6,11 +6,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import permissions as perms
-from .forms import InvitationForm, MembershipRoleForm, add_service_errors
+from .form_views import add_service_errors, submitted
+from .forms import InvitationForm, MembershipRoleForm
 from .models import Invitation, Membership, Role
 from .sections import panels_for
 from .selectors import coalition_list_for_user, membership_list, pending_invitation_list
@@ -25,6 +27,7 @@ from .services import (
     membership_change_role,
     membership_remove,
 )
+from .submissions import create_once
 
 
 @login_required
@@ -76,7 +79,7 @@ def member_edit(request, slug, pk):
     membership = get_object_or_404(
         Membership.objects.select_related("user", "organisation"), pk=pk, coalition=access.coalition
     )
-    form = MembershipRoleForm(request.POST or None, instance=membership)
+    form = MembershipRoleForm(submitted(request), instance=membership)
     if request.method == "POST" and form.is_valid():
         try:
             membership_change_role(
@@ -155,10 +158,12 @@ def invitation_list(request, slug):
 @login_required
 def invitation_new(request, slug):
     access = perms.require_access(request.user, slug, perms.INVITE_MEMBERS)
-    form = InvitationForm(request.POST or None, inviter_role=access.role)
+    form = InvitationForm(submitted(request), inviter_role=access.role)
     if request.method == "POST" and form.is_valid():
-        try:
-            invitation = invitation_create(
+        done = create_once(
+            request,
+            form,
+            create=lambda: invitation_create(
                 coalition=access.coalition,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -166,14 +171,14 @@ def invitation_new(request, slug):
                 message=form.cleaned_data["message"],
                 invited_by=request.user,
                 inviter_role=access.role,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("An invitation was sent to %(email)s.") % {"email": invitation.email}
-            )
-            return redirect("coalitions:invitations", slug=slug)
+            ),
+            url_for=lambda _invitation: reverse("coalitions:invitations", args=[slug]),
+            notice=lambda invitation: (
+                _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+            ),
+        )
+        if done:
+            return done
     return render(
         request,
         "coalitions/invitation_form.html",

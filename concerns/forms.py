@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from coalitions.models import Visibility
+from coalitions.submissions import SubmittedOnce
 from meetings.models import Meeting
 
 from .models import SUBJECT_MAX_LENGTH, TEXT_MAX_LENGTH, Concern
 
 
-class ConcernForm(forms.ModelForm):
+class ConcernForm(SubmittedOnce, forms.ModelForm):
     class Meta:
         model = Concern
         fields = ["subject", "text"]
@@ -42,7 +43,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{meeting.title} ({date_format(starts, 'j M Y, H:i T')})"
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(SubmittedOnce, forms.Form):
     meeting = MeetingChoiceField(
         label=_("Planned meeting"),
         queryset=Meeting.objects.none(),

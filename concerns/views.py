@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.forms import add_service_errors
+from coalitions.form_views import submitted
+from coalitions.submissions import create_once
 
 from . import selectors, services
 from .forms import AgendaForm, ConcernForm, NoteForm
@@ -27,25 +29,27 @@ def concern_raise(request, slug):
     """The sender's page: the form, what happens to a concern, and their own concerns."""
     access = perms.require_access(request.user, slug, perms.RAISE_CONCERN)
     has_reader = selectors.coalition_has_concern_reader(coalition=access.coalition)
-    form = ConcernForm(request.POST or None) if has_reader else None
+    form = ConcernForm(submitted(request)) if has_reader else None
     status = 200
     if request.method == "POST" and not has_reader:
         messages.error(request, services.no_reader_message())
         status = 409
     elif request.method == "POST" and form.is_valid():
         organisation = access.membership.organisation if access.membership else None
-        try:
-            services.concern_raise(
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.concern_raise(
                 coalition=access.coalition,
                 actor=request.user,
                 organisation=organisation,
                 **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Your concern was sent to the facilitator."))
-            return redirect("concerns:raise", slug=slug)
+            ),
+            url_for=lambda _concern: reverse("concerns:raise", args=[slug]),
+            notice=_("Your concern was sent to the facilitator."),
+        )
+        if done:
+            return done
     mine = selectors.concerns_raised_by(coalition=access.coalition, user=request.user)
     page = Paginator(mine, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -173,21 +177,23 @@ def concern_agenda(request, slug, pk):
     access, concern = _reader_concern(request, slug, pk)
     meetings = selectors.planned_meetings(coalition=access.coalition)
     form = AgendaForm(
-        request.POST or None,
+        submitted(request),
         meetings=meetings,
         zone=zoneinfo.ZoneInfo(access.coalition.timezone),
         initial={"title": concern.subject, "background": concern.text},
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            item = services.concern_bring_to_agenda(
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.concern_bring_to_agenda(
                 concern=concern, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The concern is on the meeting's agenda, without a name."))
-            return redirect("meetings:detail", slug=slug, pk=item.meeting_id)
+            ),
+            url_for=lambda item: reverse("meetings:detail", args=[slug, item.meeting_id]),
+            notice=_("The concern is on the meeting's agenda, without a name."),
+        )
+        if done:
+            return done
     return render(
         request,
         "concerns/concern_agenda_form.html",

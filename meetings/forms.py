@@ -1,7 +1,10 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from coalitions.form_views import is_record_id
 from coalitions.models import Visibility
+from coalitions.submissions import SubmittedOnce
 
 from . import timefmt
 from .models import AgendaItem, Decision, Meeting, Participant
@@ -14,11 +17,23 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class ParticipantsField(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        # Checked before any query: some databases fail on an id longer than a bigint.
+        if isinstance(value, list | tuple):
+            for pk in value:
+                if not is_record_id(pk):
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super().clean(value)
+
     def label_from_instance(self, membership):
         return f"{membership.user.name} — {membership.organisation.name}, {membership.get_role_display()}"
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(SubmittedOnce, forms.Form):
     """Dates and times are typed in the coalition's time zone and stored in UTC."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
@@ -120,7 +135,7 @@ class MeetingForm(forms.Form):
         }
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(SubmittedOnce, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["title", "topic", "presenter", "duration_minutes", "visibility"]
@@ -165,7 +180,7 @@ class MinutesForm(forms.Form):
         return {item.pk: self.cleaned_data[f"item{item.pk}"] for item in self.items}
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(SubmittedOnce, forms.ModelForm):
     class Meta:
         model = Decision
         fields = ["text", "agenda_item", "visibility"]
@@ -176,7 +191,7 @@ class DecisionForm(forms.ModelForm):
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(SubmittedOnce, forms.Form):
     file = forms.FileField(
         label=_("File"),
         help_text=_("PDF, DOCX, XLSX, ODT, PNG or JPEG, up to %(mb)s MB.")
@@ -186,3 +201,15 @@ class DocumentForm(forms.Form):
     visibility = forms.ChoiceField(
         label=_("Visible to"), choices=Visibility.choices, initial=Visibility.MEMBERS
     )
+
+
+class SendAgainForm(forms.Form):
+    """Send the summary again: to one member, or (no person given) to every participant."""
+
+    user = forms.ModelChoiceField(queryset=None, required=False)
+
+    def __init__(self, *args, coalition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = get_user_model().objects.filter(
+            memberships__coalition=coalition
+        )

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.forms import add_service_errors
-from coalitions.models import Membership
+from coalitions.form_views import add_service_errors, submitted, submitted_files
 from coalitions.sections import panels_for
+from coalitions.submissions import already_done, create_once, run_once
 
 from . import selectors, services
 from .forms import (
@@ -21,6 +21,7 @@ from .forms import (
     DocumentForm,
     MeetingForm,
     MinutesForm,
+    SendAgainForm,
 )
 from .ical import feed_ics, invitation_ics
 from .models import AgendaItem, Decision, Delivery, Document, Meeting, Summary
@@ -67,24 +68,25 @@ def meeting_list(request, slug):
 def meeting_new(request, slug):
     access = perms.require_access(request.user, slug, perms.MANAGE_MEETINGS)
     memberships = selectors.memberships_for_choice(coalition=access.coalition)
-    form = MeetingForm(request.POST or None, coalition=access.coalition, memberships=memberships)
+    form = MeetingForm(submitted(request), coalition=access.coalition, memberships=memberships)
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.meeting_create(
                 coalition=access.coalition,
                 actor=request.user,
                 participants=list(form.cleaned_data["participants"]),
                 **form.service_arguments(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
+            ),
+            url_for=_detail_url,
+            notice=lambda meeting: (
                 _("The meeting was scheduled; %(n)s participants are being invited.")
-                % {"n": meeting.participants.count()},
-            )
-            return redirect(_detail_url(meeting))
+                % {"n": meeting.participants.count()}
+            ),
+        )
+        if done:
+            return done
     return render(request, "meetings/meeting_form.html", _page(access, form=form))
 
 
@@ -96,7 +98,7 @@ def meeting_edit(request, slug, pk):
         raise PermissionDenied
     memberships = selectors.memberships_for_choice(coalition=access.coalition)
     form = MeetingForm(
-        request.POST or None, coalition=access.coalition, memberships=memberships, meeting=meeting
+        submitted(request), coalition=access.coalition, memberships=memberships, meeting=meeting
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -213,17 +215,23 @@ def _item(meeting, item_pk) -> AgendaItem:
 def agenda_item_new(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_AGENDA)
     meeting = _meeting(access, pk)
-    form = AgendaItemForm(request.POST or None)
+    form = AgendaItemForm(submitted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_create(meeting=meeting, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
+        if "another" in request.POST:
+            then = reverse("meetings:agenda_item_new", args=[slug, pk])
         else:
-            messages.success(request, _("The agenda item was added."))
-            if "another" in request.POST:
-                return redirect("meetings:agenda_item_new", slug=slug, pk=pk)
-            return redirect(_detail_url(meeting) + "#agenda")
+            then = _detail_url(meeting) + "#agenda"
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.agenda_item_create(
+                meeting=meeting, actor=request.user, **form.cleaned_data
+            ),
+            url_for=lambda _item: then,
+            notice=_("The agenda item was added."),
+        )
+        if done:
+            return done
     return render(request, "meetings/agendaitem_form.html", _page(access, meeting, form=form))
 
 
@@ -232,7 +240,7 @@ def agenda_item_edit(request, slug, pk, item_pk):
     access = perms.require_access(request.user, slug, perms.EDIT_AGENDA)
     meeting = _meeting(access, pk)
     item = _item(meeting, item_pk)
-    form = AgendaItemForm(request.POST or None, instance=item)
+    form = AgendaItemForm(submitted(request), instance=item)
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_update(item=item, actor=request.user, **form.cleaned_data)
@@ -298,7 +306,7 @@ def attendance(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = _meeting(access, pk)
     participants = list(selectors.participants_for(meeting=meeting))
-    form = AttendanceForm(request.POST or None, participants=participants)
+    form = AttendanceForm(submitted(request), participants=participants)
     if request.method == "POST" and form.is_valid():
         services.attendance_record(
             meeting=meeting, actor=request.user, attendance=form.attendance()
@@ -313,7 +321,7 @@ def minutes(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = _meeting(access, pk)
     items = list(meeting.agenda_items.all())
-    form = MinutesForm(request.POST or None, meeting=meeting, items=items)
+    form = MinutesForm(submitted(request), meeting=meeting, items=items)
     if request.method == "POST" and form.is_valid():
         services.minutes_save(
             meeting=meeting,
@@ -330,15 +338,19 @@ def minutes(request, slug, pk):
 def decision_new(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = _meeting(access, pk)
-    form = DecisionForm(request.POST or None, meeting=meeting)
+    form = DecisionForm(submitted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_create(meeting=meeting, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The decision was recorded."))
-            return redirect(_detail_url(meeting) + "#decisions")
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.decision_create(
+                meeting=meeting, actor=request.user, **form.cleaned_data
+            ),
+            url_for=lambda _decision: _detail_url(meeting) + "#decisions",
+            notice=_("The decision was recorded."),
+        )
+        if done:
+            return done
     return render(request, "meetings/decision_form.html", _page(access, meeting, form=form))
 
 
@@ -365,21 +377,29 @@ def decision_delete(request, slug, pk, decision_pk):
 def document_upload(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = _meeting(access, pk)
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(submitted(request), submitted_files(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.document_upload(
-                meeting=meeting,
-                actor=request.user,
-                uploaded=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                visibility=form.cleaned_data["visibility"],
+            outcome = run_once(
+                form=form,
+                user=request.user,
+                create=lambda: services.document_upload(
+                    meeting=meeting,
+                    actor=request.user,
+                    uploaded=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                    visibility=form.cleaned_data["visibility"],
+                ),
+                url_for=lambda _document: _detail_url(meeting) + "#documents",
             )
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
-            messages.success(request, _("The document was attached."))
-            return redirect(_detail_url(meeting) + "#documents")
+            if outcome.repeated:
+                messages.info(request, already_done())
+            else:
+                messages.success(request, _("The document was attached."))
+            return redirect(outcome.url)
     return render(request, "meetings/document_form.html", _page(access, meeting, form=form))
 
 
@@ -458,16 +478,11 @@ def summary_send_again(request, slug, pk):
     meeting = _meeting(access, pk)
     if not Summary.objects.filter(meeting=meeting).exists():
         raise Http404
-    user = None
-    if request.POST.get("user"):
-        membership = (
-            Membership.objects.filter(coalition=access.coalition, user_id=request.POST["user"])
-            .select_related("user")
-            .first()
-        )
-        if membership is None:
-            raise Http404
-        user = membership.user
+    form = SendAgainForm(request.POST, coalition=access.coalition)
+    if not form.is_valid():
+        # Only a tampered request names someone who is not a member, or no person at all.
+        raise Http404
+    user = form.cleaned_data["user"]
     count = services.summary_send_again(meeting=meeting, actor=request.user, user=user)
     messages.success(
         request, _("The summary will be sent again to %(n)s participant(s).") % {"n": count}

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coalitions.submissions import SubmittedOnce
+
 from .models import (
     COMMON_CURRENCIES,
     Article,
@@ -36,7 +38,7 @@ def amount_field(label, required=True, help_text=""):
     )
 
 
-class ObligationCreateForm(forms.Form):
+class ObligationCreateForm(SubmittedOnce, forms.Form):
     convention = forms.ChoiceField(label=_("Convention"), choices=Convention.choices)
     article = forms.TypedChoiceField(label=_("Article"), choices=Article.choices, coerce=int)
     entry_into_force = date_field(
@@ -71,7 +73,7 @@ class ObligationEditForm(forms.Form):
     )
 
 
-class ExtensionRequestForm(forms.Form):
+class ExtensionRequestForm(SubmittedOnce, forms.Form):
     requested_deadline = date_field(_("Requested deadline"))
     submitted_on = date_field(_("Submitted on"))
     notes = forms.CharField(
@@ -94,7 +96,7 @@ class ExtensionDecisionForm(forms.Form):
     granted_deadline = date_field(_("Granted deadline"), required=False)
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(SubmittedOnce, forms.Form):
     kind = forms.ChoiceField(label=_("Indicator"), choices=Indicator.Kind.choices)
     baseline = amount_field(
         _("Baseline"), help_text=_("What was already done when recording began.")
@@ -108,7 +110,7 @@ class IndicatorForm(forms.Form):
     )
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(SubmittedOnce, forms.Form):
     indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
     period_start = date_field(_("Period from"))
     period_end = date_field(_("Period to"))
@@ -132,7 +134,7 @@ class ProgressForm(forms.Form):
         self.fields["indicator"].queryset = indicators
 
 
-class CsvUploadForm(forms.Form):
+class CsvUploadForm(SubmittedOnce, forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8, comma-separated, at most 1 MB, in the format of the export."),
@@ -160,7 +162,7 @@ def currency_field():
     )
 
 
-class NeedForm(forms.Form):
+class NeedForm(SubmittedOnce, forms.Form):
     activity = forms.CharField(label=_("Activity"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -180,7 +182,7 @@ class NeedForm(forms.Form):
         self.fields["obligation"].queryset = obligations
 
 
-class OfferForm(forms.Form):
+class OfferForm(SubmittedOnce, forms.Form):
     need = forms.ModelChoiceField(
         label=_("Against the need"),
         queryset=None,

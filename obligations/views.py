@@ -4,14 +4,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.forms import add_service_errors
+from coalitions.form_views import add_service_errors, chosen, submitted, submitted_files
 from coalitions.models import Organisation
+from coalitions.submissions import already_done, create_once, run_once
 
 from . import pack as extension_pack_pdf
 from . import services
@@ -52,6 +54,10 @@ def _page(request, access, template, **context):
     )
 
 
+def _detail_url(slug: str, pk: int) -> str:
+    return reverse("obligations:detail", args=[slug, pk])
+
+
 def _obligation(access, pk) -> Obligation:
     obligation = obligation_get(coalition=access.coalition, pk=pk)
     if obligation is None:
@@ -79,17 +85,19 @@ def dashboard(request, slug):
 @login_required
 def obligation_new(request, slug):
     access = perms.require_access(request.user, slug, perms.MANAGE_OBLIGATIONS)
-    form = ObligationCreateForm(request.POST or None)
+    form = ObligationCreateForm(submitted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            obligation = services.obligation_create(
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.obligation_create(
                 coalition=access.coalition, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The obligation was added."))
-            return redirect("obligations:detail", slug=slug, pk=obligation.pk)
+            ),
+            url_for=lambda obligation: _detail_url(slug, obligation.pk),
+            notice=_("The obligation was added."),
+        )
+        if done:
+            return done
     return _page(request, access, "obligations/obligation_form.html", form=form)
 
 
@@ -101,7 +109,7 @@ def obligation_edit(request, slug, pk):
         f: getattr(obligation, f)
         for f in ObligationEditForm.base_fields
     }  # fmt: skip
-    form = ObligationEditForm(request.POST or None, initial=initial)
+    form = ObligationEditForm(submitted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.obligation_update(
@@ -145,17 +153,19 @@ def obligation_detail(request, slug, pk):
 def extension_new(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.MANAGE_OBLIGATIONS)
     obligation = _obligation(access, pk)
-    form = ExtensionRequestForm(request.POST or None)
+    form = ExtensionRequestForm(submitted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            services.extension_request_create(
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.extension_request_create(
                 obligation=obligation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The extension request was recorded."))
-            return redirect("obligations:detail", slug=slug, pk=obligation.pk)
+            ),
+            url_for=lambda _extension: _detail_url(slug, obligation.pk),
+            notice=_("The extension request was recorded."),
+        )
+        if done:
+            return done
     return _page(
         request, access, "obligations/extension_form.html", form=form, obligation=obligation
     )
@@ -166,7 +176,7 @@ def extension_decide(request, slug, pk, request_pk):
     access = perms.require_access(request.user, slug, perms.MANAGE_OBLIGATIONS)
     obligation = _obligation(access, pk)
     extension = get_object_or_404(ExtensionRequest, pk=request_pk, obligation=obligation)
-    form = ExtensionDecisionForm(request.POST or None)
+    form = ExtensionDecisionForm(submitted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.extension_request_decide(
@@ -214,17 +224,19 @@ def extension_pack(request, slug, pk):
 def indicator_new(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.MANAGE_OBLIGATIONS)
     obligation = _obligation(access, pk)
-    form = IndicatorForm(request.POST or None, initial={"target_date": obligation.current_deadline})
+    form = IndicatorForm(submitted(request), initial={"target_date": obligation.current_deadline})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_create(
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.indicator_create(
                 obligation=obligation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The indicator was added."))
-            return redirect("obligations:detail", slug=slug, pk=obligation.pk)
+            ),
+            url_for=lambda _indicator: _detail_url(slug, obligation.pk),
+            notice=_("The indicator was added."),
+        )
+        if done:
+            return done
     return _page(
         request, access, "obligations/indicator_form.html", form=form, obligation=obligation
     )
@@ -236,7 +248,7 @@ def indicator_edit(request, slug, pk, indicator_pk):
     obligation = _obligation(access, pk)
     indicator = get_object_or_404(Indicator, pk=indicator_pk, obligation=obligation)
     form = IndicatorForm(
-        request.POST or None,
+        submitted(request),
         initial={f: getattr(indicator, f) for f in IndicatorForm.base_fields},
     )
     form.fields["kind"].disabled = True
@@ -263,38 +275,37 @@ def indicator_edit(request, slug, pk, indicator_pk):
 
 
 def _reporting_organisation(access) -> Organisation:
-    return access.membership.organisation
+    return perms.require_membership(access).organisation
 
 
 @login_required
 def progress_new(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.REPORT_PROGRESS)
+    organisation = _reporting_organisation(access)
     obligation = _obligation(access, pk)
     indicators = Indicator.objects.filter(obligation=obligation).order_by("-is_headline", "kind")
     headline = next((i for i in obligation.indicators.all() if i.is_headline), None)
-    form = ProgressForm(
-        request.POST or None, indicators=indicators, initial={"indicator": headline}
-    )
+    form = ProgressForm(submitted(request), indicators=indicators, initial={"indicator": headline})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.progress_report(
+        if access.can(perms.VALIDATE_PROGRESS):
+            notice = _("The figure was recorded and counts in the forecast.")
+        else:
+            notice = _("The figure was recorded; it counts in the forecast once the national "
+                       "authority validates it.")  # fmt: skip
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.progress_report(
                 actor=request.user,
-                organisation=_reporting_organisation(access),
+                organisation=organisation,
                 validate=access.can(perms.VALIDATE_PROGRESS),
                 **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            if access.can(perms.VALIDATE_PROGRESS):
-                messages.success(request, _("The figure was recorded and counts in the forecast."))
-            else:
-                messages.success(
-                    request,
-                    _("The figure was recorded; it counts in the forecast once the national "
-                      "authority validates it."),
-                )  # fmt: skip
-            return redirect("obligations:detail", slug=slug, pk=obligation.pk)
+            ),
+            url_for=lambda _entry: _detail_url(slug, obligation.pk),
+            notice=notice,
+        )
+        if done:
+            return done
     return _page(
         request, access, "obligations/progress_form.html", form=form, obligation=obligation
     )
@@ -345,35 +356,50 @@ def progress_export(request, slug):
 @login_required
 def progress_import(request, slug):
     access = perms.require_access(request.user, slug, perms.REPORT_PROGRESS)
-    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    organisation = _reporting_organisation(access)
+    form = CsvUploadForm(submitted(request), submitted_files(request))
     row_errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+
+        def import_rows():
             if upload.size > MAX_BYTES:
                 raise CsvImportError(
                     [(None, _("The file is larger than 1 MB; split it into parts."))]
                 )
             rows, read_errors = parse_progress_csv(upload.read())
-            created = services.progress_import(
+            return services.progress_import(
                 coalition=access.coalition,
                 rows=rows,
                 read_errors=read_errors,
-                organisation=_reporting_organisation(access),
+                organisation=organisation,
                 actor=request.user,
                 validate=access.can(perms.VALIDATE_PROGRESS),
+            )
+
+        try:
+            outcome = run_once(
+                form=form,
+                user=request.user,
+                create=import_rows,
+                url_for=lambda _created: reverse("obligations:dashboard", args=[slug]),
             )
         except CsvImportError as exc:
             row_errors = exc.errors
             form.add_error(None, _("Nothing was imported: correct the file and upload it again."))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
         else:
-            count = len(created)
-            messages.success(
-                request,
-                ngettext("%(n)s figure was imported.", "%(n)s figures were imported.", count)
-                % {"n": count},
-            )
-            return redirect("obligations:dashboard", slug=slug)
+            if outcome.repeated:
+                messages.info(request, already_done())
+            else:
+                count = len(outcome.created)
+                messages.success(
+                    request,
+                    ngettext("%(n)s figure was imported.", "%(n)s figures were imported.", count)
+                    % {"n": count},
+                )
+            return redirect(outcome.url)
     return _page(
         request, access, "obligations/progress_import.html", form=form, row_errors=row_errors
     )
@@ -407,51 +433,53 @@ def needs(request, slug):
 def need_new(request, slug):
     access = perms.require_access(request.user, slug, perms.POST_NEEDS)
     form = NeedForm(
-        request.POST or None,
+        submitted(request),
         obligations=Obligation.objects.filter(coalition=access.coalition),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.need_create(
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.need_create(
                 coalition=access.coalition, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The need was posted."))
-            return redirect("obligations:needs", slug=slug)
+            ),
+            url_for=lambda _need: reverse("obligations:needs", args=[slug]),
+            notice=_("The need was posted."),
+        )
+        if done:
+            return done
     return _needs_page(request, access, "obligations/need_form.html", form=form)
 
 
 @login_required
 def offer_new(request, slug):
     access = perms.require_access(request.user, slug, perms.POST_OFFERS)
+    # The offer is in the name of the person's organisation: someone who is not a member has none.
+    donor = perms.require_membership(access).organisation
     needs_qs = need_choices(coalition=access.coalition)
     initial = {}
-    if request.GET.get("need", "").isdigit():
-        need = needs_qs.filter(pk=request.GET["need"]).first()
-        if need:
-            initial = {
-                "need": need,
-                "currency": need.currency,
-                "activity": need.activity,
-                "period_start": need.period_start,
-                "period_end": need.period_end,
-            }
-    form = OfferForm(request.POST or None, needs=needs_qs, initial=initial)
+    need = chosen(needs_qs, request.GET.get("need"))
+    if need:
+        initial = {
+            "need": need,
+            "currency": need.currency,
+            "activity": need.activity,
+            "period_start": need.period_start,
+            "period_end": need.period_end,
+        }
+    form = OfferForm(submitted(request), needs=needs_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.offer_create(
-                coalition=access.coalition,
-                donor=access.membership.organisation,
-                actor=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The offer was posted."))
-            return redirect("obligations:needs", slug=slug)
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.offer_create(
+                coalition=access.coalition, donor=donor, actor=request.user, **form.cleaned_data
+            ),
+            url_for=lambda _offer: reverse("obligations:needs", args=[slug]),
+            notice=_("The offer was posted."),
+        )
+        if done:
+            return done
     return _needs_page(request, access, "obligations/offer_form.html", form=form)
 
 

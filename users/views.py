@@ -4,6 +4,8 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from coalitions.form_views import submitted
+
 from .forms import ProfileForm
 from .models import User
 from .services import user_update_profile
@@ -12,7 +14,7 @@ from .services import user_update_profile
 @login_required
 def profile(request):
     # A copy, so a rejected form never shows its bad values as the signed-in person's own.
-    form = ProfileForm(request.POST or None, instance=User.objects.get(pk=request.user.pk))
+    form = ProfileForm(submitted(request), instance=User.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
         user = user_update_profile(user=request.user, **form.cleaned_data)
         translation.activate(user.preferred_language)

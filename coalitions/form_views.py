@@ -1,0 +1,72 @@
+"""What every form view reads from a request, read one way (the submitted data, a `next`
+target, an id given in the query string), and how it shows a service's refusal on the form."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest, QueryDict
+from django.utils.datastructures import MultiValueDict
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Shows a service's ValidationError on the form: by field where it names one, else on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def submitted(request: HttpRequest) -> QueryDict | None:
+    """The form data of a POST, even an empty one; None for a GET.
+
+    (`request.POST or None` takes an empty submission for no submission and answers it with a
+    blank form and no message.)
+    """
+    return request.POST if request.method == "POST" else None
+
+
+def submitted_files(request: HttpRequest) -> MultiValueDict | None:
+    return request.FILES if request.method == "POST" else None
+
+
+def safe_next(request: HttpRequest) -> str | None:
+    """The POST's `next`, when it is exactly one path on this site; otherwise None.
+
+    Pure, so a view reads it before writing anything; a bad target is ignored, never followed.
+    """
+    values = request.POST.getlist("next")
+    if len(values) != 1:
+        return None
+    target = values[0]
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    if any(ord(character) < 32 or ord(character) == 127 for character in target):
+        return None
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    return target
+
+
+def chosen(queryset: QuerySet, value: str | None) -> Model | None:
+    """The object of `queryset` whose id is `value` (from a query string), or None for any other
+    text: the id is parsed by the form layer, never by `int()`."""
+    field = forms.ModelChoiceField(queryset=queryset, required=False)
+    try:
+        return field.clean(value)
+    except ValidationError:
+        return None
+
+
+# The largest id a database's bigint column holds; a longer one is no record's id.
+MAX_RECORD_ID = 2**63 - 1
+
+
+def is_record_id(value) -> bool:
+    """True for the text of a positive whole number that can be a record's id (ASCII digits only:
+    `str.isdigit()` also accepts "²")."""
+    text = str(value)
+    return text.isascii() and text.isdigit() and 0 < int(text) <= MAX_RECORD_ID
