@@ -36,15 +36,23 @@ KEPT_FOR = timedelta(days=1)
 
 
 class SubmittedOnce:
-    """Form mixin: adds the hidden one-time token; `form.submission_token` holds it once valid."""
+    """Form mixin: adds the hidden one-time token; `form.submission_token` holds it once valid.
+
+    Only a form that creates carries it (`creates`; by default, a model form without a saved
+    instance): saving the same edit twice changes nothing.
+    """
 
     submission_token: uuid.UUID | None = None
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, creates: bool | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[TOKEN_FIELD] = forms.UUIDField(
-            required=False, widget=forms.HiddenInput, initial=uuid.uuid4
-        )
+        if creates is None:
+            instance = getattr(self, "instance", None)
+            creates = instance is None or instance.pk is None
+        if creates:
+            self.fields[TOKEN_FIELD] = forms.UUIDField(
+                required=False, widget=forms.HiddenInput, initial=uuid.uuid4
+            )
 
     def full_clean(self) -> None:
         super().full_clean()

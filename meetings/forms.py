@@ -84,7 +84,7 @@ class MeetingForm(SubmittedOnce, forms.Form):
             }
         elif "initial" not in kwargs:
             kwargs["initial"] = {"participants": list(memberships)}
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, creates=meeting is None, **kwargs)
         for name in ("chair", "facilitator", "participants"):
             self.fields[name].queryset = memberships
         zone = coalition.timezone

@@ -250,6 +250,7 @@ def indicator_edit(request, slug, pk, indicator_pk):
     form = IndicatorForm(
         submitted(request),
         initial={f: getattr(indicator, f) for f in IndicatorForm.base_fields},
+        creates=False,
     )
     form.fields["kind"].disabled = True
     if request.method == "POST" and form.is_valid():

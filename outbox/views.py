@@ -3,13 +3,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from .forms import RecipientFilterForm
 from .models import OutboxMessage
 
 
 @staff_member_required
 def message_list(request):
     messages = OutboxMessage.objects.defer("raw")
-    query = request.GET.get("to", "").strip()
+    form = RecipientFilterForm(request.GET)
+    query = form.cleaned_data["to"] if form.is_valid() else ""
     if query:
         messages = messages.filter(to__icontains=query)
     page = Paginator(messages, 50).get_page(request.GET.get("page"))
