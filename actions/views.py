@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +13,7 @@ from django.views.decorators.http import require_POST
 from coalitions import permissions as perms
 from coalitions.form_views import add_service_errors, chosen, safe_next, submitted
 from coalitions.submissions import already_done, create_once, run_once
+from config.csv_cells import SafeCsvWriter
 from meetings.models import Meeting
 
 from . import selectors, services
@@ -83,7 +82,7 @@ def action_point_export(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"action-points-{access.coalition.slug}-{today:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = SafeCsvWriter(response)
     writer.writerow(
         [
             "id",

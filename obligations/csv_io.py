@@ -12,6 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from config.csv_cells import SafeCsvWriter, csv_cell_read
+
 COLUMNS = [
     "obligation",
     "indicator",
@@ -44,7 +46,7 @@ def _number(value) -> str:
 def progress_csv(entries) -> str:
     """`entries` with indicator and obligation loaded (see selectors.progress_export_list)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = SafeCsvWriter(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for entry in entries:
         writer.writerow(
@@ -57,10 +59,7 @@ def progress_csv(entries) -> str:
                 _number(entry.cancelled_m2),
                 _number(entry.reduced_m2),
                 _number(entry.cleared_m2),
-                # A leading =, +, - or @ would be run as a formula by spreadsheet programs.
-                ("'" + entry.source)
-                if entry.source[:1] in "=+-@" and entry.source
-                else entry.source,
+                entry.source,
             ]
         )
     return out.getvalue()
@@ -144,13 +143,11 @@ def parse_progress_csv(data: bytes) -> tuple[list[dict], list[tuple[int, str]]]:
                     "cancelled_m2": _parse_decimal(cells["cancelled_m2"], required=False),
                     "reduced_m2": _parse_decimal(cells["reduced_m2"], required=False),
                     "cleared_m2": _parse_decimal(cells["cleared_m2"], required=False),
-                    "source": cells["source"].strip()[:300],
+                    "source": csv_cell_read(cells["source"].strip())[:300],
                 }
             except ValueError as exc:
                 errors.append((line, str(exc)[:1].upper() + str(exc)[1:] + "."))
                 continue
-            if row["source"].startswith("'") and row["source"][1:2] in ("=", "+", "-", "@"):
-                row["source"] = row["source"][1:]
             rows.append(row)
     except csv.Error:
         raise CsvImportError([(None, _("This is not a well-formed CSV file."))]) from None

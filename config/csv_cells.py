@@ -1,0 +1,36 @@
+"""One rule for every CSV the app writes: a text cell that a spreadsheet would run as a formula
+(it starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, which
+spreadsheets show as plain text. Imports take the apostrophe off again (`csv_cell_read`)."""
+
+import csv
+from typing import Any
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """The value as it is safe to write; numbers and dates are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_cell_read(text: str) -> str:
+    """The inverse of `csv_cell` for text read back from a file this app wrote."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+class SafeCsvWriter:
+    """`csv.writer` whose every row goes through `csv_cell`."""
+
+    def __init__(self, stream, **kwargs):
+        self._writer = csv.writer(stream, **kwargs)
+
+    def writerow(self, row) -> Any:
+        return self._writer.writerow([csv_cell(value) for value in row])
+
+    def writerows(self, rows) -> None:
+        for row in rows:
+            self.writerow(row)
