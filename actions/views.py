@@ -404,6 +404,8 @@ def unsubscribe(request, token):
     """The signed link in every mail: works signed out; a POST (one click, RFC 8058) applies it."""
     try:
         user_id, coalition_id, _topic = services.unsubscribe_payload(token)
+    except services.UnsubscribeLinkExpired:
+        return render(request, "actions/unsubscribe.html", {"expired": True}, status=400)
     except services.UnsubscribeLinkError:
         return render(request, "actions/unsubscribe.html", {"invalid": True}, status=400)
     from coalitions.models import Coalition

@@ -1,3 +1,5 @@
+import re
+import time
 from datetime import date
 
 import pytest
@@ -8,9 +10,18 @@ from django.urls import reverse
 from actions.models import NotificationPreference
 from actions.reminders import reminder_sweep
 from actions.selectors import notification_delivery
-from actions.services import UNSUBSCRIBE_SALT, notification_preference_set, unsubscribe_token
+from actions.services import (
+    UNSUBSCRIBE_SALT,
+    UNSUBSCRIBE_VALID_DAYS,
+    UnsubscribeLinkError,
+    notification_preference_set,
+    unsubscribe,
+    unsubscribe_payload,
+    unsubscribe_token,
+)
 from actions.tests.factories import make_action_point
-from coalitions.models import Role
+from coalitions.models import Membership, Role
+from coalitions.services import membership_remove
 from coalitions.tests.factories import CoalitionFactory, add_member
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +36,10 @@ def test_every_reminder_carries_a_signed_link_and_list_unsubscribe_header(
     with TestCase.captureOnCommitCallbacks(execute=True):
         reminder_sweep(now=datetime(2026, 6, 2, 9, tzinfo=UTC))
     message = outbox_messages.get()
-    token = unsubscribe_token(user_id=members[Role.OPERATOR].pk, coalition_id=coalition.pk)
+    # The token carries the time it was signed, so read it from the mail rather than remaking it.
+    prefix = reverse("actions:unsubscribe", args=["TOKEN"]).split("TOKEN")[0]
+    token = re.search(re.escape(prefix) + r"([^/\s\"]+)/", message.text_body()).group(1)
+    assert unsubscribe_payload(token) == (members[Role.OPERATOR].pk, coalition.pk, "action_points")
     link = reverse("actions:unsubscribe", args=[token])
     assert link in message.text_body()
     assert link in message.html_body()
@@ -83,3 +97,61 @@ def test_a_link_for_another_person_changes_only_that_persons_preference(client, 
 
 def test_salt_is_specific():
     assert UNSUBSCRIBE_SALT == "actions.unsubscribe"
+
+
+class SignedDaysAgo(signing.TimestampSigner):
+    """Signs as the mail of `days` ago did, to read a link as it is when it arrives late."""
+
+    def __init__(self, *, days: float, **kwargs):
+        super().__init__(**kwargs)
+        self.days = days
+
+    def timestamp(self):
+        return signing.b62_encode(int(time.time() - self.days * 86400))
+
+
+def link_signed_days_ago(days: float, *, user, coalition) -> str:
+    token = SignedDaysAgo(days=days, salt=UNSUBSCRIBE_SALT).sign_object(
+        {"u": user.pk, "c": coalition.pk, "k": "action_points"}
+    )
+    return reverse("actions:unsubscribe", args=[token])
+
+
+@pytest.mark.parametrize(
+    ("days", "works"),
+    [
+        (0, True),
+        (UNSUBSCRIBE_VALID_DAYS - 1, True),
+        (UNSUBSCRIBE_VALID_DAYS + 1, False),
+        (400, False),
+    ],
+)
+def test_a_link_works_for_ninety_days(client, coalition, members, days, works):
+    operator = members[Role.OPERATOR]
+    response = client.post(link_signed_days_ago(days, user=operator, coalition=coalition))
+    if works:
+        assert response.status_code == 200
+        assert notification_delivery(user=operator, coalition=coalition) == "none"
+    else:
+        assert response.status_code == 400
+        assert "This link has expired" in response.content.decode()
+        assert not NotificationPreference.objects.exists()
+
+
+def test_a_link_stops_working_for_someone_who_left_the_coalition(client, coalition, members):
+    operator = members[Role.OPERATOR]
+    link = reverse(
+        "actions:unsubscribe",
+        args=[unsubscribe_token(user_id=operator.pk, coalition_id=coalition.pk)],
+    )
+    membership_remove(
+        membership=Membership.objects.get(user=operator, coalition=coalition),
+        actor=members[Role.NATIONAL_AUTHORITY],
+    )
+    for method in (client.get, client.post):
+        response = method(link)
+        assert response.status_code == 400
+        assert coalition.name not in response.content.decode()
+    with pytest.raises(UnsubscribeLinkError):
+        unsubscribe(token=link.rstrip("/").rsplit("/", 1)[1])
+    assert not NotificationPreference.objects.exists()
