@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 
 from coalitions import permissions as perms
+from config.pdf import html_to_pdf
 
 from . import timefmt
 from .ical import invitation_ics
@@ -90,12 +91,10 @@ def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
 def render_summary_pdf(
     meeting: Meeting, reader_perms: frozenset[str], context: dict | None = None
 ) -> bytes:
-    from weasyprint import HTML
-
     html = render_to_string(
         "pdf/meetings/summary.html", context or summary_context(meeting, reader_perms)
     )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(html)
 
 
 def _meeting(meeting_id: int) -> Meeting:

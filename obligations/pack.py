@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import DecimalField, Prefetch, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
@@ -18,6 +17,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from coalitions.models import Coalition
+from config.pdf import html_to_pdf
 
 from . import treaty
 from .forecast import METHOD, Forecast, forecast
@@ -244,6 +244,4 @@ def pack_html(pack: Pack) -> str:
 
 def render_pack_pdf(pack: Pack) -> bytes:
     """Renders in the active language: wrap the call in `translation.override`."""
-    from weasyprint import HTML
-
-    return HTML(string=pack_html(pack), base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(pack_html(pack))
