@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,6 +34,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "django_countries",
+    "csp",
     "users",
     "coalitions",
     "meetings",
@@ -48,6 +50,7 @@ MIDDLEWARE = [
     "config.health.HealthCheckMiddleware",
     "config.logging.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,7 +131,29 @@ MFA_TOTP_ISSUER = "Country Coalitions"
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
 GUARDIAN_RAISE_403 = False
 
+# Content-Security-Policy (django-csp): scripts and styles come only from the app's own static
+# files (htmx included); a template that needs an inline script gives it nonce="{{ request.csp_nonce }}".
+# The outbox's preview of an HTML mail loosens it for that one response (outbox/views.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
 LANGUAGE_CODE = "en"
+LANGUAGE_COOKIE_HTTPONLY = True  # only the server reads it (set_language)
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
@@ -216,6 +241,20 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_TIMEZONE = "UTC"
+
+
+def shared_cache(redis_url: str) -> dict:
+    """Django's Redis cache on the app's Redis, under its own key prefix: what every web process
+    must count together (allauth's sign-in rate limits) lives here, not in one process's memory."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "cc-cache",
+            "TIMEOUT": 300,
+        }
+    }
+
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
