@@ -4,10 +4,29 @@ import os
 import shutil
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Property tests: enough examples to find the edges, few enough to keep the suite fast. Tests that
+# touch the database take a fixture per test, not per example, and roll back each example
+# themselves (see obligations/tests/test_csv_properties.py); they run without a time limit per
+# example, as a database on a busy machine is not a property of the code. CI replays the same
+# examples on every run; `HYPOTHESIS_PROFILE=thorough` searches wider.
+hypothesis_settings.register_profile(
+    "project",
+    max_examples=50,
+    deadline=None,
+    derandomize=CI,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile(
+    "thorough", parent=hypothesis_settings.get_profile("project"), max_examples=1000
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "project"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
