@@ -44,10 +44,17 @@ class ObligationStatus:
     forecast: Forecast | None
     chart_svg: SafeString
     indicators: list[IndicatorStatus]
+    today: date
 
     @property
     def status(self) -> str:
         return self.forecast.status if self.forecast else "no_data"
+
+    @property
+    def days_left(self) -> int | None:
+        """Days to the current deadline, whether or not an indicator gives a forecast yet."""
+        deadline = self.obligation.current_deadline
+        return None if deadline is None else (deadline - self.today).days
 
 
 def _validated_entries() -> Prefetch:
@@ -128,6 +135,7 @@ def obligation_status_list(
                 forecast=headline.forecast if headline else None,
                 chart_svg=headline.chart_svg if headline else SafeString(""),
                 indicators=rows,
+                today=today,
             )
         )
     return statuses

@@ -7,4 +7,5 @@ register = template.Library()
 
 @register.simple_tag
 def coalition_sections(access):
-    return sections_for(access) if access else []
+    # Any other value (a missing variable renders as "") shows no sections.
+    return sections_for(access) if callable(getattr(access, "can", None)) else []
