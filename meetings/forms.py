@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from coalitions.date_range import EARLIEST, LATEST, validate_date_in_range
 from coalitions.form_views import is_record_id
 from coalitions.models import Visibility
 from coalitions.submissions import SubmittedOnce
@@ -33,12 +34,19 @@ class ParticipantsField(forms.ModelMultipleChoiceField):
         return f"{membership.user.name} — {membership.organisation.name}, {membership.get_role_display()}"
 
 
+DATE_ATTRS = {"type": "date", "min": EARLIEST.isoformat(), "max": LATEST.isoformat()}
+
+
 class MeetingForm(SubmittedOnce, forms.Form):
     """Dates and times are typed in the coalition's time zone and stored in UTC."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=Meeting.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs=DATE_ATTRS),
+        validators=[validate_date_in_range],
+    )
     start_time = forms.TimeField(
         label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"})
     )
@@ -46,7 +54,8 @@ class MeetingForm(SubmittedOnce, forms.Form):
         label=_("End date"),
         required=False,
         help_text=_("Leave empty when the meeting ends on the same day."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs=DATE_ATTRS),
+        validators=[validate_date_in_range],
     )
     end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
     venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
@@ -99,6 +108,8 @@ class MeetingForm(SubmittedOnce, forms.Form):
         day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if day and start and end:
             zone = self.coalition.timezone
+            # The dates' own validators keep them inside the range, so the conversions below stay
+            # inside the calendar.
             try:
                 data["starts_at"] = timefmt.local_to_utc(day, start, zone)
             except timefmt.NonexistentLocalTime:

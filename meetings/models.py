@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from coalitions import date_range
+from coalitions.date_range import validate_instant_in_range
 from coalitions.models import Coalition, Organisation, Visibility
 
 
@@ -27,8 +29,8 @@ class Meeting(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COALITION)
     title = models.CharField(_("title"), max_length=200)
     # Stored in UTC; entered and shown in the coalition's time zone.
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[validate_instant_in_range])
+    ends_at = models.DateTimeField(_("ends"), validators=[validate_instant_in_range])
     venue = models.CharField(_("venue"), max_length=300, blank=True)
     online_link = models.URLField(_("online link"), blank=True)
     status = models.CharField(
@@ -66,6 +68,11 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__gte=date_range.EARLIEST_INSTANT)
+                & Q(ends_at__lt=date_range.LATEST_INSTANT),
+                name="meeting_in_date_range",
             ),
         ]
 

@@ -8,9 +8,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coalitions import date_range
 from coalitions.audit import audited
 from coalitions.models import Coalition, Membership
 
+from . import timefmt
 from .models import (
     AgendaItem,
     CalendarFeed,
@@ -55,6 +57,19 @@ def _check_people(coalition: Coalition, meeting: Meeting) -> None:
         person = getattr(meeting, field)
         if person and not Membership.objects.filter(coalition=coalition, user=person).exists():
             raise ValidationError({field: _("Choose a member of the coalition.")})
+
+
+def _check_dates(coalition: Coalition, meeting: Meeting) -> None:
+    """Both ends of the meeting fall on days of the range, as the coalition's clock reads them."""
+    errors = {}
+    for field in ("starts_at", "ends_at"):
+        moment = getattr(meeting, field)
+        if moment is not None and not date_range.in_range(
+            timefmt.in_zone(moment, coalition.timezone).date()
+        ):
+            errors[field] = date_range.out_of_range_message()
+    if errors:
+        raise ValidationError(errors)
 
 
 def _add_deliveries(meeting: Meeting, users, kind: str) -> int:
@@ -111,6 +126,7 @@ def meeting_create(
         ),
         actor,
     )
+    _check_dates(coalition, meeting)
     meeting.full_clean()
     _check_people(coalition, meeting)
     meeting.save()
@@ -146,6 +162,7 @@ def meeting_update(*, meeting: Meeting, actor, participants=None, **changes) -> 
     if schedule_changed or removing:
         meeting.sequence += 1
     audited(meeting, actor)
+    _check_dates(meeting.coalition, meeting)
     meeting.full_clean()
     _check_people(meeting.coalition, meeting)
     meeting.save()

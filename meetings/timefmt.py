@@ -1,9 +1,13 @@
-"""Meeting times: entered in the coalition's zone, stored in UTC, shown with year, time and zone."""
+"""Meeting times: entered in the coalition's zone, stored in UTC, shown with year, time and zone.
+
+The display functions answer for any aware moment and any zone name: where a moment cannot be
+shown in a zone (a zone ahead of UTC on 31 December 9999), it is shown in UTC, named as such.
+"""
 
 import zoneinfo
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
-from django.utils import dateformat, timezone
+from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 
@@ -11,10 +15,14 @@ class NonexistentLocalTime(ValueError):
     """A wall-clock time that the zone skips when the clocks go forward."""
 
 
+class OutOfRange(ValueError):
+    """A wall-clock time whose UTC moment falls outside the calendar (before year 1 or after 9999)."""
+
+
 def zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
         return zoneinfo.ZoneInfo("UTC")
 
 
@@ -25,14 +33,27 @@ def local_to_utc(day: date, at: time, zone_name: str) -> datetime:
     """
     tz = zone(zone_name)
     local = datetime.combine(day, at).replace(tzinfo=tz, fold=0)
-    utc = local.astimezone(zoneinfo.ZoneInfo("UTC"))
-    if utc.astimezone(tz).replace(tzinfo=None) != local.replace(tzinfo=None):
+    try:
+        utc = local.astimezone(UTC)
+        back = utc.astimezone(tz)
+    except OverflowError:
+        raise OutOfRange(local) from None
+    if back.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise NonexistentLocalTime(local)
     return utc
 
 
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
 def in_zone(value: datetime, zone_name: str) -> datetime:
-    return timezone.localtime(value, zone(zone_name))
+    """`value` in the zone, or in UTC when the zone's clock would be outside the calendar."""
+    value = _aware(value)
+    try:
+        return value.astimezone(zone(zone_name))
+    except OverflowError:
+        return value.astimezone(UTC)
 
 
 def format_moment(value: datetime, zone_name: str) -> str:
@@ -43,7 +64,7 @@ def format_moment(value: datetime, zone_name: str) -> str:
 def format_span(starts: datetime, ends: datetime, zone_name: str) -> str:
     """'Thursday 26 March 2026, 10:00–12:30 EET' (both days named when it runs overnight)."""
     start, end = in_zone(starts, zone_name), in_zone(ends, zone_name)
-    if start.date() == end.date():
+    if start.date() == end.date() and start.utcoffset() == end.utcoffset():
         return "{}–{}".format(
             dateformat.format(start, "l j F Y, H:i"),
             dateformat.format(end, "H:i T"),

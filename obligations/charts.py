@@ -12,7 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from .forecast import Forecast, Status
+from .forecast import HORIZON, Forecast, Status
 
 INK = "#1f2933"
 MUTED = "#5f6b7a"
@@ -45,6 +45,11 @@ def chart_description(forecast: Forecast, *, unit: str = "") -> str:
         parts.append(
             _("At the recent rate the target is projected to be reached on %(date)s.")
             % {"date": _iso(forecast.projected_date)}
+        )
+    elif forecast.beyond_horizon:
+        parts.append(
+            _("At the recent rate the target is not reached before the end of %(year)s.")
+            % {"year": HORIZON.year}
         )
     parts.append(str(forecast.reason_text))
     parts.append(_("Status: %(status)s.") % {"status": forecast.status_label})
@@ -83,6 +88,9 @@ def forecast_chart_svg(
         )
 
     x_min = points[0][0]
+    if forecast.deadline and forecast.deadline < x_min:
+        # Figures recorded only after the deadline: the axis starts at the deadline.
+        x_min = forecast.deadline
     candidates = [points[-1][0]]
     if forecast.status != Status.COMPLETED:
         candidates.append(forecast.today)
@@ -158,6 +166,15 @@ def forecast_chart_svg(
                 f'<circle cx="{px}" cy="{y(forecast.target)}" r="4" fill="{colour}"/>'
                 f'<text x="{px + (-6 if anchor == "end" else 6)}" y="{ty - 6}" text-anchor="{anchor}" font-size="11" fill="{colour}" {FONT}>{escape(label)}</text>'
             )
+    elif forecast.beyond_horizon and forecast.rate_per_quarter and x_max > last_day:
+        # Too far off to name a day: the trend runs to the edge of the chart.
+        colour = FORECAST.get(forecast.status, MUTED)
+        quarters = Decimal((x_max - last_day).days * 16) / 1461
+        end_value = min(last_value + forecast.rate_per_quarter * quarters, forecast.target)
+        parts.append(
+            f'<line x1="{x(last_day)}" y1="{y(last_value)}" x2="{x(x_max)}" y2="{y(end_value)}" '
+            f'stroke="{colour}" stroke-width="2" stroke-dasharray="5 4"/>'
+        )
     path = " ".join(f"{x(d)},{y(v)}" for d, v in points)
     parts.append(
         f'<polyline points="{path}" fill="none" stroke="{ACTUAL}" stroke-width="2.5" stroke-linejoin="round"/>'

@@ -10,12 +10,16 @@ remaining work divided by the rate, in quarters (a part quarter counted in days,
 Status: completed when declared or when the target is met; will miss when the deadline has passed
 or the projected date is after the deadline, or when the rate is zero or negative; at risk when the
 projected date falls within the 12 months before the deadline; on track otherwise.
+
+A projection after the end of 2100 (`HORIZON`) is shown as "beyond 2100" rather than as a date: at
+such a rate the date says nothing useful, and far enough out no calendar holds it. The status is
+still decided from the exact projection, so a deadline after 2100 is compared fairly.
 """
 
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
@@ -23,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 WINDOW_QUARTERS = 8
 AT_RISK_MONTHS = 12
+# Projections after this day are shown as "beyond 2100", not as a date.
+HORIZON = date(2100, 12, 31)
 
 METHOD = _(
     "Forecast: least-squares linear trend of cumulative validated progress over the last 8 "
@@ -94,6 +100,8 @@ class Forecast:
     needed_per_quarter: Decimal | None = None
     last_reported: date | None = None
     completed_on: date | None = None
+    # Set when the projection falls after HORIZON; projected_date is then None.
+    beyond_horizon: bool = False
     # Cumulative progress at the end of each quarter, from the quarter before the first entry.
     points: list[tuple[date, Decimal]] = field(default_factory=list)
 
@@ -125,6 +133,10 @@ class Forecast:
     def reason_text(self):
         return REASONS[self.reason]
 
+    @property
+    def beyond_horizon_text(self) -> str:
+        return _("beyond %(year)s") % {"year": HORIZON.year}
+
 
 def _slope(points: list[tuple[int, Fraction]]) -> Fraction:
     n = len(points)
@@ -143,7 +155,14 @@ def _window(points: list[tuple[date, Decimal]], last: int) -> list[tuple[int, Fr
     ]
 
 
-def _date_after_quarters(last_quarter: int, quarters: Fraction) -> date:
+# The last quarter whose end `_date_after_quarters` can still name (the calendar ends in 9999).
+_LAST_NAMEABLE_QUARTER = quarter_index(date(9998, 1, 1))
+
+
+def _date_after_quarters(last_quarter: int, quarters: Fraction) -> date | None:
+    """None when the day falls after the last year the calendar holds."""
+    if last_quarter + quarters >= _LAST_NAMEABLE_QUARTER:
+        return None
     whole = math.floor(quarters)
     part = quarters - whole
     start = quarter_start(last_quarter + 1) + relativedelta(months=3 * whole)
@@ -154,7 +173,9 @@ def _date_after_quarters(last_quarter: int, quarters: Fraction) -> date:
 
 
 def _decimal(value: Fraction) -> Decimal:
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
+    # Enough digits for any quotient of figures the forms accept, so rounding never fails.
+    with localcontext(prec=60):
+        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
 
 
 def forecast(
@@ -229,19 +250,22 @@ def forecast(
         status = Status.NO_DEADLINE if deadline is None else Status.WILL_MISS
         return Forecast(status=status, reason="stalled", rate_per_quarter=_decimal(rate), **common)
 
+    # None: later than any calendar holds, so later than any deadline.
     projected = _date_after_quarters(last, remaining / rate)
     if deadline is None:
         status = Status.NO_DEADLINE
-    elif projected > deadline:
+    elif projected is None or projected > deadline:
         status = Status.WILL_MISS
     elif projected > deadline - relativedelta(months=AT_RISK_MONTHS):
         status = Status.AT_RISK
     else:
         status = Status.ON_TRACK
+    beyond = projected is None or projected > HORIZON
     return Forecast(
         status=status,
         reason="projection",
-        projected_date=projected,
+        projected_date=None if beyond else projected,
+        beyond_horizon=beyond,
         rate_per_quarter=_decimal(rate),
         **common,
     )

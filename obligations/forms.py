@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coalitions.date_range import EARLIEST, LATEST, validate_date_in_range
 from coalitions.submissions import SubmittedOnce
 
 from .models import (
     COMMON_CURRENCIES,
+    FIGURE_MAX,
     Article,
     Convention,
     ExtensionRequest,
@@ -12,6 +14,7 @@ from .models import (
     Obligation,
     Offer,
     currency_validator,
+    validate_figure_not_too_large,
 )
 
 
@@ -19,11 +22,18 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {"min": EARLIEST.isoformat(), "max": LATEST.isoformat()}
+        super().__init__(format="%Y-%m-%d", attrs=attrs, **kwargs)
 
 
 def date_field(label, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput(),
+        help_text=help_text,
+        validators=[validate_date_in_range],
+    )
 
 
 def amount_field(label, required=True, help_text=""):
@@ -34,6 +44,8 @@ def amount_field(label, required=True, help_text=""):
         max_digits=16,
         decimal_places=2,
         help_text=help_text,
+        widget=forms.NumberInput(attrs={"max": str(FIGURE_MAX)}),
+        validators=[validate_figure_not_too_large],
         error_messages={"min_value": _("The value cannot be negative.")},
     )
 

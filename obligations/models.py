@@ -1,11 +1,18 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from coalitions import date_range
+from coalitions.date_range import validate_date_in_range
 from coalitions.models import Coalition, Organisation
 
 # A short list for the form; any three upper-case letters pass the model's check (ISO 4217 shape).
@@ -29,6 +36,20 @@ currency_validator = RegexValidator(
 )
 positive = MinValueValidator(0)
 
+# The largest baseline, target or progress figure: far above any real one (the whole of Lebanon is
+# about 10,452 km², some 10^10 m²), and with its two decimals within the 15 significant digits that
+# SQLite keeps, so every database gives back exactly what was stored.
+FIGURE_MAX = Decimal(10**12)
+
+
+def validate_figure_not_too_large(value) -> None:
+    if value is not None and value > FIGURE_MAX:
+        raise ValidationError(
+            gettext("Enter a figure of at most %(limit)s.")
+            % {"limit": number_format(FIGURE_MAX, force_grouping=True)},
+            code="max_value",
+        )
+
 
 class Convention(models.TextChoices):
     CCM = "ccm", _("Convention on Cluster Munitions")
@@ -51,15 +72,21 @@ class Obligation(models.Model):
         _("convention"), max_length=8, choices=Convention.choices, default=Convention.CCM
     )
     article = models.PositiveSmallIntegerField(_("article"), choices=Article.choices)
-    entry_into_force = models.DateField(_("entry into force"))
+    entry_into_force = models.DateField(_("entry into force"), validators=[validate_date_in_range])
     original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
     current_deadline = models.DateField(_("current deadline"), null=True, blank=True)
-    plan_start = models.DateField(_("plan period from"), null=True, blank=True)
-    plan_end = models.DateField(_("plan period to"), null=True, blank=True)
+    plan_start = models.DateField(
+        _("plan period from"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    plan_end = models.DateField(
+        _("plan period to"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
     )
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    completed_on = models.DateField(
+        _("completed on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     completion_declaration = models.TextField(_("declaration of completion"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     is_illustrative = models.BooleanField(_("illustrative figures"), default=False)
@@ -80,6 +107,10 @@ class Obligation(models.Model):
             models.CheckConstraint(
                 condition=Q(status="in_progress") | Q(completed_on__isnull=False),
                 name="obligation_completed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(entry_into_force__range=(date_range.EARLIEST, date_range.LATEST)),
+                name="obligation_entry_into_force_in_range",
             ),
         ]
 
@@ -111,13 +142,19 @@ class ExtensionRequest(models.Model):
     )
     # The deadline in force when the request was made: what the request extends.
     deadline_before = models.DateField(_("deadline before the request"))
-    requested_deadline = models.DateField(_("requested deadline"))
-    submitted_on = models.DateField(_("submitted on"))
+    requested_deadline = models.DateField(
+        _("requested deadline"), validators=[validate_date_in_range]
+    )
+    submitted_on = models.DateField(_("submitted on"), validators=[validate_date_in_range])
     decision = models.CharField(
         _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
-    granted_deadline = models.DateField(_("granted deadline"), null=True, blank=True)
-    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    granted_deadline = models.DateField(
+        _("granted deadline"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    decided_on = models.DateField(
+        _("decided on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     decided_by_meeting = models.CharField(
         _("Meeting of States Parties that decided"), max_length=200, blank=True
     )
@@ -162,12 +199,16 @@ class Indicator(models.Model):
     # Cumulative figures: the baseline is what was already done when recording began; the target
     # is the cumulative figure at which the work is complete.
     baseline = models.DecimalField(
-        _("baseline"), max_digits=16, decimal_places=2, default=0, validators=[positive]
-    )
+        _("baseline"), max_digits=16, decimal_places=2, default=0,
+        validators=[positive, validate_figure_not_too_large],
+    )  # fmt: skip
     target = models.DecimalField(
-        _("target"), max_digits=16, decimal_places=2, validators=[positive]
+        _("target"), max_digits=16, decimal_places=2,
+        validators=[positive, validate_figure_not_too_large],
+    )  # fmt: skip
+    target_date = models.DateField(
+        _("target date"), null=True, blank=True, validators=[validate_date_in_range]
     )
-    target_date = models.DateField(_("target date"), null=True, blank=True)
     is_headline = models.BooleanField(
         _("headline indicator"),
         default=False,
@@ -188,6 +229,9 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(target__gte=F("baseline")), name="indicator_target_not_below_baseline"
             ),
+            models.CheckConstraint(
+                condition=Q(target__lte=FIGURE_MAX), name="indicator_target_at_most_figure_max"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -200,21 +244,24 @@ class Indicator(models.Model):
 
 class ProgressEntry(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="entries")
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
-    value = models.DecimalField(_("value"), max_digits=16, decimal_places=2, validators=[positive])
+    period_start = models.DateField(_("period from"), validators=[validate_date_in_range])
+    period_end = models.DateField(_("period to"), validators=[validate_date_in_range])
+    value = models.DecimalField(
+        _("value"), max_digits=16, decimal_places=2,
+        validators=[positive, validate_figure_not_too_large],
+    )  # fmt: skip
     # Area released is broken down by method; the parts, when given, add up to the value.
     cancelled_m2 = models.DecimalField(
         _("cancelled (m²)"), max_digits=16, decimal_places=2, null=True, blank=True,
-        validators=[positive],
+        validators=[positive, validate_figure_not_too_large],
     )  # fmt: skip
     reduced_m2 = models.DecimalField(
         _("reduced (m²)"), max_digits=16, decimal_places=2, null=True, blank=True,
-        validators=[positive],
+        validators=[positive, validate_figure_not_too_large],
     )  # fmt: skip
     cleared_m2 = models.DecimalField(
         _("cleared (m²)"), max_digits=16, decimal_places=2, null=True, blank=True,
-        validators=[positive],
+        validators=[positive, validate_figure_not_too_large],
     )  # fmt: skip
     source = models.CharField(_("source"), max_length=300, blank=True)
     reported_by = models.ForeignKey(
@@ -241,6 +288,9 @@ class ProgressEntry(models.Model):
                 condition=Q(period_end__gte=F("period_start")), name="progress_period_in_order"
             ),
             models.CheckConstraint(condition=Q(value__gte=0), name="progress_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value__lte=FIGURE_MAX), name="progress_value_at_most_figure_max"
+            ),
             models.UniqueConstraint(
                 fields=["indicator", "period_start", "period_end", "reporting_organisation"],
                 name="progress_one_per_period_and_reporter",
@@ -273,8 +323,8 @@ class Need(models.Model):
         _("amount needed"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0.01)]
     )
     currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
+    period_start = models.DateField(_("period from"), validators=[validate_date_in_range])
+    period_end = models.DateField(_("period to"), validators=[validate_date_in_range])
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -321,8 +371,8 @@ class Offer(models.Model):
         _("amount"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0.01)]
     )
     currency = models.CharField(_("currency"), max_length=3, validators=[currency_validator])
-    period_start = models.DateField(_("period from"))
-    period_end = models.DateField(_("period to"))
+    period_start = models.DateField(_("period from"), validators=[validate_date_in_range])
+    period_end = models.DateField(_("period to"), validators=[validate_date_in_range])
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLEDGED
     )

@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from coalitions import date_range
 from coalitions.audit import audited
 from coalitions.models import Coalition, Organisation
 
@@ -30,6 +31,17 @@ def _day(value: date) -> str:
 
 
 # Obligations -------------------------------------------------------------------------------------
+
+
+def _check_dates_in_range(**dates: date | None) -> None:
+    """Before any date arithmetic: the treaty's sums stay inside the calendar for these dates."""
+    errors = {
+        field: date_range.out_of_range_message()
+        for field, day in dates.items()
+        if day is not None and not date_range.in_range(day)
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_obligation(obligation: Obligation, coalition: Coalition) -> None:
@@ -80,6 +92,12 @@ def obligation_create(
     is_illustrative: bool = False,
     actor=None,
 ) -> Obligation:
+    _check_dates_in_range(
+        entry_into_force=entry_into_force,
+        plan_start=plan_start,
+        plan_end=plan_end,
+        completed_on=completed_on,
+    )
     deadline = treaty.original_deadline(
         convention=convention, article=article, entry_into_force=entry_into_force
     )
@@ -121,6 +139,12 @@ def obligation_update(
     notes: str,
     actor,
 ) -> Obligation:
+    _check_dates_in_range(
+        entry_into_force=entry_into_force,
+        plan_start=plan_start,
+        plan_end=plan_end,
+        completed_on=completed_on,
+    )
     obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
     moved = entry_into_force != obligation.entry_into_force
     obligation.entry_into_force = entry_into_force
