@@ -1,6 +1,9 @@
 """One rule for every CSV the app writes: a text cell that a spreadsheet would run as a formula
 (it starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, which
-spreadsheets show as plain text. Imports take the apostrophe off again (`csv_cell_read`)."""
+spreadsheets show as plain text. Imports take the apostrophe off again (`csv_cell_read`).
+
+A text that itself starts with apostrophes before such a sign ('=x) gets one more, so that
+reading takes exactly one off and every text comes back as it was written."""
 
 import csv
 from typing import Any
@@ -10,14 +13,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def csv_cell(value: Any) -> Any:
     """The value as it is safe to write; numbers and dates are left as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
 
 def csv_cell_read(text: str) -> str:
     """The inverse of `csv_cell` for text read back from a file this app wrote."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
         return text[1:]
     return text
 

@@ -7,6 +7,7 @@ source. An export can be imported again as it is.
 
 import csv
 import io
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -69,12 +70,23 @@ def _parse_date(text: str) -> date:
     return date.fromisoformat(text.strip())
 
 
+GROUPED = re.compile(r"\A[+-]?\d{1,3}(,\d{3})+(\.\d*)?\Z")
+
+
 def _parse_decimal(text: str, *, required: bool) -> Decimal | None:
-    text = text.strip().replace(",", "") if text else ""
+    text = text.strip() if text else ""
     if not text:
         if required:
             raise ValueError(_("a number is required"))
         return None
+    if "," in text:
+        # Commas group thousands (1,250.5); a decimal comma (1,5) would silently read as 15.
+        if not GROUPED.match(text):
+            raise ValueError(
+                _("“%(text)s” is not a number: write decimals with a point, as in 1250.5")
+                % {"text": text}
+            )
+        text = text.replace(",", "")
     try:
         value = Decimal(text)
     except InvalidOperation:
@@ -143,7 +155,8 @@ def parse_progress_csv(data: bytes) -> tuple[list[dict], list[tuple[int, str]]]:
                     "cancelled_m2": _parse_decimal(cells["cancelled_m2"], required=False),
                     "reduced_m2": _parse_decimal(cells["reduced_m2"], required=False),
                     "cleared_m2": _parse_decimal(cells["cleared_m2"], required=False),
-                    "source": csv_cell_read(cells["source"].strip())[:300],
+                    # Longer than the field allows is a row error from the service, not a cut.
+                    "source": csv_cell_read(cells["source"].strip()),
                 }
             except ValueError as exc:
                 errors.append((line, str(exc)[:1].upper() + str(exc)[1:] + "."))
