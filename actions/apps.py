@@ -23,3 +23,11 @@ class ActionsConfig(AppConfig):
             )
         )
         register_demo_extension(seed_action_points, order=80)
+
+        from mail.pipeline import MailKind, register
+
+        from . import reminders
+        from .models import DigestSent, ReminderSent
+
+        register(MailKind("reminder", ReminderSent, reminders.queue_reminders))
+        register(MailKind("digest", DigestSent, reminders.queue_digests))

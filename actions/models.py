@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coalitions.models import Coalition, Organisation, Visibility
+from mail.models import MailRecord
 
 
 class ActionPoint(models.Model):
@@ -169,35 +170,6 @@ class NotificationPreference(models.Model):
         return f"{self.user} · {self.coalition} · {self.delivery}"
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
-    SENDING = "sending", _("Being sent")
-    SENT = "sent", _("Sent")
-    IN_DIGEST = "in_digest", _("Waiting for the person's digest")
-    DIGESTED = "digested", _("Sent in a digest")
-    SKIPPED = "skipped", _("Not sent (the person chose no mails)")
-    NOTHING = "nothing", _("Not sent (nothing to report)")
-    FAILED = "failed", _("Failed")
-
-
-class MailRecord(models.Model):
-    """The sending state every recorded mail carries: claimed by one worker, tried, sent or failed."""
-
-    status = models.CharField(
-        max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    claim = models.UUIDField(null=True, editable=False)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    locked_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["-created_at", "-id"]
-
-
 class ReminderSent(MailRecord):
     """One reminder about one action point to one person, recorded before it is sent.
 
@@ -222,6 +194,9 @@ class ReminderSent(MailRecord):
     # The due date for due-soon and overdue reminders, "meeting-<id>" for a mid-term request,
     # "assigned" for the notice of a new action point.
     period = models.CharField(max_length=40)
+
+    # The rows one sweep round inserted, so it queues the mails for exactly those.
+    claim = models.UUIDField(null=True, editable=False)
 
     class Meta(MailRecord.Meta):
         constraints = [
@@ -259,6 +234,7 @@ class DigestSent(MailRecord):
     # The local date (daily), ISO week (weekly) or "meeting-<id>" (mid-term).
     period = models.CharField(max_length=40)
     since = models.DateTimeField()
+    claim = models.UUIDField(null=True, editable=False)
 
     class Meta(MailRecord.Meta):
         constraints = [

@@ -3,8 +3,8 @@
 Every mail starts life as a row (ReminderSent, DigestSent) whose unique key says what it is and for
 which period. Sweeps insert the rows they find due with ON CONFLICT DO NOTHING, so two sweeps at
 once, or a sweep repeated after a crash, cannot record (and so cannot send) the same mail twice.
-Sending claims pending rows (pending -> sending) under a row lock that skips rows another worker
-holds; a row left "sending" by a killed worker goes back to pending after STALE_AFTER.
+Sending goes through the mail pipeline (mail/pipeline.py): claimed, sent, marked; failures back
+off, and the dispatcher brings back whatever waits.
 """
 
 import uuid
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import (
     Case,
@@ -31,29 +32,34 @@ from django.utils import timezone
 
 from coalitions import permissions as perms
 from coalitions.models import Coalition, Membership
+from config.mail import build_mail
+from mail import pipeline
+from mail.models import MailStatus
+from meetings.models import Meeting
 
 from .models import (
     ActionPoint,
     ActionUpdate,
-    DeliveryStatus,
     DigestSent,
     NotificationPreference,
     ReminderSent,
     ReminderSettings,
 )
-from .services import unsubscribe_token
+from .unsubscribe import unsubscribe_token
 
 SWEEP_BATCH_SIZE = 1000
 DIGEST_BATCH_SIZE = 500
 OVERDUE_WINDOW_DAYS = 30  # an overdue reminder is not sent for items that fell due long ago
 MID_TERM_DIGEST_AFTER_DAYS = 7
 DIGEST_LOCAL_HOUR = 7  # digests go out from seven in the morning, the reader's time
-STALE_AFTER = timedelta(minutes=15)
 MAIL_LIST_LIMIT = 50
+# The tasks by name: they call into this module, which queues them without importing them.
+SEND_REMINDERS = "actions.tasks.send_reminders_task"
+SEND_DIGEST = "actions.tasks.send_digest_task"
 
 Delivery = NotificationPreference.Delivery
 TOPIC = NotificationPreference.Topic.ACTION_POINTS
-HELD = ("held", "summary_published")
+HELD = (Meeting.Status.HELD, Meeting.Status.SUMMARY_PUBLISHED)
 
 
 def mid_term_date(*, meeting_start: datetime, next_start: datetime, tz_name: str) -> date:
@@ -88,13 +94,11 @@ def mid_terms_under_way(*, now: datetime) -> list[MidTerm]:
 
     One query; the list has at most one entry per coalition, so the loop is bounded by coalitions.
     """
-    from meetings.models import Meeting
-
     coalition_meeting = Meeting.Kind.COALITION
     next_planned = Meeting.objects.filter(
         coalition=OuterRef("coalition"),
         kind=coalition_meeting,
-        status="planned",
+        status=Meeting.Status.PLANNED,
         starts_at__gt=OuterRef("starts_at"),
     ).order_by("starts_at")
     later_held = Meeting.objects.filter(
@@ -234,10 +238,10 @@ def notify_new_action_point(*, action_point_id: int) -> int:
 
 def _status_for(delivery: str | None) -> str:
     if delivery in (Delivery.DAILY, Delivery.WEEKLY):
-        return DeliveryStatus.IN_DIGEST
+        return MailStatus.IN_DIGEST
     if delivery == Delivery.NONE:
-        return DeliveryStatus.SKIPPED
-    return DeliveryStatus.PENDING
+        return MailStatus.SKIPPED
+    return MailStatus.PENDING
 
 
 def _record_reminders(candidates, kind: str, batch_size: int, after: int) -> tuple[int, int | None]:
@@ -279,20 +283,31 @@ def _record_reminders(candidates, kind: str, batch_size: int, after: int) -> tup
             ],
             ignore_conflicts=True,
         )
-        _queue_reminder_mails(
-            ReminderSent.objects.filter(claim=claim, status=DeliveryStatus.PENDING)
-        )
+        _queue_reminder_mails(ReminderSent.objects.filter(claim=claim, status=MailStatus.PENDING))
     return len(rows), next_after
 
 
 def _queue_reminder_mails(rows) -> None:
-    from .tasks import send_reminders_task
-
     groups = rows.order_by().values_list("recipient_id", "coalition_id", "kind").distinct()
     for recipient_id, coalition_id, kind in groups:
-        transaction.on_commit(
-            lambda r=recipient_id, c=coalition_id, k=kind: send_reminders_task.delay(r, c, k)
-        )
+        pipeline.publish_on_commit(SEND_REMINDERS, recipient_id, coalition_id, kind)
+
+
+def queue_reminders(ids: list[int]) -> None:
+    """The dispatcher's door: one task per person, coalition and kind among `ids`."""
+    groups = (
+        ReminderSent.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list("recipient_id", "coalition_id", "kind")
+        .distinct()
+    )
+    for recipient_id, coalition_id, kind in groups:
+        pipeline.publish(SEND_REMINDERS, recipient_id, coalition_id, kind)
+
+
+def queue_digests(ids: list[int]) -> None:
+    for pk in ids:
+        pipeline.publish(SEND_DIGEST, pk)
 
 
 def _record_mid_term_digests(
@@ -307,8 +322,6 @@ def _record_mid_term_digests(
     due = [m for m in mid_terms if todays[zones[m.coalition_id]] >= m.digest_date]
     if not due:
         return 0, None
-    from meetings.models import Meeting
-
     period = Case(
         *[When(coalition_id=m.coalition_id, then=Value(m.period)) for m in due],
         output_field=CharField(),
@@ -344,9 +357,7 @@ def _record_mid_term_digests(
                 kind=DigestSent.Kind.MID_TERM,
                 period=period,
                 since=starts[coalition_id],
-                status=DeliveryStatus.SKIPPED
-                if delivery == Delivery.NONE
-                else DeliveryStatus.PENDING,
+                status=MailStatus.SKIPPED if delivery == Delivery.NONE else MailStatus.PENDING,
             )
             for _pk, user_id, coalition_id, period, delivery in rows
         ]
@@ -355,40 +366,15 @@ def _record_mid_term_digests(
 
 
 def _insert_digests(digests: list[DigestSent]) -> None:
-    from .tasks import send_digest_task
-
     claim = uuid.uuid4()
     for digest in digests:
         digest.claim = claim
     with transaction.atomic():
         DigestSent.objects.bulk_create(digests, ignore_conflicts=True)
-        for pk in DigestSent.objects.filter(claim=claim, status=DeliveryStatus.PENDING).values_list(
+        for pk in DigestSent.objects.filter(claim=claim, status=MailStatus.PENDING).values_list(
             "pk", flat=True
         ):
-            transaction.on_commit(lambda pk=pk: send_digest_task.delay(pk))
-
-
-def _requeue_stranded(*, now: datetime) -> int:
-    """Rows a killed worker left behind go back to pending and are queued again."""
-    from .tasks import send_digest_task
-
-    stale = now - STALE_AFTER
-    stranded = Q(status=DeliveryStatus.SENDING, locked_at__lt=stale) | Q(
-        status=DeliveryStatus.PENDING, created_at__lt=stale
-    ) & (Q(locked_at__isnull=True) | Q(locked_at__lt=stale))
-    with transaction.atomic():
-        reminders = ReminderSent.objects.filter(stranded)
-        count = reminders.update(status=DeliveryStatus.PENDING, locked_at=now)
-        _queue_reminder_mails(
-            ReminderSent.objects.filter(status=DeliveryStatus.PENDING, locked_at=now)
-        )
-        digest_ids = list(DigestSent.objects.filter(stranded).values_list("pk", flat=True)[:1000])
-        DigestSent.objects.filter(pk__in=digest_ids).update(
-            status=DeliveryStatus.PENDING, locked_at=now
-        )
-        for pk in digest_ids:
-            transaction.on_commit(lambda pk=pk: send_digest_task.delay(pk))
-    return count + len(digest_ids)
+            pipeline.publish_on_commit(SEND_DIGEST, pk)
 
 
 @dataclass
@@ -436,7 +422,6 @@ def reminder_sweep(
             next_cursor[digest_kind] = after
     else:
         found[digest_kind] = 0
-    found["requeued"] = _requeue_stranded(now=now) if not cursor else 0
     return SweepResult(found=found, cursor={str(k): v for k, v in next_cursor.items()})
 
 
@@ -511,28 +496,6 @@ def digest_run(*, now: datetime | None = None, batch_size: int = DIGEST_BATCH_SI
 # Sending -----------------------------------------------------------------------------------------
 
 
-def _claim(model, **filters) -> list[int]:
-    """pending -> sending for the matching rows no other worker holds; returns their ids."""
-    with transaction.atomic():
-        ids = list(
-            model.objects.select_for_update(skip_locked=True)
-            .filter(status=DeliveryStatus.PENDING, **filters)
-            .values_list("pk", flat=True)
-        )
-        model.objects.filter(pk__in=ids).update(
-            status=DeliveryStatus.SENDING, locked_at=timezone.now(), attempts=F("attempts") + 1
-        )
-    return ids
-
-
-def record_failure(model, *, error: str, final: bool, **filters) -> None:
-    """Rows this sender held go back to pending for the retry, or to failed after the last one."""
-    model.objects.filter(status=DeliveryStatus.SENDING, **filters).update(
-        status=DeliveryStatus.FAILED if final else DeliveryStatus.PENDING,
-        last_error=error[:500],
-    )
-
-
 def _links(*, user, coalition: Coalition) -> dict:
     token = unsubscribe_token(user_id=user.pk, coalition_id=coalition.pk)
     unsubscribe_url = settings.SITE_URL + reverse("actions:unsubscribe", args=[token])
@@ -556,15 +519,24 @@ def _absolute(coalition: Coalition, action_point_id: int, name: str = "actions:d
 def send_reminders(*, recipient_id: int, coalition_id: int, kind: str) -> list[int]:
     """Sends one mail listing every pending reminder of `kind` for this person; returns row ids.
 
-    Raises the mail error after putting the rows back to pending, so the task can retry.
+    On any error the rows go back to wait for their next attempt and the error propagates.
     """
-    from django.contrib.auth import get_user_model
 
-    from config.mail import build_mail
-
-    ids = _claim(ReminderSent, recipient_id=recipient_id, coalition_id=coalition_id, kind=kind)
+    ids = pipeline.claim(
+        ReminderSent.objects.filter(recipient_id=recipient_id, coalition_id=coalition_id, kind=kind)
+    )
     if not ids:
         return []
+    try:
+        return _send_reminders(ids, recipient_id=recipient_id, coalition_id=coalition_id, kind=kind)
+    except BaseException as exc:
+        # Whatever stopped the mail (the server, the database, a time limit), the rows wait for
+        # their next attempt instead of staying claimed.
+        pipeline.mark_failed(ReminderSent, ids, error=pipeline.error_text(exc))
+        raise
+
+
+def _send_reminders(ids: list[int], *, recipient_id: int, coalition_id: int, kind: str):
     user = get_user_model().objects.get(pk=recipient_id)
     coalition = Coalition.objects.get(pk=coalition_id)
     visible = perms.visibilities_for(
@@ -582,9 +554,7 @@ def send_reminders(*, recipient_id: int, coalition_id: int, kind: str) -> list[i
     )
     if not items:
         # Done, dropped or no longer visible since it fell due: nothing to ask for.
-        ReminderSent.objects.filter(pk__in=ids).update(
-            status=DeliveryStatus.NOTHING, sent_at=timezone.now()
-        )
+        pipeline.mark_done(ReminderSent, ids, status=MailStatus.NOTHING)
         return ids
     for item in items:
         item.update_url = _absolute(coalition, item.pk, "actions:update")
@@ -608,12 +578,13 @@ def send_reminders(*, recipient_id: int, coalition_id: int, kind: str) -> list[i
         template=template,
         context=context,
         language=user.preferred_language,
-        headers=_unsubscribe_headers(links["unsubscribe_url"]),
+        headers={
+            **_unsubscribe_headers(links["unsubscribe_url"]),
+            "Message-ID": pipeline.message_id("reminder", min(ids)),
+        },
     )
     message.send()
-    ReminderSent.objects.filter(pk__in=ids).update(
-        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
+    pipeline.mark_sent(ReminderSent, ids)
     return ids
 
 
@@ -655,7 +626,7 @@ def digest_content(*, digest: DigestSent, now: datetime) -> dict:
         content["no_update_count"] = silent.count()
     else:
         waiting = ReminderSent.objects.filter(
-            recipient=digest.recipient, coalition=coalition, status=DeliveryStatus.IN_DIGEST
+            recipient=digest.recipient, coalition=coalition, status=MailStatus.IN_DIGEST
         )
         content["reminder_ids"] = list(waiting.values_list("pk", flat=True))
         content["mine"] = list(
@@ -677,16 +648,24 @@ def digest_content(*, digest: DigestSent, now: datetime) -> dict:
 
 
 def send_digest(*, digest_id: int, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    if not pipeline.claim(DigestSent.objects.filter(pk=digest_id)):
+        return False
+    try:
+        return _send_digest(digest_id, now=now)
+    except BaseException as exc:
+        pipeline.mark_failed(DigestSent, [digest_id], error=pipeline.error_text(exc))
+        raise
+
+
+def _send_digest(digest_id: int, *, now: datetime) -> bool:
     from config.mail import build_mail
 
-    now = now or timezone.now()
-    if not _claim(DigestSent, pk=digest_id):
-        return False
     digest = DigestSent.objects.select_related("coalition", "recipient").get(pk=digest_id)
     content = digest_content(digest=digest, now=now)
     reminder_ids = content.get("reminder_ids", [])
     if content["is_empty"] and digest.kind != DigestSent.Kind.MID_TERM:
-        DigestSent.objects.filter(pk=digest_id).update(status=DeliveryStatus.NOTHING, sent_at=now)
+        pipeline.mark_done(DigestSent, [digest_id], status=MailStatus.NOTHING)
         return False
     links = _links(user=digest.recipient, coalition=digest.coalition)
     message = build_mail(
@@ -700,14 +679,15 @@ def send_digest(*, digest_id: int, now: datetime | None = None) -> bool:
             **links,
         },
         language=digest.recipient.preferred_language,
-        headers=_unsubscribe_headers(links["unsubscribe_url"]),
+        headers={
+            **_unsubscribe_headers(links["unsubscribe_url"]),
+            "Message-ID": pipeline.message_id("digest", digest_id),
+        },
     )
     message.send()
     with transaction.atomic():
-        DigestSent.objects.filter(pk=digest_id).update(
-            status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
-        )
+        pipeline.mark_sent(DigestSent, [digest_id])
         ReminderSent.objects.filter(pk__in=reminder_ids).update(
-            status=DeliveryStatus.DIGESTED, sent_at=timezone.now()
+            status=MailStatus.DIGESTED, sent_at=timezone.now()
         )
     return True

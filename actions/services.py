@@ -1,8 +1,7 @@
 """Every change to action points, their updates, reminder settings and mail preferences."""
 
-from datetime import date, timedelta
+from datetime import date
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,11 +10,10 @@ from django.utils.translation import gettext as _
 from coalitions.audit import audited
 from coalitions.models import Coalition, Membership, Organisation
 
+from . import reminders
 from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
+from .unsubscribe import UnsubscribeLinkError, unsubscribe_payload
 
-UNSUBSCRIBE_SALT = "actions.unsubscribe"
-# Long enough to outlast a digest left unread over a holiday; mails always carry a fresh link.
-UNSUBSCRIBE_VALID_DAYS = 90
 EDITABLE_FIELDS = (
     "title",
     "description",
@@ -93,10 +91,13 @@ def action_point_create(
 
 
 def _queue_new_action_point_notice(action_point: ActionPoint) -> None:
-    from .tasks import notify_new_action_point_task
-
+    """The notice's rows are written right after the commit, in this process (no broker on the
+    way); their mail is queued from there."""
     if action_point.status in ActionPoint.ACTIVE:
-        transaction.on_commit(lambda: notify_new_action_point_task.delay(action_point.pk))
+        transaction.on_commit(
+            lambda: reminders.notify_new_action_point(action_point_id=action_point.pk),
+            robust=True,
+        )
 
 
 @transaction.atomic
@@ -174,40 +175,6 @@ def notification_preference_set(
 
 
 # One-click unsubscribe ---------------------------------------------------------------------------
-
-
-def unsubscribe_token(
-    *, user_id: int, coalition_id: int, topic: str = NotificationPreference.Topic.ACTION_POINTS
-) -> str:
-    return signing.dumps({"u": user_id, "c": coalition_id, "k": topic}, salt=UNSUBSCRIBE_SALT)
-
-
-class UnsubscribeLinkError(Exception):
-    pass
-
-
-class UnsubscribeLinkExpired(UnsubscribeLinkError):
-    pass
-
-
-def unsubscribe_payload(token: str) -> tuple[int, int, str]:
-    """The person, coalition and topic a link names, if it is intact, younger than
-    UNSUBSCRIBE_VALID_DAYS and the person still belongs to the coalition."""
-    try:
-        payload = signing.loads(
-            token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=UNSUBSCRIBE_VALID_DAYS)
-        )
-        user_id, coalition_id, topic = int(payload["u"]), int(payload["c"]), str(payload["k"])
-    except signing.SignatureExpired:
-        raise UnsubscribeLinkExpired from None
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise UnsubscribeLinkError from None
-    if topic not in NotificationPreference.Topic.values:
-        raise UnsubscribeLinkError
-    # Someone who left gets no more mail; an old link must not keep naming the coalition to them.
-    if not Membership.objects.filter(user_id=user_id, coalition_id=coalition_id).exists():
-        raise UnsubscribeLinkError
-    return user_id, coalition_id, topic
 
 
 @transaction.atomic

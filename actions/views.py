@@ -14,6 +14,7 @@ from coalitions import permissions as perms
 from coalitions.form_views import add_service_errors, chosen, safe_next, submitted
 from coalitions.submissions import already_done, create_once, run_once
 from config.csv_cells import SafeCsvWriter
+from mail.models import MailStatus
 from meetings.models import Meeting
 
 from . import selectors, services
@@ -25,8 +26,9 @@ from .forms import (
     QuickEntryForm,
     ReminderSettingsForm,
 )
-from .models import ActionPoint, DeliveryStatus, ReminderSettings
+from .models import ActionPoint, ReminderSettings
 from .permissions import may_edit, may_update
+from .unsubscribe import UnsubscribeLinkError, UnsubscribeLinkExpired, unsubscribe_payload
 
 PAGE_SIZE = 25
 
@@ -380,7 +382,7 @@ def reminder_settings(request, slug):
             form=form,
             page=page,
             digests=list(selectors.digest_log(coalition=access.coalition)[:20]),
-            failed=DeliveryStatus.FAILED,
+            failed=MailStatus.FAILED,
         ),
     )
 
@@ -403,10 +405,10 @@ def preferences(request, slug):
 def unsubscribe(request, token):
     """The signed link in every mail: works signed out; a POST (one click, RFC 8058) applies it."""
     try:
-        user_id, coalition_id, _topic = services.unsubscribe_payload(token)
-    except services.UnsubscribeLinkExpired:
+        user_id, coalition_id, _topic = unsubscribe_payload(token)
+    except UnsubscribeLinkExpired:
         return render(request, "actions/unsubscribe.html", {"expired": True}, status=400)
-    except services.UnsubscribeLinkError:
+    except UnsubscribeLinkError:
         return render(request, "actions/unsubscribe.html", {"invalid": True}, status=400)
     from coalitions.models import Coalition
 

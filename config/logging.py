@@ -5,6 +5,7 @@ import logging
 import uuid
 
 from celery.signals import task_postrun, task_prerun
+from django.core.signals import request_finished
 
 _origin: contextvars.ContextVar[str] = contextvars.ContextVar("log_origin", default="-")
 _coalition: contextvars.ContextVar[str] = contextvars.ContextVar("log_coalition", default="-")
@@ -30,8 +31,8 @@ class RequestContextMiddleware:
 
     def __call__(self, request):
         request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex[:16]
-        # Not reset on the way out: Django logs an error response after the middleware returns.
-        # The next request in this thread sets both afresh.
+        # Reset when the request is finished, not here: Django logs an error response after the
+        # middleware returns.
         _origin.set(f"request={request_id} {request.method} {request.path[:200]}")
         _coalition.set("-")
         response = self.get_response(request)
@@ -41,6 +42,12 @@ class RequestContextMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if "slug" in view_kwargs:
             set_coalition(view_kwargs["slug"])
+
+
+@request_finished.connect
+def _request_finished(**_kwargs) -> None:
+    _origin.set("-")
+    _coalition.set("-")
 
 
 _task_tokens: dict[str, tuple] = {}

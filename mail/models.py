@@ -20,6 +20,7 @@ class MailStatus(models.TextChoices):
     DIGESTED = "digested", _("Sent in a digest")
     SKIPPED = "skipped", _("Not sent (the person chose no mails)")
     NOTHING = "nothing", _("Not sent (nothing to report)")
+    NOT_MEMBER = "not_member", _("Not sent (no longer a member)")
 
 
 # Rows the pipeline may still send.

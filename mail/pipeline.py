@@ -18,6 +18,7 @@ side drop the repeat. That window (one SMTP reply to one UPDATE) is the only way
 
 import logging
 import random
+import smtplib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,10 +28,15 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from config.celery_app import app
+
 from .models import UNSENT, MailStatus
 
 logger = logging.getLogger(__name__)
 
+# What a mail server (or the road to it) raises; anything else is a bug and propagates too, after
+# the rows are put back.
+MAIL_ERRORS = (smtplib.SMTPException, OSError, ConnectionError)
 ATTEMPTS_BEFORE_FAILING = 6
 DISPATCH_BATCH_SIZE = 500
 
@@ -62,7 +68,9 @@ def backoff(attempts: int) -> timedelta:
     return delay * random.uniform(0.75, 1.25)
 
 
-def claim(queryset: models.QuerySet, *, now: datetime | None = None) -> list[int]:
+def claim(
+    queryset: models.QuerySet, *, limit: int | None = None, now: datetime | None = None
+) -> list[int]:
     """Unsent rows of `queryset` that no other worker holds become this worker's ("sending")."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -70,7 +78,7 @@ def claim(queryset: models.QuerySet, *, now: datetime | None = None) -> list[int
             queryset.select_for_update(skip_locked=True)
             .filter(status__in=UNSENT)
             .order_by("pk")
-            .values_list("pk", flat=True)
+            .values_list("pk", flat=True)[:limit]
         )
         if ids:
             queryset.model.objects.filter(pk__in=ids).update(
@@ -136,19 +144,20 @@ def message_id(*parts: object) -> str:
 # Queueing -----------------------------------------------------------------------------------------
 
 
-def publish(task, *args) -> bool:
-    """Queues `task`; with the broker away the row waits for the dispatcher instead of failing."""
+def publish(task: str, *args) -> bool:
+    """Queues the task named `task` (services name it, so they need not import their tasks);
+    with the broker away the row waits for the dispatcher instead of failing the request."""
     try:
-        task.delay(*args)
+        if task not in app.tasks:
+            app.loader.import_default_modules()  # the apps' tasks modules, once per process
+        app.tasks[task].delay(*args)
     except Exception as exc:  # whatever the broker raised, the row in the database is the truth
-        logger.warning(
-            "%s not queued (%s); the dispatcher will send it", task.name, error_text(exc)
-        )
+        logger.warning("%s not queued (%s); the dispatcher will send it", task, error_text(exc))
         return False
     return True
 
 
-def publish_on_commit(task, *args) -> None:
+def publish_on_commit(task: str, *args) -> None:
     transaction.on_commit(lambda: publish(task, *args))
 
 

@@ -30,8 +30,8 @@ class SummaryAdmin(SimpleHistoryAdmin):
 class DeliveryAdmin(admin.ModelAdmin):
     """Read-only: who was mailed what and when, for support questions."""
 
-    list_display = ["meeting", "user", "kind", "sequence", "state", "attempts", "sent_at"]
-    list_filter = ["kind", "state"]
+    list_display = ["meeting", "user", "kind", "sequence", "status", "attempts", "sent_at"]
+    list_filter = ["kind", "status"]
     raw_id_fields = ["meeting", "user"]
 
     def has_change_permission(self, request, obj=None):

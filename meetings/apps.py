@@ -19,3 +19,10 @@ class MeetingsConfig(AppConfig):
         )
         register_demo_extension(seed_meetings, order=20)
         register_demo_extension(publish_demo_summary, order=90)
+
+        from mail.pipeline import MailKind, register
+
+        from .models import Delivery
+        from .tasks import queue_deliveries
+
+        register(MailKind("meeting", Delivery, queue_deliveries))

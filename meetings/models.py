@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from coalitions import date_range
 from coalitions.date_range import validate_instant_in_range
 from coalitions.models import Coalition, Organisation, Visibility
+from mail.models import MailRecord
 
 
 class Meeting(models.Model):
@@ -242,8 +243,9 @@ class Summary(models.Model):
         return f"Summary of {self.meeting_id}"
 
 
-class Delivery(models.Model):
-    """One mail to one person, recorded so a retried or duplicated task never sends it twice."""
+class Delivery(MailRecord):
+    """One meeting mail to one person, recorded so a retried or duplicated task never sends it
+    twice; its sending state is the mail pipeline's (mail/models.py)."""
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("Invitation")
@@ -252,31 +254,22 @@ class Delivery(models.Model):
         WITHDRAWN = "withdrawn", _("No longer invited")
         SUMMARY = "summary", _("Summary")
 
-    class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="deliveries")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # The meeting's iCalendar SEQUENCE for invitations; 0 for summaries.
     sequence = models.PositiveIntegerField(default=0)
-    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(MailRecord.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "user", "kind", "sequence"], name="one_delivery_per_mail"
             )
         ]
-        indexes = [models.Index(fields=["meeting", "kind", "state"])]
+        indexes = [models.Index(fields=["meeting", "kind", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} to {self.user_id} ({self.state})"
+        return f"{self.kind} to {self.user_id} ({self.status})"
 
 
 def new_feed_key() -> str:

@@ -88,13 +88,15 @@ def delivery_counts(*, meeting: Meeting) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     rows = (
         Delivery.objects.filter(meeting=meeting)
-        .values("kind", "state")
+        .values("kind", "status")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in rows:
         kind = counts.setdefault(row["kind"], {"sent": 0, "pending": 0, "failed": 0, "total": 0})
-        kind[row["state"]] += row["n"]
+        # "Being sent" counts as waiting; "not a member any more" as settled, like sent.
+        bucket = {"sending": "pending", "not_member": "sent"}.get(row["status"], row["status"])
+        kind[bucket] = kind.get(bucket, 0) + row["n"]
         kind["total"] += row["n"]
     return counts
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from coalitions import date_range
 from coalitions.audit import audited
 from coalitions.models import Coalition, Membership
+from mail import pipeline
+from mail.models import MailStatus
 
 from . import timefmt
 from .models import (
@@ -41,15 +43,11 @@ SCHEDULE_FIELDS = ("starts_at", "ends_at", "venue", "online_link", "title")
 
 
 def _queue_mail(meeting: Meeting, kind: str, sequence: int) -> None:
-    from .tasks import send_meeting_mail_task
-
-    transaction.on_commit(lambda: send_meeting_mail_task.delay(meeting.pk, kind, sequence))
+    pipeline.publish_on_commit("meetings.tasks.send_meeting_mail_task", meeting.pk, kind, sequence)
 
 
 def _queue_summary(meeting: Meeting) -> None:
-    from .tasks import publish_summary_task
-
-    transaction.on_commit(lambda: publish_summary_task.delay(meeting.pk))
+    pipeline.publish_on_commit("meetings.tasks.publish_summary_task", meeting.pk)
 
 
 def _check_people(coalition: Coalition, meeting: Meeting) -> None:
@@ -378,7 +376,14 @@ def summary_send_again(*, meeting: Meeting, actor, user=None) -> int:
     deliveries = Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY)
     if user is not None:
         deliveries = deliveries.filter(user=user)
-    count = deliveries.update(state=Delivery.State.PENDING, error="", attempts=0, sent_at=None)
+    count = deliveries.update(
+        status=MailStatus.PENDING,
+        last_error="",
+        attempts=0,
+        sent_at=None,
+        locked_at=None,
+        next_attempt_at=timezone.now(),
+    )
     summary.state = Summary.State.QUEUED
     summary.error = ""
     audited(summary, actor).save()

@@ -4,20 +4,23 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import F
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 
 from coalitions import permissions as perms
+from config.mail import build_mail, open_connection
 from config.pdf import html_to_pdf
+from mail import pipeline
+from mail.models import UNSENT, MailStatus
 
 from . import timefmt
 from .ical import invitation_ics
 from .models import Delivery, Meeting, Participant, Summary
 
 logger = logging.getLogger(__name__)
+DELIVERY_BATCH_SIZE = 50  # one task, one SMTP session; more re-queue the task
 # WeasyPrint logs every layout step at INFO; in a worker's log that drowns what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
@@ -149,8 +152,6 @@ def _mail_context(meeting: Meeting, recipient, reader_perms: frozenset[str]) -> 
 def build_meeting_mail(
     *, meeting: Meeting, delivery: Delivery, reader_perms, connection, copies=None
 ):
-    from config.mail import build_mail
-
     recipient = delivery.user
     language = recipient.preferred_language or None
     if delivery.kind == Delivery.Kind.SUMMARY:
@@ -207,76 +208,94 @@ def _summary_copy_in(meeting: Meeting, copies: dict, copy: frozenset[str], langu
     return copies[(copy, language)]
 
 
-def deliver_pending(*, meeting_id: int, kind: str, sequence: int, connection) -> tuple[int, int]:
-    """Sends every pending mail of one kind over one connection; returns (sent, skipped).
+def deliver_batch(
+    *, meeting_id: int, kind: str, sequence: int, batch_size: int = DELIVERY_BATCH_SIZE
+) -> tuple[int, bool]:
+    """Claims up to `batch_size` unsent mails of one kind and sends them over one connection,
+    each marked sent as soon as the server accepts it. Returns (sent, whether more wait).
 
-    Each row is locked while its mail goes out and marked sent in the same transaction, so a
-    duplicated task skips it and a retried one only sends what is left. SMTP errors propagate.
+    On any error the claimed rows not yet sent go back to wait for their next attempt (mail
+    pipeline back-off) and the error propagates.
     """
-    meeting = _meeting(meeting_id)
-    pending = list(
-        Delivery.objects.filter(
-            meeting=meeting, kind=kind, sequence=sequence, state=Delivery.State.PENDING
-        ).values_list("pk", "user_id")
-    )
-    if not pending:
-        return 0, 0
-    reader_perms = perms.perms_by_user(
-        coalition_id=meeting.coalition_id, user_ids=[user_id for _pk, user_id in pending]
-    )
-    copies = _summary_copies(meeting) if kind == Delivery.Kind.SUMMARY else None
-    sent = skipped = 0
-    for pk, user_id in pending:
-        failure = None
-        with transaction.atomic():
-            delivery = (
-                Delivery.objects.select_for_update(skip_locked=True)
-                .select_related("user")
-                .filter(pk=pk, state=Delivery.State.PENDING)
-                .first()
-            )
-            if delivery is None:
-                continue
-            if perms.VIEW not in reader_perms[user_id]:
-                delivery.state = Delivery.State.FAILED
-                delivery.error = "no longer a member of the coalition"
-                delivery.save(update_fields=["state", "error"])
-                skipped += 1
-                continue
-            message = build_meeting_mail(
-                meeting=meeting,
-                delivery=delivery,
-                reader_perms=reader_perms[user_id],
-                connection=connection,
-                copies=copies,
-            )
-            try:
+    rows = Delivery.objects.filter(meeting_id=meeting_id, kind=kind, sequence=sequence)
+    ids = pipeline.claim(rows, limit=batch_size)
+    if not ids:
+        return 0, False
+    remaining = set(ids)
+    sent = 0
+    try:
+        meeting = _meeting(meeting_id)
+        deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("user").order_by("pk"))
+        reader_perms = perms.perms_by_user(
+            coalition_id=meeting.coalition_id, user_ids=[d.user_id for d in deliveries]
+        )
+        copies = _summary_copies(meeting) if kind == Delivery.Kind.SUMMARY else None
+        connection = open_connection()
+        try:
+            connection.open()  # one SMTP session for the batch
+            for delivery in deliveries:
+                if perms.VIEW not in reader_perms[delivery.user_id]:
+                    pipeline.mark_done(
+                        Delivery,
+                        [delivery.pk],
+                        status=MailStatus.NOT_MEMBER,
+                        error="no longer a member of the coalition",
+                    )
+                    remaining.discard(delivery.pk)
+                    continue
+                message = build_meeting_mail(
+                    meeting=meeting,
+                    delivery=delivery,
+                    reader_perms=reader_perms[delivery.user_id],
+                    connection=connection,
+                    copies=copies,
+                )
+                message.extra_headers["Message-ID"] = pipeline.message_id("meeting", delivery.pk)
                 message.send()
-            except Exception as exc:  # recorded below, outside the rolled-back block
-                failure = exc
-            else:
-                delivery.state = Delivery.State.SENT
-                delivery.sent_at = timezone.now()
-                delivery.error = ""
-                delivery.attempts += 1
-                delivery.save(update_fields=["state", "sent_at", "error", "attempts"])
+                pipeline.mark_sent(Delivery, [delivery.pk])
+                remaining.discard(delivery.pk)
                 sent += 1
-        if failure is not None:
-            raise failure
-    return sent, skipped
+        finally:
+            connection.close()
+    except BaseException as exc:
+        pipeline.mark_failed(Delivery, remaining, error=pipeline.error_text(exc))
+        raise
+    more = rows.filter(status__in=UNSENT, next_attempt_at__lte=timezone.now()).exists()
+    return sent, more
 
 
-def deliveries_record_attempt(*, meeting_id: int, kind: str, error: str) -> int:
-    """A failed round for everyone still waiting: counted, with the reason shown on the page."""
-    return Delivery.objects.filter(
-        meeting_id=meeting_id, kind=kind, state=Delivery.State.PENDING
-    ).update(attempts=F("attempts") + 1, error=error[:500])
-
-
-def deliveries_mark_failed(*, meeting_id: int, kind: str, error: str) -> int:
-    return Delivery.objects.filter(
-        meeting_id=meeting_id, kind=kind, state=Delivery.State.PENDING
-    ).update(state=Delivery.State.FAILED, error=error[:500])
+def summary_refresh_state(*, meeting_id: int) -> str:
+    """The summary's state from its mails: sending while any waits, failed while any fails."""
+    counts = dict(
+        Delivery.objects.filter(meeting_id=meeting_id, kind=Delivery.Kind.SUMMARY)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    failing = counts.get(MailStatus.FAILED, 0)
+    waiting = sum(counts.get(status, 0) for status in (MailStatus.PENDING, MailStatus.SENDING))
+    last_error = (
+        Delivery.objects.filter(
+            meeting_id=meeting_id, kind=Delivery.Kind.SUMMARY, status__in=UNSENT
+        )
+        .exclude(last_error="")
+        .values_list("last_error", flat=True)
+        .first()
+    )
+    if failing:
+        state = Summary.State.FAILED
+        error = (
+            f"{failing} mail(s) could not be delivered yet and are retried automatically. "
+            f"The mail server refused or was unreachable: {last_error}"
+        )
+    elif waiting:
+        state = Summary.State.SENDING
+        error = f"Retried automatically; the mail server refused or was unreachable: {last_error}"
+        error = error if last_error else ""
+    else:
+        state, error = Summary.State.SENT, ""
+    summary_set_state(meeting_id=meeting_id, state=state, error=error)
+    return state
 
 
 def summary_set_state(*, meeting_id: int, state: str, error: str = "") -> None:

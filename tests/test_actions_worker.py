@@ -42,12 +42,13 @@ def wait_for(predicate, timeout=30):
 
 
 def test_beat_sweep_on_a_real_worker_sends_through_smtp_once(celery_worker, smtp_server, settings):
-    from actions.models import DeliveryStatus, ReminderSent
+    from actions.models import ReminderSent
     from actions.selectors import coalition_today
     from actions.tasks import reminder_sweep_task
     from actions.tests.factories import make_action_point
     from coalitions.models import Role
     from coalitions.tests.factories import CoalitionFactory, add_member
+    from mail.models import MailStatus
 
     controller, handler = smtp_server
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -74,7 +75,7 @@ def test_beat_sweep_on_a_real_worker_sends_through_smtp_once(celery_worker, smtp
     reminder_sweep_task.delay().get(timeout=30)
     assert wait_for(lambda: len(handler.messages) == 2)
     assert wait_for(
-        lambda: ReminderSent.objects.filter(kind="overdue", status=DeliveryStatus.SENT).count() == 1
+        lambda: ReminderSent.objects.filter(kind="overdue", status=MailStatus.SENT).count() == 1
     )
     message = handler.messages[1]
     assert message["To"] == owner.email

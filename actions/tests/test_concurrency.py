@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 from django.db import connection
 
-from actions.models import DeliveryStatus, ReminderSent
+from actions.models import ReminderSent
 from actions.reminders import reminder_sweep
 from actions.tests.factories import make_action_point
 from coalitions.models import Role
 from coalitions.tests.factories import CoalitionFactory, add_member
+from mail.models import MailStatus
 
 
 @pytest.mark.django_db(transaction=True)
@@ -49,7 +50,7 @@ def test_two_sweeps_at_once_send_each_reminder_once(outbox_messages):
     assert not errors
     overdue = ReminderSent.objects.filter(kind="overdue")
     assert overdue.count() == 90
-    assert set(overdue.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert set(overdue.values_list("status", flat=True)) == {MailStatus.SENT}
     mentioned = []
     for message in outbox_messages.filter(subject__contains="overdue"):
         mentioned += re.findall(r"\* (Item \d{3})", message.text_body())

@@ -3,10 +3,9 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from celery.exceptions import Retry
 from django.test import TestCase
 
-from actions.models import DeliveryStatus, DigestSent, ReminderSent
+from actions.models import DigestSent, ReminderSent
 from actions.reminders import digest_run, mid_term_date, reminder_sweep
 from actions.services import (
     action_update_post,
@@ -16,6 +15,8 @@ from actions.services import (
 from actions.tests.factories import make_action_point, make_meeting
 from coalitions.models import Role
 from coalitions.tests.factories import CoalitionFactory, add_member
+from mail.models import MailStatus
+from mail.pipeline import ATTEMPTS_BEFORE_FAILING, dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +180,7 @@ def test_mid_term_digest_a_week_later_to_every_member_without_restricted_items_f
     sweep(at(2026, 4, 7, 12))
     digests = {d.recipient_id: d for d in DigestSent.objects.all()}
     assert len(digests) == len(members)
-    assert digests[members[Role.DONOR].pk].status == DeliveryStatus.SKIPPED
+    assert digests[members[Role.DONOR].pk].status == MailStatus.SKIPPED
     mails = {
         m.recipients[0]: m.text_body()
         for m in outbox_messages.filter(subject__contains="mid-term digest")
@@ -205,7 +206,7 @@ def test_daily_digest_collects_reminders_at_the_readers_morning(
     make_action_point(coalition, owner=operator, title="Overdue survey", due_date=date(2026, 6, 1))
     sweep(at(2026, 6, 2, 9))
     reminder = ReminderSent.objects.get()
-    assert reminder.status == DeliveryStatus.IN_DIGEST
+    assert reminder.status == MailStatus.IN_DIGEST
     assert not outbox_messages.exists()
     with committed():
         assert digest_run(now=at(2026, 6, 2, 21)) == 0  # 06:00 in Tokyo
@@ -217,7 +218,7 @@ def test_daily_digest_collects_reminders_at_the_readers_morning(
     assert "daily digest" in message.subject
     assert "Overdue survey" in message.text_body()
     reminder.refresh_from_db()
-    assert reminder.status == DeliveryStatus.DIGESTED
+    assert reminder.status == MailStatus.DIGESTED
 
 
 def test_weekly_digest_once_a_week_from_monday_morning(coalition, members, outbox_messages):
@@ -234,34 +235,38 @@ def test_weekly_digest_once_a_week_from_monday_morning(coalition, members, outbo
     assert outbox_messages.count() == 1
 
 
-def test_a_failed_mail_is_retried_then_kept_as_failed_and_shown(
+def test_a_failed_mail_backs_off_shows_as_failed_and_goes_once_the_server_answers(
     client, coalition, members, settings, outbox_messages
 ):
-    from actions.tasks import send_reminders_task
-
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     operator = members[Role.OPERATOR]
     make_action_point(coalition, owner=operator, due_date=date(2026, 6, 1))
-    # Eager tasks hand the retry back to the caller instead of waiting for the back-off.
-    with pytest.raises(Retry):
-        sweep(at(2026, 6, 2, 9))
+    sweep(at(2026, 6, 2, 9))
     reminder = ReminderSent.objects.get()
-    assert (reminder.status, reminder.attempts) == (DeliveryStatus.PENDING, 1)
-    assert reminder.last_error.startswith("retrying:")
-    with pytest.raises(OSError):  # the last attempt gives up
-        send_reminders_task.apply(args=[operator.pk, coalition.pk, "overdue"], retries=5)
-    reminder.refresh_from_db()
-    assert (reminder.status, reminder.attempts) == (DeliveryStatus.FAILED, 2)
+    assert (reminder.status, reminder.attempts) == (MailStatus.PENDING, 1)
+    assert reminder.next_attempt_at > reminder.created_at
     assert "Connection refused" in reminder.last_error
+    for _attempt in range(ATTEMPTS_BEFORE_FAILING - 1):
+        ReminderSent.objects.update(next_attempt_at=at(2026, 6, 1))
+        with committed():
+            dispatch()
+    reminder.refresh_from_db()
+    assert (reminder.status, reminder.attempts) == (MailStatus.FAILED, ATTEMPTS_BEFORE_FAILING)
     assert not outbox_messages.exists()
     client.force_login(members[Role.NATIONAL_AUTHORITY])
     from django.urls import reverse
 
     page = client.get(reverse("actions:reminders", args=[coalition.slug])).content.decode()
     assert "Failed" in page and "Connection refused" in page
-    sweep(at(2026, 6, 2, 10))
-    assert ReminderSent.objects.get().status == DeliveryStatus.FAILED
+    # Failing is not given up: once the server answers, the next due attempt sends it, once.
+    settings.EMAIL_BACKEND = "outbox.backends.OutboxBackend"
+    ReminderSent.objects.update(next_attempt_at=at(2026, 6, 1))
+    with committed():
+        dispatch()
+        dispatch()
+    assert ReminderSent.objects.get().status == MailStatus.SENT
+    assert outbox_messages.count() == 1
 
 
 def test_a_reminder_left_sending_by_a_killed_worker_is_sent_later(
@@ -274,15 +279,17 @@ def test_a_reminder_left_sending_by_a_killed_worker_is_sent_later(
         recipient=members[Role.OPERATOR],
         kind="overdue",
         period="2026-06-01",
-        status=DeliveryStatus.SENDING,
+        status=MailStatus.SENDING,
         locked_at=at(2026, 6, 2, 8),
         created_at=at(2026, 6, 2, 8),
     )
-    sweep(at(2026, 6, 2, 8, 5))
+    with committed():
+        dispatch(now=at(2026, 6, 2, 8, 2))
     assert not outbox_messages.exists()
-    sweep(at(2026, 6, 2, 9))  # 60 minutes later: the worker that held it is gone
+    with committed():
+        dispatch(now=at(2026, 6, 2, 9))  # an hour later: the worker that held it is gone
     assert outbox_messages.count() == 1
-    assert ReminderSent.objects.get().status == DeliveryStatus.SENT
+    assert ReminderSent.objects.get().status == MailStatus.SENT
 
 
 def test_the_sweep_works_in_batches_and_says_when_there_is_more(coalition, members):
@@ -354,7 +361,7 @@ def test_a_new_action_point_is_announced_to_its_owner_once_by_their_choice(
     assert f"/action-points/{item.pk}/update/" in message.text_body()
     assert members[Role.FACILITATOR].name in message.text_body()
     donor_notice = ReminderSent.objects.get(recipient=donor)
-    assert (donor_notice.kind, donor_notice.status) == ("assigned", DeliveryStatus.IN_DIGEST)
+    assert (donor_notice.kind, donor_notice.status) == ("assigned", MailStatus.IN_DIGEST)
     from actions.reminders import notify_new_action_point
 
     with committed():

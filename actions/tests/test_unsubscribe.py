@@ -10,16 +10,15 @@ from django.urls import reverse
 from actions.models import NotificationPreference
 from actions.reminders import reminder_sweep
 from actions.selectors import notification_delivery
-from actions.services import (
+from actions.services import notification_preference_set, unsubscribe
+from actions.tests.factories import make_action_point
+from actions.unsubscribe import (
     UNSUBSCRIBE_SALT,
     UNSUBSCRIBE_VALID_DAYS,
     UnsubscribeLinkError,
-    notification_preference_set,
-    unsubscribe,
     unsubscribe_payload,
     unsubscribe_token,
 )
-from actions.tests.factories import make_action_point
 from coalitions.models import Membership, Role
 from coalitions.services import membership_remove
 from coalitions.tests.factories import CoalitionFactory, add_member

@@ -2,18 +2,23 @@
 
 import email
 import io
+from datetime import timedelta
 from email import policy
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 from pypdf import PdfReader
 
 from coalitions.models import Role
+from mail.models import MailStatus
+from mail.pipeline import ATTEMPTS_BEFORE_FAILING, dispatch
 from meetings import services
 from meetings.models import Delivery, Summary
 from meetings.tasks import publish_summary_task, send_meeting_mail_task
 from meetings.tests.factories import committed, held_meeting_with_record, make_meeting
+from outbox.models import OutboxMessage
 
 
 def pdf_text(data: bytes) -> str:
@@ -89,19 +94,35 @@ def test_a_duplicated_or_retried_task_mails_nobody_twice(coalition, members, smt
     assert Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY).count() == sent
 
 
+def _due_now(meeting):
+    Delivery.objects.filter(meeting=meeting).update(
+        next_attempt_at=timezone.now() - timedelta(hours=1)
+    )
+
+
 @pytest.mark.django_db
-def test_smtp_down_is_retried_then_marked_failed_and_shown(client, coalition, members, smtp_down):
+def test_smtp_down_backs_off_shows_failed_and_never_gives_up(
+    client, coalition, members, smtp_down, settings
+):
     meeting = held_meeting_with_record(coalition, members)
     publish(meeting, members[Role.FACILITATOR])
 
     summary = Summary.objects.get(meeting=meeting)
+    assert summary.state == Summary.State.SENDING
+    assert "mail server" in summary.error
+    assert summary.pdf_full and summary.pdf_members
+    deliveries = Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY)
+    assert {d.status for d in deliveries.all()} == {MailStatus.PENDING}
+    for _attempt in range(ATTEMPTS_BEFORE_FAILING - 1):
+        _due_now(meeting)
+        with committed():
+            dispatch()
+    summary.refresh_from_db()
     assert summary.state == Summary.State.FAILED
     assert "mail server" in summary.error
-    deliveries = Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY)
-    assert {d.state for d in deliveries} == {Delivery.State.FAILED}
-    # Every attempt (first try and five retries) reached the first recipient, and nothing is lost.
-    assert {d.attempts for d in deliveries} == {6}
-    assert summary.pdf_full and summary.pdf_members
+    assert {d.status for d in deliveries.all()} == {MailStatus.FAILED}
+    # Every attempt (the first and five by the dispatcher) reached every recipient's row.
+    assert {d.attempts for d in deliveries.all()} == {ATTEMPTS_BEFORE_FAILING}
 
     client.force_login(members[Role.FACILITATOR])
     page = client.get(
@@ -109,34 +130,37 @@ def test_smtp_down_is_retried_then_marked_failed_and_shown(client, coalition, me
     ).content.decode()
     assert "Failed" in page and "mail server" in page
 
+    # The server answers again: the next due attempt mails everyone once.
+    settings.EMAIL_BACKEND = "outbox.backends.OutboxBackend"
+    _due_now(meeting)
+    with committed():
+        dispatch()
+    summary.refresh_from_db()
+    assert summary.state == Summary.State.SENT
+    assert {d.status for d in deliveries.all()} == {MailStatus.SENT}
+    assert sorted(OutboxMessage.objects.values_list("to", flat=True)) == sorted(
+        m.email for m in members.values()
+    )
+
 
 @pytest.mark.django_db
-def test_send_again_to_one_person_after_the_server_is_back(
-    client, coalition, members, settings, smtp_down
-):
+def test_send_again_to_one_person_mails_only_that_person(client, coalition, members, smtp_server):
     meeting = held_meeting_with_record(coalition, members)
     publish(meeting, members[Role.FACILITATOR])
-    from aiosmtpd.controller import Controller
-
-    from meetings.tests.conftest import RecordingHandler, free_port
-
-    handler = RecordingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        settings.EMAIL_PORT = controller.port
-        donor = members[Role.DONOR]
-        client.force_login(members[Role.FACILITATOR])
-        with committed():
-            response = client.post(
-                reverse("meetings:summary_send_again", args=[coalition.slug, meeting.pk]),
-                {"user": donor.pk},
-            )
-        assert response.status_code == 302
-    finally:
-        controller.stop()
-    assert [rcpt for rcpt, _raw in handler.messages] == [[donor.email]]
-    assert Delivery.objects.get(meeting=meeting, user=donor, kind="summary").state == "sent"
+    assert len(smtp_server.messages) == len(members)
+    donor = members[Role.DONOR]
+    client.force_login(members[Role.FACILITATOR])
+    with committed():
+        response = client.post(
+            reverse("meetings:summary_send_again", args=[coalition.slug, meeting.pk]),
+            {"user": donor.pk},
+        )
+    assert response.status_code == 302
+    assert [rcpt for rcpt, _raw in smtp_server.messages[len(members) :]] == [[donor.email]]
+    assert Delivery.objects.get(meeting=meeting, user=donor, kind="summary").status == "sent"
+    # The repeat carries the Message-ID of the first copy, so a mailbox can tell it is the same.
+    ids = [parsed(raw)["Message-ID"] for rcpt, raw in smtp_server.messages if rcpt == [donor.email]]
+    assert len(ids) == 2 and ids[0] == ids[1]
 
 
 @pytest.mark.django_db

@@ -5,6 +5,7 @@ import time
 import pytest
 
 from coalitions.models import Role
+from mail.models import MailStatus
 from meetings import services
 from meetings.models import Delivery, Summary
 from meetings.tests.factories import held_meeting_with_record
@@ -38,9 +39,9 @@ def test_worker_renders_and_mails_the_summary_end_to_end(
     assert outbox_messages.count() == len(members)
     assert set(
         Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY).values_list(
-            "state", flat=True
+            "status", flat=True
         )
-    ) == {Delivery.State.SENT}
+    ) == {MailStatus.SENT}
     message = outbox_messages.first()
     [(filename, content_type, data)] = message.attachments()
     assert content_type == "application/pdf" and data.startswith(b"%PDF")
