@@ -57,4 +57,12 @@ class InvitationAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["role", "coalition"]
     search_fields = ["email"]
-    readonly_fields = ["nonce", "accepted_at", "accepted_by", "sent_at", "send_error"]
+    readonly_fields = [
+        "nonce",
+        "accepted_at",
+        "accepted_by",
+        "sent_at",
+        "status",
+        "attempts",
+        "last_error",
+    ]

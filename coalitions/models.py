@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from mail.models import MailRecord
 from users.models import validate_time_zone
 
 
@@ -154,7 +155,10 @@ def _new_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Invitation(models.Model):
+class Invitation(MailRecord):
+    """An invitation and the sending state of its mail (mail pipeline): a resend draws a new
+    nonce and puts the mail back to pending, so the new link goes out once."""
+
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=24, choices=Role.choices)
@@ -170,10 +174,7 @@ class Invitation(models.Model):
         null=True,
         related_name="invitations_sent",
     )
-    created_at = models.DateTimeField(default=django_timezone.now)
     expires_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    send_error = models.TextField(blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -11,6 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.mail import build_mail
+from mail import pipeline
+from mail.models import MailStatus
+
 from .audit import audited
 from .models import Coalition, Invitation, Membership, Organisation, Role
 from .permissions import INVITABLE_ROLES, sync_role_permissions
@@ -165,10 +169,24 @@ def invitation_from_token(token: str, *, for_update: bool = False) -> Invitation
     return invitation
 
 
-def _queue_invitation_mail(invitation: Invitation) -> None:
-    from .tasks import send_invitation_email_task
+SEND_INVITATION = "coalitions.tasks.send_invitation_email_task"
 
-    transaction.on_commit(lambda: send_invitation_email_task.delay(invitation.pk, invitation.nonce))
+
+def _queue_invitation_mail(invitation: Invitation) -> None:
+    pipeline.publish_on_commit(SEND_INVITATION, invitation.pk)
+
+
+def queue_invitations(ids: list[int]) -> None:
+    """The dispatcher's door."""
+    for pk in ids:
+        pipeline.publish(SEND_INVITATION, pk)
+
+
+def invitations_to_send(queryset):
+    """Only invitations still open carry a mail worth sending."""
+    return queryset.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
 
 
 @transaction.atomic
@@ -230,7 +248,11 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
     invitation.nonce = Invitation._meta.get_field("nonce").default()
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS)
     invitation.sent_at = None
-    invitation.send_error = ""
+    invitation.status = MailStatus.PENDING
+    invitation.attempts = 0
+    invitation.last_error = ""
+    invitation.locked_at = None
+    invitation.next_attempt_at = timezone.now()
     audited(invitation, actor).save()
     _queue_invitation_mail(invitation)
     return invitation
@@ -271,29 +293,35 @@ def invitation_accept(*, token: str, user) -> Membership:
     return membership
 
 
-def invitation_send_mail(*, invitation_id: int, nonce: str) -> bool:
-    """Sends the invitation mail; False when the invitation changed since it was queued."""
-    from config.mail import build_mail
-
-    invitation = (
-        Invitation.objects.select_related("coalition", "organisation", "invited_by")
-        .filter(pk=invitation_id, nonce=nonce, accepted_at__isnull=True, revoked_at__isnull=True)
-        .first()
-    )
-    if invitation is None or invitation.sent_at is not None:
+def invitation_send_mail(*, invitation_id: int) -> bool:
+    """Sends the invitation mail with its current link, once; False when there is nothing to send
+    (already sent, accepted, revoked, expired, or held by another worker)."""
+    ids = pipeline.claim(invitations_to_send(Invitation.objects.filter(pk=invitation_id)))
+    if not ids:
         return False
-    context = {
-        "invitation": invitation,
-        "coalition": invitation.coalition,
-        "url": invitation_url(invitation),
-        "site_url": settings.SITE_URL,
-    }
-    # Dates in the mail read in the coalition's own time zone, named in the text.
-    with timezone.override(zoneinfo.ZoneInfo(invitation.coalition.timezone)):
-        build_mail(to=invitation.email, template="invitation", context=context).send()
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now(), send_error="")
+    try:
+        invitation = Invitation.objects.select_related(
+            "coalition", "organisation", "invited_by"
+        ).get(pk=invitation_id)
+        context = {
+            "invitation": invitation,
+            "coalition": invitation.coalition,
+            "url": invitation_url(invitation),
+            "site_url": settings.SITE_URL,
+        }
+        # Dates in the mail read in the coalition's own time zone, named in the text.
+        with timezone.override(zoneinfo.ZoneInfo(invitation.coalition.timezone)):
+            message = build_mail(
+                to=invitation.email,
+                template="invitation",
+                context=context,
+                headers={
+                    "Message-ID": pipeline.message_id("invitation", invitation.pk, invitation.nonce)
+                },
+            )
+        message.send()
+        pipeline.mark_sent(Invitation, ids)
+    except BaseException as exc:
+        pipeline.mark_failed(Invitation, ids, error=pipeline.error_text(exc))
+        raise
     return True
-
-
-def invitation_record_send_failure(*, invitation_id: int, error: str) -> None:
-    Invitation.objects.filter(pk=invitation_id).update(send_error=error[:500])

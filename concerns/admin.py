@@ -17,5 +17,5 @@ class ConcernAdmin(SimpleHistoryAdmin):
 
 @admin.register(ConcernNotice)
 class ConcernNoticeAdmin(admin.ModelAdmin):
-    list_display = ["concern", "recipient", "sent_at", "error"]
+    list_display = ["concern", "recipient", "status", "attempts", "sent_at", "last_error"]
     raw_id_fields = ["concern", "recipient"]

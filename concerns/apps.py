@@ -33,3 +33,10 @@ class ConcernsConfig(AppConfig):
             )
         )
         register_demo_extension(seed_concerns, order=85)
+
+        from mail.pipeline import MailKind, register
+
+        from .models import ConcernNotice
+        from .services import queue_notices
+
+        register(MailKind("concern_notice", ConcernNotice, queue_notices))

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coalitions.models import Coalition, Organisation
+from mail.models import MailRecord
 
 SUBJECT_MAX_LENGTH = 200
 TEXT_MAX_LENGTH = 5000
@@ -62,18 +63,16 @@ class Concern(models.Model):
         return self.subject
 
 
-class ConcernNotice(models.Model):
+class ConcernNotice(MailRecord):
     """The notice to one facilitator that a concern arrived: one row each, so a retried task
-    never mails twice."""
+    never mails twice; its sending state is the mail pipeline's (mail/models.py)."""
 
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notices")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    error = models.CharField(max_length=500, blank=True)
 
-    class Meta:
+    class Meta(MailRecord.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["concern", "recipient"], name="concern_notice_once_per_recipient"

@@ -13,6 +13,9 @@ from django.utils.translation import gettext as _
 from coalitions import permissions as perms
 from coalitions.audit import audited
 from coalitions.models import Coalition, Membership, Organisation, Visibility
+from config.mail import build_mail
+from mail import pipeline
+from mail.models import MailStatus
 from meetings.models import AgendaItem, Meeting
 from meetings.services import agenda_item_create
 
@@ -67,11 +70,18 @@ def concern_raise(
     return concern
 
 
-def _queue_notices(notice_ids: list[int]) -> None:
-    from .tasks import send_concern_notice_task
+SEND_NOTICE = "concerns.tasks.send_concern_notice_task"
 
+
+def _queue_notices(notice_ids: list[int]) -> None:
     for notice_id in notice_ids:
-        transaction.on_commit(lambda notice_id=notice_id: send_concern_notice_task.delay(notice_id))
+        pipeline.publish_on_commit(SEND_NOTICE, notice_id)
+
+
+def queue_notices(ids: list[int]) -> None:
+    """The dispatcher's door."""
+    for notice_id in ids:
+        pipeline.publish(SEND_NOTICE, notice_id)
 
 
 def _locked(concern: Concern) -> Concern:
@@ -161,19 +171,29 @@ def concern_bring_to_agenda(
 def concern_notice_send(*, notice_id: int) -> bool:
     """Mails one facilitator that a concern arrived: no text, no sender, only a link to the signed-in
     page. False when already sent (a retried task) or when the person no longer reads concerns."""
-    from config.mail import build_mail
-
-    notice = (
-        ConcernNotice.objects.select_related("concern__coalition", "recipient")
-        .filter(pk=notice_id, sent_at__isnull=True)
-        .first()
-    )
-    if notice is None:
+    ids = pipeline.claim(ConcernNotice.objects.filter(pk=notice_id))
+    if not ids:
         return False
+    try:
+        return _send_notice(notice_id)
+    except BaseException as exc:
+        pipeline.mark_failed(ConcernNotice, ids, error=pipeline.error_text(exc))
+        raise
+
+
+def _send_notice(notice_id: int) -> bool:
+    notice = ConcernNotice.objects.select_related("concern__coalition", "recipient").get(
+        pk=notice_id
+    )
     coalition = notice.concern.coalition
     reader_perms = perms.perms_by_user(coalition_id=coalition.pk, user_ids=[notice.recipient_id])
     if perms.READ_CONCERNS not in reader_perms[notice.recipient_id]:
-        ConcernNotice.objects.filter(pk=notice.pk).update(error="no longer reads concerns")
+        pipeline.mark_done(
+            ConcernNotice,
+            [notice.pk],
+            status=MailStatus.NOT_MEMBER,
+            error="no longer reads concerns",
+        )
         return False
     recipient = notice.recipient
     context = {
@@ -183,15 +203,13 @@ def concern_notice_send(*, notice_id: int) -> bool:
         "site_url": settings.SITE_URL,
     }
     with timezone.override(zoneinfo.ZoneInfo(coalition.timezone)):
-        build_mail(
+        message = build_mail(
             to=recipient.email,
             template="concern_new",
             context=context,
             language=recipient.preferred_language or None,
-        ).send()
-    ConcernNotice.objects.filter(pk=notice.pk).update(sent_at=timezone.now(), error="")
+            headers={"Message-ID": pipeline.message_id("concern", notice.pk)},
+        )
+    message.send()
+    pipeline.mark_sent(ConcernNotice, [notice.pk])
     return True
-
-
-def concern_notice_record_failure(*, notice_id: int, error: str) -> None:
-    ConcernNotice.objects.filter(pk=notice_id).update(error=error[:500])

@@ -8,6 +8,7 @@ from coalitions.tests.factories import add_member
 from concerns.models import ConcernNotice
 from concerns.tasks import send_concern_notice_task
 from concerns.tests.factories import raise_concern
+from mail.models import MailStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -68,20 +69,20 @@ def smtp_down(settings):
     app.conf.task_eager_propagates = True
 
 
-def test_failed_mail_is_retried_recorded_and_never_sent_twice(
+def test_failed_mail_waits_recorded_and_is_never_sent_twice(
     coalition, members, outbox_messages, settings, smtp_down
 ):
     raise_concern(coalition, members[Role.OPERATOR])
     notice = ConcernNotice.objects.get()
-    # Retries exhausted: the last error is recorded as final, and the notice stays unsent.
+    # The server refused: the error is recorded and the notice waits for its next attempt.
     assert notice.sent_at is None
-    assert notice.error and not notice.error.startswith("retrying")
+    assert notice.status == MailStatus.PENDING and "Connection refused" in notice.last_error
 
     settings.EMAIL_BACKEND = "outbox.backends.OutboxBackend"
     assert send_concern_notice_task.apply(args=[notice.pk]).get() is True
     assert send_concern_notice_task.apply(args=[notice.pk]).get() is False
     notice.refresh_from_db()
-    assert notice.sent_at is not None and notice.error == ""
+    assert notice.sent_at is not None and notice.last_error == ""
     assert outbox_messages.count() == 1
 
 

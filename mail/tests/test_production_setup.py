@@ -2,16 +2,20 @@
 
 import json
 import logging
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.tests.factories import make_action_point
-from coalitions.models import Role
+from coalitions.models import Invitation, Role
 from config.celery_app import app
 from config.logging import ContextFilter
+from mail.models import MailStatus
+from mail.pipeline import dispatch
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +55,36 @@ def test_health_keeps_the_web_in_rotation_without_a_broker_but_says_so(
     assert checks["worker"].startswith("failing")
     whole_stack = client.get("/health/?require=all")
     assert whole_stack.status_code == 503
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_form_posted_while_the_broker_is_down_answers_at_once_and_its_mail_waits(
+    client, coalition, members, outbox_messages, broker_on_a_closed_port
+):
+    client.force_login(members[Role.CHAMPION])
+    started = time.monotonic()
+    response = client.post(
+        reverse("coalitions:invitation_new", args=[coalition.slug]),
+        {
+            "email": "waiting@example.net",
+            "role": Role.OPERATOR,
+            "organisation": coalition.national_authority.pk,
+        },
+    )
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert elapsed < 3, f"the page took {elapsed:.1f} s with the broker down"
+    invitation = Invitation.objects.get(email="waiting@example.net")
+    assert invitation.status == MailStatus.PENDING and invitation.sent_at is None
+    assert not outbox_messages.exists()
+    # The broker is back: the dispatcher finds the waiting row and the mail goes, once.
+    app.conf.update(broker_url="memory://", task_always_eager=True)
+    Invitation.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=5))
+    dispatch()
+    dispatch()
+    invitation.refresh_from_db()
+    assert invitation.status == MailStatus.SENT
+    assert list(outbox_messages.values_list("to", flat=True)) == ["waiting@example.net"]
 
 
 def test_log_lines_name_the_request_and_the_coalition(client, coalition, members):

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='delivery',
             name='status',
-            field=models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed'), ('in_digest', "Waiting for the person's digest"), ('digested', 'Sent in a digest'), ('skipped', 'Not sent (the person chose no mails)'), ('nothing', 'Not sent (nothing to report)')], default='pending', max_length=12),
+            field=models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed'), ('in_digest', "Waiting for the person's digest"), ('digested', 'Sent in a digest'), ('skipped', 'Not sent (the person chose no mails)'), ('nothing', 'Not sent (nothing to report)'), ('not_member', 'Not sent (no longer a member)')], default='pending', max_length=12),
         ),
         migrations.AddIndex(
             model_name='delivery',
