@@ -120,8 +120,8 @@ def post_forms(response) -> list[dict]:
 @pytest.fixture
 def world(coalition, members, django_capture_on_commit_callbacks):
     """One real object of every kind a URL names, made through the services."""
-    from actions.unsubscribe import unsubscribe_token
     from actions.tests.factories import make_action_point
+    from actions.unsubscribe import unsubscribe_token
     from coalitions.services import invitation_create, invitation_token
     from coalitions.tests.factories import UserFactory
     from concerns.tests.factories import raise_concern

@@ -16,7 +16,7 @@ def mail_state_from_sent_at(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coalitions', '0002_initial'),
+        ('coalitions', '0003_form_submission'),
     ]
 
     operations = [
