@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0003_delivery_withdrawn'),
+        ('meetings', '0004_meeting_dates_in_range'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
