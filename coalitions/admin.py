@@ -1,8 +1,9 @@
-from django.contrib import admin
-from guardian.admin import GuardedModelAdmin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Coalition, Invitation, Membership, Organisation
+from .models import Coalition, Invitation, Membership, Organisation, Role
+from .services import membership_remove
 
 
 @admin.register(Organisation)
@@ -13,16 +14,26 @@ class OrganisationAdmin(SimpleHistoryAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Read-only: memberships change through the coalition pages or the membership admin's
+    removal, both of which go through the services that keep the permission rows in step."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user", "organisation"]
-    readonly_fields = ["role"]
+    fields = ["user", "organisation", "role", "joined_at"]
+    readonly_fields = fields
     can_delete = False
     show_change_link = False
 
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Coalition)
-class CoalitionAdmin(SimpleHistoryAdmin, GuardedModelAdmin):
+class CoalitionAdmin(SimpleHistoryAdmin):
+    # Object permissions are not edited here: they are the role table's stored form.
     list_display = ["name", "state_party", "national_authority", "cadence", "is_demo"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -32,16 +43,37 @@ class CoalitionAdmin(SimpleHistoryAdmin, GuardedModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(SimpleHistoryAdmin):
+    """Memberships are only removed here, through `membership_remove` (one by one, so each removal
+    takes the person's permissions away and writes its history row with the staff member)."""
+
     list_display = ["user", "coalition", "organisation", "role", "joined_at"]
     list_filter = ["role", "coalition"]
     search_fields = ["user__email", "user__name"]
 
     def has_add_permission(self, request):
-        # Memberships change through the coalition pages so the permission rows stay in step.
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.role == Role.NATIONAL_AUTHORITY:
+            others = Membership.objects.filter(
+                coalition_id=obj.coalition_id, role=Role.NATIONAL_AUTHORITY
+            ).exclude(pk=obj.pk)
+            if not others.exists():
+                return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        try:
+            membership_remove(membership=obj, actor=request.user)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "coalition"):
+            self.delete_model(request, membership)
 
 
 @admin.register(Invitation)

@@ -1,5 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _store_the_role_table(sender, using="default", **kwargs) -> None:
+    """After each migrate the stored rows follow the role table, so a deploy that changes the table
+    needs no further step (`check_permissions` proves it)."""
+    from .permissions import repair_permission_drift
+
+    repair_permission_drift()
 
 
 class CoalitionsConfig(AppConfig):
@@ -13,3 +22,7 @@ class CoalitionsConfig(AppConfig):
         from .services import invitations_to_send, queue_invitations
 
         register(MailKind("invitation", Invitation, queue_invitations, invitations_to_send))
+
+        from . import checks  # noqa: F401
+
+        post_migrate.connect(_store_the_role_table, sender=self)

@@ -3,6 +3,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -38,7 +39,7 @@ class Organisation(models.Model):
         UN_AGENCY = "un_agency", _("UN agency")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=40, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = CountryField(_("country"), blank=True)
@@ -48,6 +49,13 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            # One organisation per name and country, whatever the case: an inviter who types a
+            # known name gets the known organisation, not a twin.
+            models.UniqueConstraint(
+                Lower("name"), "country", name="organisation_unique_name_country_ci"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.short_name or self.name
@@ -105,7 +113,6 @@ class Coalition(models.Model):
             ("manage_obligations", "Edit obligations, targets and extension requests"),
             ("report_progress", "Report progress figures"),
             ("validate_progress", "Validate progress figures"),
-            ("write_progress_updates", "Write mid-term progress updates"),
             ("post_needs", "Post Article 6 needs"),
             ("post_offers", "Post Article 6 offers and pledges"),
             ("raise_concern", "Raise a confidential concern"),

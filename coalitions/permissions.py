@@ -1,14 +1,19 @@
 """The one table that says who may do what in a coalition.
 
-A membership's role is turned into django-guardian object permissions on the coalition
-(`sync_role_permissions`); every view, queryset, export and mail asks through the helpers below.
+`ROLE_PERMISSIONS` is the only source. Each membership's permissions are stored as django-guardian
+rows on the coalition (its direct foreign-key table), written only by the membership services
+through `sync_role_permissions` and read in one query by `access_for`; `permission_drift` proves
+the rows are the table (the `check_permissions` command and a database system check fail on drift,
+and `check_permissions --repair` rewrites them). Every view, queryset, export and mail asks through
+the helpers below. Nothing else grants anything: not superuser status, not global permissions, not
+guardian's generic or group tables.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from guardian.shortcuts import assign_perm, get_perms, remove_perm
 
 from .models import Coalition, CoalitionUserObjectPermission, Role, Visibility
 
@@ -27,7 +32,6 @@ UPDATE_ANY_ACTION_POINT = "update_any_action_point"
 MANAGE_OBLIGATIONS = "manage_obligations"
 REPORT_PROGRESS = "report_progress"
 VALIDATE_PROGRESS = "validate_progress"
-WRITE_PROGRESS_UPDATES = "write_progress_updates"
 POST_NEEDS = "post_needs"
 POST_OFFERS = "post_offers"
 RAISE_CONCERN = "raise_concern"
@@ -38,10 +42,12 @@ ALL_PERMISSIONS = frozenset(
         VIEW, MANAGE_COALITION, MANAGE_MEMBERS, INVITE_MEMBERS, VIEW_RESTRICTED, MANAGE_MEETINGS,
         EDIT_AGENDA, EDIT_MINUTES, PUBLISH_SUMMARY, RECORD_ACTION_POINTS, UPDATE_OWN_ACTION_POINTS,
         UPDATE_ANY_ACTION_POINT, MANAGE_OBLIGATIONS, REPORT_PROGRESS, VALIDATE_PROGRESS,
-        WRITE_PROGRESS_UPDATES, POST_NEEDS, POST_OFFERS, RAISE_CONCERN, READ_CONCERNS,
+        POST_NEEDS, POST_OFFERS, RAISE_CONCERN, READ_CONCERNS,
     }
 )  # fmt: skip
 
+# DESIGN.md's roles table, permission by permission. Where a role holds more than that table's
+# words, the reason stands beside it.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # The national authority owns the coalition. Concerns are for the facilitator alone.
     Role.NATIONAL_AUTHORITY: ALL_PERMISSIONS - {RAISE_CONCERN, READ_CONCERNS},
@@ -50,9 +56,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW,
             INVITE_MEMBERS,
             VIEW_RESTRICTED,
-            MANAGE_MEETINGS,
+            MANAGE_MEETINGS,  # "co-convene and edit meetings"
             EDIT_AGENDA,
             RECORD_ACTION_POINTS,
+            # The champion is a donor State too: it owns action points and pledges like one.
             UPDATE_OWN_ACTION_POINTS,
             POST_OFFERS,
         }
@@ -62,13 +69,15 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.FACILITATOR: frozenset(
         {
             VIEW,
+            # DESIGN.md: "Champion, national authority and facilitator can invite" (donors,
+            # operators and observers only: see ROLES_GIVEN_BY).
             INVITE_MEMBERS,
             VIEW_RESTRICTED,
-            MANAGE_MEETINGS,
             EDIT_AGENDA,
             EDIT_MINUTES,
-            PUBLISH_SUMMARY,
             RECORD_ACTION_POINTS,
+            # "A facilitator records action points on behalf of others": in the meeting it also
+            # posts their updates, whoever owns the point.
             UPDATE_ANY_ACTION_POINT,
             UPDATE_OWN_ACTION_POINTS,
             READ_CONCERNS,
@@ -78,42 +87,172 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             VIEW,
             VIEW_RESTRICTED,
-            MANAGE_MEETINGS,
             EDIT_MINUTES,
             RECORD_ACTION_POINTS,
+            # "Write mid-term progress updates": between meetings the secretariat posts the
+            # updates on the coalition's action points, whichever organisation owns them.
             UPDATE_ANY_ACTION_POINT,
             UPDATE_OWN_ACTION_POINTS,
-            WRITE_PROGRESS_UPDATES,
         }
     ),  # fmt: skip
     Role.OBSERVER: frozenset({VIEW}),
 }
 
-# Roles a person with INVITE_MEMBERS may hand out. Only the national authority creates peers of itself.
-INVITABLE_ROLES: dict[str, frozenset[str]] = {
+# Who appoints whom (DESIGN.md): only the national authority gives the roles national authority,
+# facilitator and secretariat (and champion); the champion and the facilitator invite donors,
+# operators and observers. Everyone else gives no role.
+ROLES_GIVEN_BY: dict[str, frozenset[str]] = {
     Role.NATIONAL_AUTHORITY: frozenset(Role.values),
-    Role.CHAMPION: frozenset(Role.values) - {Role.NATIONAL_AUTHORITY},
-    Role.FACILITATOR: frozenset(Role.values) - {Role.NATIONAL_AUTHORITY},
+    Role.CHAMPION: frozenset({Role.DONOR, Role.OPERATOR, Role.OBSERVER}),
+    Role.FACILITATOR: frozenset({Role.DONOR, Role.OPERATOR, Role.OBSERVER}),
 }
 
 
-def _codename(perm: str) -> str:
-    return f"coalitions.{perm}"
+def roles_given_by(role: str | None) -> frozenset[str]:
+    """The roles a member holding `role` may give, by invitation or by changing a role."""
+    return ROLES_GIVEN_BY.get(role, frozenset()) if role else frozenset()
+
+
+def organisation_may_hold_role(*, coalition: Coalition, organisation, role: str) -> bool:
+    """Whether a member may represent `organisation` with `role` in `coalition`.
+
+    Action points are owned by organisations, and UPDATE_OWN_ACTION_POINTS lets anyone who
+    represents the owner update them. So the national authority's organisation is represented
+    only with the national authority role: a donor, operator or observer attached to it would
+    update the authority's own action points.
+    """
+    if organisation.pk == coalition.national_authority_id:
+        return role == Role.NATIONAL_AUTHORITY
+    return True
+
+
+# The stored form ---------------------------------------------------------------------------------
+
+
+def _coalition_permission_ids() -> dict[str, int]:
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(Coalition)
+    return dict(
+        Permission.objects.filter(
+            content_type=content_type, codename__in=ALL_PERMISSIONS
+        ).values_list("codename", "pk")
+    )
 
 
 def sync_role_permissions(*, user, coalition: Coalition, role: str | None) -> None:
-    """Make the user's object permissions on the coalition exactly those of `role` (None: none)."""
+    """Make the user's stored permissions on the coalition exactly those of `role` (None: none).
+
+    Only the membership services (and `check_permissions --repair`) call this.
+    """
     wanted = ROLE_PERMISSIONS.get(role, frozenset()) if role else frozenset()
-    current = {
-        p.permission.codename
-        for p in CoalitionUserObjectPermission.objects.filter(
-            user=user, content_object=coalition
-        ).select_related("permission")
+    rows = CoalitionUserObjectPermission.objects.filter(user=user, content_object=coalition)
+    rows.exclude(permission__codename__in=wanted).delete()
+    current = set(rows.values_list("permission__codename", flat=True))
+    missing = wanted - current
+    if missing:
+        ids = _coalition_permission_ids()
+        CoalitionUserObjectPermission.objects.bulk_create(
+            [
+                CoalitionUserObjectPermission(
+                    user=user, content_object=coalition, permission_id=ids[perm]
+                )
+                for perm in sorted(missing)
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class Drift:
+    """Stored rows of one person in one coalition that are not what the role table says."""
+
+    user_id: int
+    coalition_id: int
+    role: str | None
+    missing: frozenset[str]
+    extra: frozenset[str]
+
+    def __str__(self) -> str:
+        return (
+            f"user {self.user_id} in coalition {self.coalition_id} ({self.role or 'no membership'}):"
+            f" missing {sorted(self.missing)}, extra {sorted(self.extra)}"
+        )
+
+
+def permission_drift() -> list[Drift]:
+    """Every difference between the stored rows and the role table, over all memberships.
+
+    Rows in guardian's generic user and group tables for coalitions count as drift too: nothing
+    reads them, and nothing should write them.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    from .models import Membership
+
+    roles = {
+        (user_id, coalition_id): role
+        for user_id, coalition_id, role in Membership.objects.values_list(
+            "user_id", "coalition_id", "role"
+        )
     }
-    for perm in current - wanted:
-        remove_perm(_codename(perm), user, coalition)
-    for perm in wanted - current:
-        assign_perm(_codename(perm), user, coalition)
+    held: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for user_id, coalition_id, codename in CoalitionUserObjectPermission.objects.values_list(
+        "user_id", "content_object_id", "permission__codename"
+    ):
+        held[(user_id, coalition_id)].add(codename)
+    drift = []
+    for key in sorted(set(roles) | set(held)):
+        wanted = ROLE_PERMISSIONS.get(roles.get(key), frozenset())
+        have = held.get(key, set())
+        if have != wanted:
+            drift.append(
+                Drift(
+                    user_id=key[0],
+                    coalition_id=key[1],
+                    role=roles.get(key),
+                    missing=frozenset(wanted - have),
+                    extra=frozenset(have - wanted),
+                )
+            )
+    content_type = ContentType.objects.get_for_model(Coalition)
+    for model in (UserObjectPermission, GroupObjectPermission):
+        for row in model.objects.filter(content_type=content_type).select_related("permission"):
+            drift.append(
+                Drift(
+                    user_id=getattr(row, "user_id", 0),
+                    coalition_id=int(row.object_pk),
+                    role=None,
+                    missing=frozenset(),
+                    extra=frozenset({f"{model.__name__}:{row.permission.codename}"}),
+                )
+            )
+    return drift
+
+
+def repair_permission_drift() -> list[Drift]:
+    """Rewrites the stored rows from the role table; returns what was out of step."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+    from guardian.models import GroupObjectPermission, UserObjectPermission
+
+    with transaction.atomic():
+        drift = permission_drift()
+        users = get_user_model().objects.in_bulk({d.user_id for d in drift if d.user_id})
+        coalitions = Coalition.objects.in_bulk({d.coalition_id for d in drift})
+        for item in drift:
+            if item.user_id in users and item.coalition_id in coalitions:
+                sync_role_permissions(
+                    user=users[item.user_id],
+                    coalition=coalitions[item.coalition_id],
+                    role=item.role,
+                )
+        content_type = ContentType.objects.get_for_model(Coalition)
+        for model in (UserObjectPermission, GroupObjectPermission):
+            model.objects.filter(content_type=content_type).delete()
+    return drift
 
 
 @dataclass(frozen=True)
@@ -152,11 +291,20 @@ class CoalitionAccess:
 
 
 def access_for(user, coalition: Coalition) -> CoalitionAccess:
+    """One query for the stored permissions (no superuser bypass, no group tables), one for the
+    membership when there is any."""
     from .models import Membership
 
     if not user.is_authenticated:
         return CoalitionAccess(coalition=coalition, perms=frozenset(), membership=None)
-    perms = frozenset(get_perms(user, coalition)) & ALL_PERMISSIONS
+    perms = (
+        frozenset(
+            CoalitionUserObjectPermission.objects.filter(
+                user=user, content_object=coalition
+            ).values_list("permission__codename", flat=True)
+        )
+        & ALL_PERMISSIONS
+    )
     membership = None
     if perms:
         membership = (
@@ -164,6 +312,9 @@ def access_for(user, coalition: Coalition) -> CoalitionAccess:
             .filter(coalition=coalition, user=user)
             .first()
         )
+        if membership is None:
+            # Rows without a membership are drift; they open nothing.
+            perms = frozenset()
     return CoalitionAccess(coalition=coalition, perms=perms, membership=membership)
 
 
@@ -195,7 +346,9 @@ def perms_by_user(*, coalition_id: int, user_ids) -> dict[int, frozenset[str]]:
     many readers at once (a person who left the coalition holds none)."""
     found: dict[int, set[str]] = {user_id: set() for user_id in user_ids}
     rows = CoalitionUserObjectPermission.objects.filter(
-        content_object_id=coalition_id, user_id__in=list(found)
+        content_object_id=coalition_id,
+        user_id__in=list(found),
+        user__memberships__coalition_id=coalition_id,
     ).values_list("user_id", "permission__codename")
     for user_id, codename in rows:
         found[user_id].add(codename)

@@ -1,16 +1,20 @@
 """Every queryset a coalition page iterates, with the permission filter and its joins."""
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
-from guardian.shortcuts import get_objects_for_user
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from .models import Coalition, Invitation, Membership, Organisation
+from .models import Coalition, CoalitionUserObjectPermission, Invitation, Membership, Organisation
 from .permissions import VIEW
 
 
 def coalition_list_for_user(*, user) -> QuerySet[Coalition]:
     my_role = Membership.objects.filter(coalition=OuterRef("pk"), user=user).values("role")[:1]
+    may_view = CoalitionUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename=VIEW
+    )
     return (
-        get_objects_for_user(user, f"coalitions.{VIEW}", klass=Coalition, accept_global_perms=False)
+        Coalition.objects.filter(
+            Exists(may_view), Exists(Membership.objects.filter(coalition=OuterRef("pk"), user=user))
+        )
         .select_related("national_authority")
         .prefetch_related(Prefetch("champions", queryset=Organisation.objects.order_by("name")))
         .annotate(member_count=Count("memberships", distinct=True), my_role=Subquery(my_role))
@@ -36,5 +40,16 @@ def pending_invitation_list(*, coalition: Coalition) -> QuerySet[Invitation]:
     )
 
 
-def organisation_choices() -> QuerySet[Organisation]:
-    return Organisation.objects.order_by("name")
+def coalition_organisations(*, coalition: Coalition) -> QuerySet[Organisation]:
+    """The organisations an inviter may choose: the authority, the champions, those represented by
+    a member and those named in a pending invitation (a new one is created with its invitation)."""
+    return Organisation.objects.filter(
+        Q(pk=coalition.national_authority_id)
+        | Q(pk__in=coalition.champions.values("pk"))
+        | Q(pk__in=Membership.objects.filter(coalition=coalition).values("organisation_id"))
+        | Q(
+            pk__in=Invitation.objects.filter(
+                coalition=coalition, accepted_at__isnull=True, revoked_at__isnull=True
+            ).values("organisation_id")
+        )
+    ).order_by("name")

@@ -1,6 +1,7 @@
 """Every change to organisations, coalitions, memberships and invitations goes through here."""
 
 import zoneinfo
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -17,15 +18,17 @@ from mail.models import MailStatus
 
 from .audit import audited
 from .models import Coalition, Invitation, Membership, Organisation, Role
-from .permissions import INVITABLE_ROLES, sync_role_permissions
+from .permissions import organisation_may_hold_role, roles_given_by, sync_role_permissions
+from .selectors import coalition_organisations
 
 INVITATION_SALT = "coalitions.invitation"
 
 
 @transaction.atomic
 def organisation_create(
-    *, name: str, kind: str, short_name: str = "", country: str = "", actor=None, is_demo=False
+    *, name: str, kind: str, short_name: str = "", country: str = "", actor, is_demo: bool = False
 ) -> Organisation:
+    """`actor` None: made by the system (the demo data), not by a person."""
     organisation = audited(
         Organisation(name=name, kind=kind, short_name=short_name, country=country, is_demo=is_demo),
         actor,
@@ -47,7 +50,7 @@ def coalition_create(
     timezone_name: str = "UTC",
     under_apmbc: bool = False,
     description: str = "",
-    actor=None,
+    actor,
     is_demo: bool = False,
 ) -> Coalition:
     coalition = audited(
@@ -70,14 +73,52 @@ def coalition_create(
     return coalition
 
 
+def _role_in(coalition: Coalition, user) -> str | None:
+    if user is None:
+        return None
+    return (
+        Membership.objects.filter(coalition=coalition, user=user).values_list("role", flat=True)
+    ).first()
+
+
+def _check_role_given_by(*, coalition: Coalition, actor, roles: set[str]) -> None:
+    """Who appoints whom: the actor's own role in the coalition must give every role in `roles`."""
+    if not roles <= roles_given_by(_role_in(coalition, actor)):
+        raise ValidationError({"role": _("You cannot give someone this role.")})
+
+
+def _check_organisation(
+    *, coalition: Coalition, organisation: Organisation, role: str, of_the_coalition: bool
+) -> None:
+    if of_the_coalition and not (
+        coalition_organisations(coalition=coalition).filter(pk=organisation.pk).exists()
+    ):
+        raise ValidationError(
+            {"organisation": _("Choose one of the coalition's organisations, or name a new one.")}
+        )
+    if not organisation_may_hold_role(coalition=coalition, organisation=organisation, role=role):
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Only the national authority's own people represent it, with the national "
+                    "authority role; choose another organisation."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def membership_create(
-    *, coalition: Coalition, user, organisation: Organisation, role: str, actor=None
+    *, coalition: Coalition, user, organisation: Organisation, role: str, actor
 ) -> Membership:
+    """`actor` None: made by the system (the demo data, a new coalition's first member)."""
     if Membership.objects.filter(coalition=coalition, user=user).exists():
         raise ValidationError(
             _("%(person)s is already a member of this coalition.") % {"person": user}
         )
+    _check_organisation(
+        coalition=coalition, organisation=organisation, role=role, of_the_coalition=False
+    )
     membership = audited(
         Membership(coalition=coalition, user=user, organisation=organisation, role=role), actor
     )
@@ -103,12 +144,28 @@ def _ensure_an_authority_remains(membership: Membership) -> None:
 def membership_change_role(
     *, membership: Membership, role: str, organisation: Organisation | None = None, actor
 ) -> Membership:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("coalition")
+        .get(pk=membership.pk)
+    )
+    coalition = membership.coalition
+    _check_role_given_by(coalition=coalition, actor=actor, roles={membership.role, role})
     if role != Role.NATIONAL_AUTHORITY:
         _ensure_an_authority_remains(membership)
-    membership.role = role
-    if organisation is not None:
+    if organisation is not None and organisation.pk != membership.organisation_id:
+        _check_organisation(
+            coalition=coalition, organisation=organisation, role=role, of_the_coalition=True
+        )
         membership.organisation = organisation
+    else:
+        _check_organisation(
+            coalition=coalition,
+            organisation=membership.organisation,
+            role=role,
+            of_the_coalition=False,
+        )
+    membership.role = role
     audited(membership, actor)
     membership.full_clean()
     membership.save()
@@ -189,20 +246,50 @@ def invitations_to_send(queryset):
     )
 
 
+@dataclass(frozen=True)
+class NewOrganisation:
+    """An organisation named on the invitation form, created with the invitation."""
+
+    name: str
+    kind: str
+    country: str = ""
+
+
+def _organisation_for(new: NewOrganisation, *, actor) -> Organisation:
+    """The organisation of that name and country (whatever the case), created if there is none."""
+    name = " ".join(new.name.split())
+    known = Organisation.objects.filter(name__iexact=name, country=new.country).first()
+    if known is not None:
+        return known
+    try:
+        with transaction.atomic():
+            return organisation_create(name=name, kind=new.kind, country=new.country, actor=actor)
+    except (IntegrityError, ValidationError):
+        # Created meanwhile by someone else, or invalid: the known one, or the error as it is.
+        known = Organisation.objects.filter(name__iexact=name, country=new.country).first()
+        if known is None:
+            raise
+        return known
+
+
 @transaction.atomic
 def invitation_create(
     *,
     coalition: Coalition,
     email: str,
     role: str,
-    organisation: Organisation,
-    invited_by,
-    inviter_role: str,
+    organisation: Organisation | None = None,
+    new_organisation: NewOrganisation | None = None,
     message: str = "",
+    actor,
 ) -> Invitation:
+    """The person will represent `organisation` (one of the coalition's) or `new_organisation`."""
     email = email.strip().lower()
-    if role not in INVITABLE_ROLES.get(inviter_role, frozenset()):
-        raise ValidationError({"role": _("You cannot invite someone with this role.")})
+    _check_role_given_by(coalition=coalition, actor=actor, roles={role})
+    if (organisation is None) == (new_organisation is None):
+        raise ValidationError(
+            {"organisation": _("Choose an organisation from the list, or name a new one.")}
+        )
     if Membership.objects.filter(coalition=coalition, user__email__iexact=email).exists():
         raise ValidationError({"email": _("This person is already a member of the coalition.")})
     if Invitation.objects.filter(
@@ -215,6 +302,15 @@ def invitation_create(
                 )
             }
         )
+    if organisation is not None:
+        _check_organisation(
+            coalition=coalition, organisation=organisation, role=role, of_the_coalition=True
+        )
+    else:
+        organisation = _organisation_for(new_organisation, actor=actor)
+        _check_organisation(
+            coalition=coalition, organisation=organisation, role=role, of_the_coalition=False
+        )
     invitation = audited(
         Invitation(
             coalition=coalition,
@@ -222,10 +318,10 @@ def invitation_create(
             role=role,
             organisation=organisation,
             message=message,
-            invited_by=invited_by,
+            invited_by=actor,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         ),
-        invited_by,
+        actor,
     )
     invitation.full_clean()
     try:

@@ -18,6 +18,7 @@ from .sections import panels_for
 from .selectors import coalition_list_for_user, membership_list, pending_invitation_list
 from .services import (
     InvitationLinkError,
+    NewOrganisation,
     WrongPersonError,
     invitation_accept,
     invitation_create,
@@ -79,7 +80,7 @@ def member_edit(request, slug, pk):
     membership = get_object_or_404(
         Membership.objects.select_related("user", "organisation"), pk=pk, coalition=access.coalition
     )
-    form = MembershipRoleForm(submitted(request), instance=membership)
+    form = MembershipRoleForm(submitted(request), instance=membership, editor_role=access.role)
     if request.method == "POST" and form.is_valid():
         try:
             membership_change_role(
@@ -158,19 +159,27 @@ def invitation_list(request, slug):
 @login_required
 def invitation_new(request, slug):
     access = perms.require_access(request.user, slug, perms.INVITE_MEMBERS)
-    form = InvitationForm(submitted(request), inviter_role=access.role)
+    form = InvitationForm(submitted(request), coalition=access.coalition, inviter_role=access.role)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        new_organisation = None
+        if data["new_organisation_name"].strip():
+            new_organisation = NewOrganisation(
+                name=data["new_organisation_name"],
+                kind=data["new_organisation_kind"],
+                country=data["new_organisation_country"],
+            )
         done = create_once(
             request,
             form,
             create=lambda: invitation_create(
                 coalition=access.coalition,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                organisation=form.cleaned_data["organisation"],
-                message=form.cleaned_data["message"],
-                invited_by=request.user,
-                inviter_role=access.role,
+                email=data["email"],
+                role=data["role"],
+                organisation=data["organisation"],
+                new_organisation=new_organisation,
+                message=data["message"],
+                actor=request.user,
             ),
             url_for=lambda _invitation: reverse("coalitions:invitations", args=[slug]),
             notice=lambda invitation: (

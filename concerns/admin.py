@@ -1,21 +1,49 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django.http import Http404
 
 from .models import Concern, ConcernNotice
 
 
-# The admin is for site staff only; it is the one place besides the facilitators' pages that
-# shows who raised a concern, including in its history.
+# Concern texts and senders never reach site staff: the admin lists only when, where and at which
+# stage a concern is, read-only, with no page of its own and no history (its rows carry the
+# sender and the text).
 @admin.register(Concern)
-class ConcernAdmin(SimpleHistoryAdmin):
-    list_display = ["subject", "coalition", "status", "created_at"]
-    list_filter = ["status", "coalition"]
-    search_fields = ["subject"]
-    raw_id_fields = ["raised_by", "raised_by_organisation", "agenda_item"]
+class ConcernAdmin(admin.ModelAdmin):
+    list_display = ["pk", "coalition", "status", "created_at"]
+    list_display_links = None
+    list_filter = ["status"]
+    fields = ["coalition", "status", "created_at"]
+    readonly_fields = fields
     list_select_related = ["coalition"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        # The list only: a concern's own page would carry its subject in the title.
+        return obj is None and super().has_view_permission(request)
+
+    def history_view(self, request, object_id, extra_context=None):
+        raise Http404
 
 
 @admin.register(ConcernNotice)
 class ConcernNoticeAdmin(admin.ModelAdmin):
-    list_display = ["concern", "recipient", "status", "attempts", "sent_at", "last_error"]
-    raw_id_fields = ["concern", "recipient"]
+    # Who was told and whether it went out; the concern shows as its number only.
+    list_display = ["concern_id", "recipient", "status", "attempts", "sent_at", "last_error"]
+    list_display_links = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

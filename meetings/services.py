@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from coalitions import date_range
 from coalitions.audit import audited
@@ -78,18 +79,23 @@ def _add_deliveries(meeting: Meeting, users, kind: str) -> int:
     return len(rows)
 
 
-def _set_participants(meeting: Meeting, memberships) -> tuple[list, list, list]:
-    """Makes the participants exactly `memberships`; returns (added, kept, removed) users."""
+def _set_participants(meeting: Meeting, memberships, *, actor) -> tuple[list, list, list]:
+    """Makes the participants exactly `memberships`; returns (added, kept, removed) users.
+
+    Each row added or removed writes its history row with `actor`."""
     wanted = {m.user_id: m for m in memberships}
     current = {p.user_id: p for p in meeting.participants.select_related("user")}
-    removed = [p.user for user_id, p in current.items() if user_id not in wanted]
-    Participant.objects.filter(meeting=meeting).exclude(user_id__in=wanted).delete()
+    leaving = [p for user_id, p in current.items() if user_id not in wanted]
+    for participant in leaving:
+        audited(participant, actor).delete()
     added = [m for user_id, m in wanted.items() if user_id not in current]
-    Participant.objects.bulk_create(
-        [Participant(meeting=meeting, user=m.user, organisation=m.organisation) for m in added]
+    bulk_create_with_history(
+        [Participant(meeting=meeting, user=m.user, organisation=m.organisation) for m in added],
+        Participant,
+        default_user=actor,
     )
     kept = [m.user for user_id, m in wanted.items() if user_id in current]
-    return [m.user for m in added], kept, removed
+    return [m.user for m in added], kept, [p.user for p in leaving]
 
 
 @transaction.atomic
@@ -130,7 +136,7 @@ def meeting_create(
     meeting.save()
     if participants is None:
         participants = Membership.objects.filter(coalition=coalition).select_related("user")
-    added, _kept, _removed = _set_participants(meeting, participants)
+    added, _kept, _removed = _set_participants(meeting, participants, actor=actor)
     if send_invitations and added:
         _add_deliveries(meeting, added, Delivery.Kind.INVITATION)
         _queue_mail(meeting, Delivery.Kind.INVITATION, meeting.sequence)
@@ -165,7 +171,7 @@ def meeting_update(*, meeting: Meeting, actor, participants=None, **changes) -> 
     _check_people(meeting.coalition, meeting)
     meeting.save()
     if participants is not None:
-        added, kept, removed = _set_participants(meeting, participants)
+        added, kept, removed = _set_participants(meeting, participants, actor=actor)
     else:
         added, kept, removed = [], [p.user for p in meeting.participants.select_related("user")], []
     if not planned:
@@ -242,8 +248,7 @@ def agenda_reorder(*, meeting: Meeting, actor, item_ids: list[int]) -> None:
         raise ValidationError(_("The agenda changed meanwhile; reload the page and try again."))
     for position, pk in enumerate(item_ids, start=1):
         items[pk].position = position
-        audited(items[pk], actor)
-    AgendaItem.objects.bulk_update(items.values(), ["position"])
+    bulk_update_with_history(list(items.values()), AgendaItem, ["position"], default_user=actor)
 
 
 def agenda_move(*, item: AgendaItem, actor, direction: str) -> None:
@@ -272,8 +277,8 @@ def attendance_record(*, meeting: Meeting, actor, attendance: dict[int, str]) ->
             raise ValidationError(_("Unknown attendance value."))
         if participant.attendance != value:
             participant.attendance = value
-            changed.append(audited(participant, actor))
-    Participant.objects.bulk_update(changed, ["attendance"])
+            changed.append(participant)
+    bulk_update_with_history(changed, Participant, ["attendance"], default_user=actor)
 
 
 @transaction.atomic
@@ -287,8 +292,8 @@ def minutes_save(*, meeting: Meeting, actor, notes: str, item_minutes: dict[int,
         text = item_minutes.get(item.pk)
         if text is not None and text != item.minutes:
             item.minutes = text
-            changed.append(audited(item, actor))
-    AgendaItem.objects.bulk_update(changed, ["minutes"])
+            changed.append(item)
+    bulk_update_with_history(changed, AgendaItem, ["minutes"], default_user=actor)
 
 
 @transaction.atomic

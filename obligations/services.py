@@ -90,7 +90,7 @@ def obligation_create(
     completion_declaration: str = "",
     notes: str = "",
     is_illustrative: bool = False,
-    actor=None,
+    actor,
 ) -> Obligation:
     _check_dates_in_range(
         entry_into_force=entry_into_force,
@@ -209,7 +209,7 @@ def extension_request_create(
     submitted_on: date,
     notes: str = "",
     is_illustrative: bool = False,
-    actor=None,
+    actor,
 ) -> ExtensionRequest:
     obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
     if obligation.current_deadline is None:
@@ -252,7 +252,7 @@ def extension_request_decide(
     decided_on: date,
     decided_by_meeting: str = "",
     granted_deadline: date | None = None,
-    actor=None,
+    actor,
 ) -> ExtensionRequest:
     """A granted request moves the obligation's current deadline; the request keeps the history."""
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
@@ -322,7 +322,7 @@ def indicator_create(
     baseline: Decimal = Decimal(0),
     target_date: date | None = None,
     is_headline: bool = False,
-    actor=None,
+    actor,
 ) -> Indicator:
     Obligation.objects.select_for_update().filter(pk=obligation.pk).first()
     return _save_indicator(
@@ -444,12 +444,14 @@ def _new_entry(
 
 
 @transaction.atomic
-def progress_report(*, indicator: Indicator, validate: bool = False, **fields) -> ProgressEntry:
+def progress_report(
+    *, indicator: Indicator, actor, validate: bool = False, **fields
+) -> ProgressEntry:
     """`validate` is set when the reporter may validate (the national authority's own figures)."""
-    entry = _new_entry(indicator=indicator, validate=validate, **fields)
+    entry = _new_entry(indicator=indicator, actor=actor, validate=validate, **fields)
     try:
         with transaction.atomic():
-            audited(entry, fields["actor"]).save()
+            audited(entry, actor).save()
     except IntegrityError:
         raise ValidationError(_("This period has already been reported.")) from None
     return entry
@@ -570,7 +572,7 @@ def need_create(
     obligation: Obligation | None = None,
     description: str = "",
     is_illustrative: bool = False,
-    actor=None,
+    actor,
 ) -> Need:
     if obligation is not None and obligation.coalition_id != coalition.pk:
         raise ValidationError({"obligation": _("Choose one of this coalition's obligations.")})
@@ -605,7 +607,7 @@ def offer_create(
     need: Need | None = None,
     status: str = Offer.Status.PLEDGED,
     is_illustrative: bool = False,
-    actor=None,
+    actor,
 ) -> Offer:
     currency = (currency or "").upper()
     if need is not None:

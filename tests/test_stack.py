@@ -69,9 +69,8 @@ def test_invitation_mail_goes_through_a_real_worker(
         coalition=coalition,
         email="worker.test@example.net",
         role=Role.DONOR,
-        organisation=coalition.national_authority,
-        invited_by=members[Role.CHAMPION],
-        inviter_role=Role.CHAMPION,
+        organisation=members[Role.DONOR].memberships.get().organisation,
+        actor=members[Role.CHAMPION],
     )
     deadline = time.monotonic() + 30
     while not outbox_messages.filter(to__contains="worker.test@example.net").exists():

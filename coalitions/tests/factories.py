@@ -21,7 +21,7 @@ class UserFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return user_create(password=PASSWORD, **kwargs)
+        return user_create(password=PASSWORD, actor=None, **kwargs)
 
     _build = _create
 
@@ -49,15 +49,17 @@ class CoalitionFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs) -> Coalition:
-        return coalition_create(**kwargs)
+        return coalition_create(actor=None, **kwargs)
 
     _build = _create
 
 
-def add_member(coalition: Coalition, role: str, user=None, organisation=None):
+def add_member(coalition: Coalition, role: str, user=None, organisation=None, actor=None):
     user = user or UserFactory()
     organisation = organisation or (
         coalition.national_authority if role == Role.NATIONAL_AUTHORITY else OrganisationFactory()
     )
-    membership_create(coalition=coalition, user=user, organisation=organisation, role=role)
+    membership_create(
+        coalition=coalition, user=user, organisation=organisation, role=role, actor=actor
+    )
     return user

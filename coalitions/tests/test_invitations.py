@@ -22,17 +22,20 @@ def committed():
     return TestCase.captureOnCommitCallbacks(execute=True)
 
 
-def invite(
-    coalition, inviter, email="newcomer@example.net", role=Role.OPERATOR, inviter_role=Role.CHAMPION
-):
+def operator_organisation(coalition):
+    """Invitations for low roles name one of the coalition's organisations other than the
+    national authority's (which only the authority's own people represent)."""
+    return coalition.memberships.get(role=Role.OPERATOR).organisation
+
+
+def invite(coalition, inviter, email="newcomer@example.net", role=Role.OPERATOR):
     with committed():
         return invitation_create(
             coalition=coalition,
             email=email,
             role=role,
-            organisation=coalition.national_authority,
-            invited_by=inviter,
-            inviter_role=inviter_role,
+            organisation=operator_organisation(coalition),
+            actor=inviter,
         )
 
 
@@ -53,7 +56,7 @@ def test_champion_invites_through_the_form_and_the_mail_says_what_and_who(
             {
                 "email": "Op.Erator@Example.net",
                 "role": Role.OPERATOR,
-                "organisation": coalition.national_authority.pk,
+                "organisation": operator_organisation(coalition).pk,
             },
         )
     assert response.status_code == 302
@@ -106,7 +109,6 @@ def test_existing_person_signs_in_and_accepts(client, coalition, members, outbox
         coalition,
         members[Role.FACILITATOR],
         email="known@example.net",
-        inviter_role=Role.FACILITATOR,
     )
     url = link_in(outbox_messages.get())
     assert "sign in to accept" in client.get(url).content.decode().lower()
@@ -187,7 +189,7 @@ def test_wrong_signed_in_person_is_told_and_nothing_is_created(client, coalition
 def test_inviting_a_member_or_twice_is_refused_with_a_message(client, coalition, members):
     client.force_login(members[Role.CHAMPION])
     url = reverse("coalitions:invitation_new", args=[coalition.slug])
-    data = {"role": Role.DONOR, "organisation": coalition.national_authority.pk}
+    data = {"role": Role.DONOR, "organisation": operator_organisation(coalition).pk}
     response = client.post(url, {**data, "email": members[Role.OBSERVER].email.upper()})
     assert "already a member" in response.content.decode()
     client.post(url, {**data, "email": "twice@example.net"})

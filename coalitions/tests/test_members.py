@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from coalitions.models import Coalition, Membership, Role
 from coalitions.permissions import access_for
+from users.models import User
 
 
 @pytest.mark.django_db
@@ -82,3 +83,8 @@ def test_seed_demo_is_idempotent(capsys):
     assert (Coalition.objects.count(), Membership.objects.count()) == counts
     assert counts[0] == 3
     assert "coalition-demo-2026" in capsys.readouterr().out
+    # The demo's site staff runs the site through model permissions, not as a superuser.
+    admin = User.objects.get(email="admin@example.org")
+    assert admin.is_staff and not admin.is_superuser
+    assert admin.has_perm("outbox.view_outboxmessage") and not admin.memberships.exists()
+    assert call_command("check_permissions") is None

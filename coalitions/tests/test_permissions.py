@@ -43,9 +43,8 @@ def pages(coalition, members):
         coalition=coalition,
         email="new.person@example.net",
         role=OP,
-        organisation=coalition.national_authority,
-        invited_by=members[NA],
-        inviter_role=NA,
+        organisation=members[OP].memberships.get().organisation,
+        actor=members[NA],
     )
     return page_urls(coalition, observer_membership.pk, invitation.pk)
 
@@ -83,9 +82,8 @@ def test_outsider_cannot_post_to_resend_an_invitation(client, coalition, members
         coalition=coalition,
         email="x@example.net",
         role=OB,
-        organisation=coalition.national_authority,
-        invited_by=members[NA],
-        inviter_role=NA,
+        organisation=members[OP].memberships.get().organisation,
+        actor=members[NA],
     )
     client.force_login(outsider)
     url = reverse("coalitions:invitation_resend", args=[coalition.slug, invitation.pk])

@@ -85,7 +85,7 @@ def test_bad_agenda_item_saves_nothing(client, coalition, members, data, message
     ],
 )
 def test_bad_meeting_form_saves_nothing(client, coalition, members, changes, message):
-    client.force_login(members[Role.FACILITATOR])
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
     data = {
         "kind": "coalition",
         "title": "T",
@@ -105,7 +105,7 @@ def test_bad_meeting_form_saves_nothing(client, coalition, members, changes, mes
 def test_participants_default_to_all_members_and_can_be_chosen(client, coalition, members):
     from coalitions.models import Membership
 
-    client.force_login(members[Role.FACILITATOR])
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
     chosen = Membership.objects.filter(
         coalition=coalition, role__in=[Role.CHAMPION, Role.DONOR]
     ).values_list("pk", flat=True)
@@ -181,7 +181,7 @@ def test_decision_must_name_an_item_of_the_same_meeting(client, coalition, membe
 @pytest.mark.django_db
 def test_publishing_needs_a_held_meeting(client, coalition, members):
     meeting = make_meeting(coalition, members[Role.FACILITATOR])
-    client.force_login(members[Role.FACILITATOR])
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
     response = client.post(reverse("meetings:summary_publish", args=[coalition.slug, meeting.pk]))
     assert response.status_code == 200
     assert "Mark the meeting as held" in response.content.decode()

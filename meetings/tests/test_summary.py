@@ -124,7 +124,7 @@ def test_smtp_down_backs_off_shows_failed_and_never_gives_up(
     # Every attempt (the first and five by the dispatcher) reached every recipient's row.
     assert {d.attempts for d in deliveries.all()} == {ATTEMPTS_BEFORE_FAILING}
 
-    client.force_login(members[Role.FACILITATOR])
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
     page = client.get(
         reverse("meetings:detail", args=[coalition.slug, meeting.pk])
     ).content.decode()
@@ -146,10 +146,10 @@ def test_smtp_down_backs_off_shows_failed_and_never_gives_up(
 @pytest.mark.django_db
 def test_send_again_to_one_person_mails_only_that_person(client, coalition, members, smtp_server):
     meeting = held_meeting_with_record(coalition, members)
-    publish(meeting, members[Role.FACILITATOR])
+    publish(meeting, members[Role.NATIONAL_AUTHORITY])
     assert len(smtp_server.messages) == len(members)
     donor = members[Role.DONOR]
-    client.force_login(members[Role.FACILITATOR])
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
     with committed():
         response = client.post(
             reverse("meetings:summary_send_again", args=[coalition.slug, meeting.pk]),

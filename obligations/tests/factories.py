@@ -8,14 +8,24 @@ from obligations import services
 from obligations.models import Indicator
 
 
-def make_obligation(coalition, *, article=4, entry_into_force=date(2016, 1, 1), **kwargs):
+def make_obligation(
+    coalition, *, article=4, entry_into_force=date(2016, 1, 1), actor=None, **kwargs
+):
     return services.obligation_create(
-        coalition=coalition, article=article, entry_into_force=entry_into_force, **kwargs
+        coalition=coalition,
+        article=article,
+        entry_into_force=entry_into_force,
+        actor=actor,
+        **kwargs,
     )
 
 
-def make_indicator(obligation, *, kind=Indicator.Kind.AREA_RELEASED, target=Decimal(1000), **kw):
-    return services.indicator_create(obligation=obligation, kind=kind, target=target, **kw)
+def make_indicator(
+    obligation, *, kind=Indicator.Kind.AREA_RELEASED, target=Decimal(1000), actor=None, **kw
+):
+    return services.indicator_create(
+        obligation=obligation, kind=kind, target=target, actor=actor, **kw
+    )
 
 
 def report(indicator, *, start, end, value, organisation=None, actor=None, validate=True, **kw):

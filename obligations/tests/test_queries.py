@@ -60,6 +60,7 @@ def fill(coalition, *, obligations: int, indicators: int, entries: int) -> int:
             obligation=obligation,
             requested_deadline=obligation.current_deadline + timedelta(days=300),
             submitted_on=date(2023, 1, 1),
+            actor=None,
         ) if obligation.current_deadline else None
     return made
 
@@ -119,16 +120,19 @@ def post_needs(coalition, n):
             coalition=coalition, activity=f"Need {i}", amount=Decimal(1000 + i),
             currency=["USD", "EUR", "NOK"][i % 3], period_start=date(2027, 1, 1),
             period_end=date(2027, 12, 31),
+            actor=None,
         )  # fmt: skip
         for _ in range(2):
             services.offer_create(
                 coalition=coalition, need=need, donor=organisation, activity="Support",
                 amount=Decimal(300), currency=need.currency, period_start=date(2027, 1, 1),
                 period_end=date(2027, 6, 30),
+                actor=None,
             )  # fmt: skip
         services.offer_create(
             coalition=coalition, donor=organisation, activity="Freestanding", amount=Decimal(50),
             currency="CHF", period_start=date(2027, 1, 1), period_end=date(2027, 6, 30),
+            actor=None,
         )  # fmt: skip
     return donor
 

@@ -127,21 +127,25 @@ def test_offer_against_a_need_uses_its_currency_and_totals_stay_per_currency(coa
     need = services.need_create(
         coalition=coalition, activity="Clearance", amount=Decimal("1000"), currency="USD",
         period_start=date(2027, 1, 1), period_end=date(2027, 12, 31),
+        actor=None,
     )  # fmt: skip
     donor = members[Role.DONOR].memberships.get().organisation
     with pytest.raises(ValidationError) as exc:
         services.offer_create(
             coalition=coalition, need=need, donor=donor, activity="x", amount=Decimal(5),
             currency="EUR", period_start=date(2027, 1, 1), period_end=date(2027, 2, 1),
+            actor=None,
         )  # fmt: skip
     assert "USD" in str(exc.value.message_dict["currency"])
     services.offer_create(
         coalition=coalition, need=need, donor=donor, activity="x", amount=Decimal(400),
         currency="USD", period_start=date(2027, 1, 1), period_end=date(2027, 2, 1),
+        actor=None,
     )  # fmt: skip
     services.offer_create(
         coalition=coalition, donor=donor, activity="y", amount=Decimal(70),
         currency="EUR", period_start=date(2027, 1, 1), period_end=date(2027, 2, 1),
+        actor=None,
     )  # fmt: skip
     board = needs_board(coalition=coalition)
     assert board.totals == {
@@ -161,6 +165,7 @@ def test_bad_money_is_refused(coalition, currency, amount):
         services.need_create(
             coalition=coalition, activity="Clearance", amount=amount, currency=currency,
             period_start=date(2027, 1, 1), period_end=date(2027, 12, 31),
+            actor=None,
         )  # fmt: skip
     assert not Need.objects.exists()
 
@@ -171,6 +176,7 @@ def test_offer_status_moves_forward_only(coalition, members):
     offer = services.offer_create(
         coalition=coalition, donor=donor, activity="y", amount=Decimal(70),
         currency="EUR", period_start=date(2027, 1, 1), period_end=date(2027, 2, 1),
+        actor=None,
     )  # fmt: skip
     services.offer_set_status(offer=offer, status="committed", actor=None)
     with pytest.raises(ValidationError):
@@ -182,11 +188,15 @@ def test_offer_status_moves_forward_only(coalition, members):
 def test_entry_into_force_after_the_granted_deadline_is_refused(coalition):
     obligation = make_obligation(coalition, article=4, entry_into_force=date(2011, 5, 1))
     request = services.extension_request_create(
-        obligation=obligation, requested_deadline=date(2026, 5, 1), submitted_on=date(2020, 3, 2)
+        obligation=obligation,
+        requested_deadline=date(2026, 5, 1),
+        submitted_on=date(2020, 3, 2),
+        actor=None,
     )
     services.extension_request_decide(
         request=request, decision="granted", granted_deadline=date(2026, 5, 1),
         decided_on=date(2020, 11, 27),
+        actor=None,
     )  # fmt: skip
     with pytest.raises(ValidationError) as exc:
         services.obligation_update(

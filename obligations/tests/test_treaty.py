@@ -53,7 +53,10 @@ def test_obligation_gets_its_deadline_by_the_treaty_rule(coalition):
 def test_granted_extension_moves_the_deadline_and_keeps_the_history(coalition, members):
     obligation = make_obligation(coalition, article=4, entry_into_force=date(2011, 5, 1))
     request = services.extension_request_create(
-        obligation=obligation, requested_deadline=date(2026, 5, 1), submitted_on=date(2020, 3, 2)
+        obligation=obligation,
+        requested_deadline=date(2026, 5, 1),
+        submitted_on=date(2020, 3, 2),
+        actor=None,
     )
     services.extension_request_decide(
         request=request,
@@ -61,6 +64,7 @@ def test_granted_extension_moves_the_deadline_and_keeps_the_history(coalition, m
         granted_deadline=date(2026, 5, 1),
         decided_on=date(2020, 11, 27),
         decided_by_meeting="Second Review Conference",
+        actor=None,
     )
     obligation.refresh_from_db()
     assert obligation.original_deadline == date(2021, 5, 1)
@@ -86,7 +90,10 @@ def test_extension_beyond_the_treaty_maximum_or_not_later_is_refused(
     obligation = make_obligation(coalition, article=article, entry_into_force=entry_into_force)
     with pytest.raises(ValidationError) as exc:
         services.extension_request_create(
-            obligation=obligation, requested_deadline=requested, submitted_on=date(2020, 1, 1)
+            obligation=obligation,
+            requested_deadline=requested,
+            submitted_on=date(2020, 1, 1),
+            actor=None,
         )
     assert message in str(exc.value.message_dict["requested_deadline"])
     assert not ExtensionRequest.objects.exists()
@@ -96,7 +103,10 @@ def test_extension_beyond_the_treaty_maximum_or_not_later_is_refused(
 def test_granting_more_than_the_maximum_changes_nothing(coalition):
     obligation = make_obligation(coalition, article=3, entry_into_force=date(2011, 5, 1))
     request = services.extension_request_create(
-        obligation=obligation, requested_deadline=date(2021, 5, 1), submitted_on=date(2018, 1, 1)
+        obligation=obligation,
+        requested_deadline=date(2021, 5, 1),
+        submitted_on=date(2018, 1, 1),
+        actor=None,
     )
     with pytest.raises(ValidationError):
         services.extension_request_decide(
@@ -104,6 +114,7 @@ def test_granting_more_than_the_maximum_changes_nothing(coalition):
             decision="granted",
             granted_deadline=date(2024, 1, 1),
             decided_on=date(2018, 9, 1),
+            actor=None,
         )
     obligation.refresh_from_db()
     request.refresh_from_db()

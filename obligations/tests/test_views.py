@@ -32,7 +32,10 @@ def obligation(coalition):
 def pages(coalition, obligation):
     slug, pk = coalition.slug, obligation.pk
     request = services.extension_request_create(
-        obligation=obligation, requested_deadline=date(2031, 1, 1), submitted_on=date(2025, 1, 1)
+        obligation=obligation,
+        requested_deadline=date(2031, 1, 1),
+        submitted_on=date(2025, 1, 1),
+        actor=None,
     )
     indicator = obligation.indicators.get()
     return {
@@ -200,6 +203,7 @@ def test_only_the_offering_donor_changes_an_offers_status(client, members, coali
     offer = services.offer_create(
         coalition=coalition, donor=donor_org, activity="Survey", amount=Decimal(100),
         currency="EUR", period_start=date(2027, 1, 1), period_end=date(2027, 3, 1),
+        actor=None,
     )  # fmt: skip
     url = reverse("obligations:offer_status", args=[coalition.slug, offer.pk])
     client.force_login(members[CH])
@@ -215,6 +219,7 @@ def test_donor_posts_an_offer_against_a_need(client, members, coalition):
     need = services.need_create(
         coalition=coalition, activity="Clearance", amount=Decimal(1000), currency="USD",
         period_start=date(2027, 1, 1), period_end=date(2027, 12, 31),
+        actor=None,
     )  # fmt: skip
     client.force_login(members[DO])
     url = reverse("obligations:offer_new", args=[coalition.slug])

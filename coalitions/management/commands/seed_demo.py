@@ -10,7 +10,7 @@ from django.db import transaction
 
 from coalitions.models import Coalition, Membership, Organisation, Role
 from coalitions.services import coalition_create, membership_create, organisation_create
-from users.services import user_create
+from users.services import site_staff_group, user_create
 
 DEMO_PASSWORD = "coalition-demo-2026"
 
@@ -123,7 +123,12 @@ class Command(BaseCommand):
         organisations = {}
         for name, short_name, kind, country in ORGANISATIONS:
             organisation = Organisation.objects.filter(name=name).first() or organisation_create(
-                name=name, short_name=short_name, kind=kind, country=country, is_demo=True
+                name=name,
+                short_name=short_name,
+                kind=kind,
+                country=country,
+                is_demo=True,
+                actor=None,
             )
             organisations[short_name] = organisation
 
@@ -134,15 +139,24 @@ class Command(BaseCommand):
                 coalition = coalition_create(
                     **{**spec, "national_authority": organisations[spec["national_authority"]],
                        "champions": [organisations[c] for c in spec["champions"]]},
-                    is_demo=True,
+                    is_demo=True, actor=None,
                 )  # fmt: skip
             coalitions[spec["slug"]] = coalition
 
         User = get_user_model()
         for email, name, tz, staff, memberships in PEOPLE:
             user = User.objects.filter(email=email).first() or user_create(
-                email=email, name=name, password=DEMO_PASSWORD, timezone=tz, is_staff=staff
+                email=email,
+                name=name,
+                password=DEMO_PASSWORD,
+                timezone=tz,
+                is_staff=staff,
+                actor=None,
             )
+            if staff and (user.is_superuser or not user.groups.exists()):
+                # Demo data made before staff stopped being superusers is brought in step.
+                User.objects.filter(pk=user.pk).update(is_superuser=False)
+                user.groups.add(site_staff_group())
             for slug, org, role in memberships:
                 if not Membership.objects.filter(coalition=coalitions[slug], user=user).exists():
                     membership_create(
@@ -150,6 +164,7 @@ class Command(BaseCommand):
                         user=user,
                         organisation=organisations[org],
                         role=role,
+                        actor=None,
                     )
 
         from coalitions.demo import extend_demo
