@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.http import Http404
 
 from .models import Concern, ConcernNotice
 
@@ -26,11 +25,9 @@ class ConcernAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        # The list only: a concern's own page would carry its subject in the title.
+        # The list only: a concern's own page would carry its subject in the title, and its
+        # history page (refused with it) would name the sender.
         return obj is None and super().has_view_permission(request)
-
-    def history_view(self, request, object_id, extra_context=None):
-        raise Http404
 
 
 @admin.register(ConcernNotice)

@@ -23,7 +23,7 @@ TWENTY_DIGITS = "9" * 20
 
 @pytest.fixture
 def staff(db):
-    """Site staff who belong to no coalition (a superuser holds every object permission)."""
+    """Site staff who belong to no coalition, even as a superuser: no coalition is found for them."""
     person = UserFactory(is_staff=True)
     person.is_superuser = True
     person.save()
@@ -40,8 +40,8 @@ def test_send_again_to_an_unreadable_person_is_a_404_and_sends_nothing(
     from meetings.services import summary_publish
 
     meeting = held_meeting_with_record(coalition, members)
-    summary_publish(meeting=meeting, actor=members[Role.FACILITATOR])
-    client.force_login(members[Role.FACILITATOR])
+    summary_publish(meeting=meeting, actor=members[Role.NATIONAL_AUTHORITY])
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
     with django_capture_on_commit_callbacks(execute=True) as queued:
         response = client.post(
             reverse("meetings:summary_send_again", args=[coalition.slug, meeting.pk]),
@@ -243,8 +243,8 @@ def test_staff_who_are_not_members_cannot_report_a_figure_but_an_operator_can(
         "value": "5",
     }
     client.force_login(staff)
-    assert client.get(url).status_code == 403
-    assert client.post(url, data).status_code == 403
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
     assert not ProgressEntry.objects.exists()
     client.force_login(members[Role.OPERATOR])
     assert client.post(url, data).status_code == 302
@@ -259,7 +259,7 @@ def test_staff_who_are_not_members_cannot_import_figures(client, coalition, memb
         f"cleared_m2,source\n{obligation.code},area_released,2025-01-01,2025-03-31,5,,,,\n"
     )
     url = reverse("obligations:progress_import", args=[coalition.slug])
-    for person, expected in [(staff, 403), (members[Role.OPERATOR], 302)]:
+    for person, expected in [(staff, 404), (members[Role.OPERATOR], 302)]:
         client.force_login(person)
         response = client.post(url, {"file": SimpleUploadedFile("p.csv", csv.encode())})
         assert response.status_code == expected
@@ -279,8 +279,8 @@ def test_staff_who_are_not_members_cannot_make_an_offer_but_a_donor_can(
         "status": "pledged",
     }
     client.force_login(staff)
-    assert client.get(url).status_code == 403
-    assert client.post(url, data).status_code == 403
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
     assert not Offer.objects.exists()
     client.force_login(members[Role.DONOR])
     assert client.post(url, data).status_code == 302

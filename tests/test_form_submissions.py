@@ -189,8 +189,7 @@ def world(coalition, members, django_capture_on_commit_callbacks):
         email="invited@example.net",
         role=Role.OBSERVER,
         organisation=donor_organisation,
-        invited_by=authority,
-        inviter_role=Role.NATIONAL_AUTHORITY,
+        actor=authority,
     )
     with django_capture_on_commit_callbacks(execute=True):
         mail.send_mail("Test", "Body", "site@example.net", ["someone@example.net"])

@@ -30,6 +30,7 @@ NOT_A_PERSONS_CHANGE = {
     "coalitions.services.invitation_record_send_failure": "the worker records a mail error",
     "concerns.services.concern_notice_send": "the worker stamps the sending time",
     "concerns.services.concern_notice_record_failure": "the worker records a mail error",
+    "concerns.services.no_reader_message": "a sentence for the page; writes nothing",
     "meetings.services.calendar_feed_token": "makes a signed link; writes nothing",
     "meetings.services.calendar_feed_from_token": "reads a signed link; writes nothing",
     "users.services.site_staff_group": "sets the staff group's permissions to the fixed list",

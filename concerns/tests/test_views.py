@@ -319,5 +319,5 @@ def test_nobody_reads_the_history_with_the_sender_in_the_admin(client, coalition
     client.force_login(superuser)
     response = client.get(url)
     page = response.content.decode()
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert members[Role.OPERATOR].email not in page and members[Role.OPERATOR].name not in page
