@@ -46,7 +46,7 @@ def meeting_form(day: str, start: str, end: str) -> dict:
 def test_a_meeting_outside_the_date_range_gets_a_form_error_and_saves_nothing(
     client, coalition, members, day, start, end
 ):
-    client.force_login(members[Role.FACILITATOR])
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
     with committed():
         response = client.post(
             reverse("meetings:new", args=[coalition.slug]), meeting_form(day, start, end)
@@ -58,7 +58,7 @@ def test_a_meeting_outside_the_date_range_gets_a_form_error_and_saves_nothing(
 
 @pytest.mark.django_db
 def test_an_end_date_outside_the_range_gets_a_form_error(client, coalition, members):
-    client.force_login(members[Role.FACILITATOR])
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
     data = {**meeting_form("2100-12-31", "10:00", "11:00"), "end_date": "9999-12-31"}
     response = client.post(reverse("meetings:new", args=[coalition.slug]), data)
     assert response.status_code == 200
@@ -99,7 +99,7 @@ def test_the_last_meeting_the_range_allows_shows_and_mails_in_zones_ahead(
     reader = add_member(coalition, Role.OBSERVER)
     reader.timezone = "Pacific/Kiritimati"
     reader.save()
-    client.force_login(members[Role.FACILITATOR])
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
     everyone = list(Membership.objects.filter(coalition=coalition).values_list("pk", flat=True))
     with committed():
         response = client.post(
@@ -137,7 +137,9 @@ def test_an_entry_into_force_outside_the_range_gets_a_form_error(client, coaliti
 @pytest.mark.parametrize("day", [date(9999, 12, 31), date(1, 1, 1), date(2101, 1, 1)])
 def test_the_service_refuses_an_entry_into_force_outside_the_range(coalition, day):
     with pytest.raises(ValidationError) as refused:
-        obligation_services.obligation_create(coalition=coalition, article=4, entry_into_force=day)
+        obligation_services.obligation_create(
+            coalition=coalition, article=4, entry_into_force=day, actor=None
+        )
     assert RANGE_ERROR in refused.value.message_dict["entry_into_force"]
     assert not Obligation.objects.exists()
 
@@ -145,7 +147,10 @@ def test_the_service_refuses_an_entry_into_force_outside_the_range(coalition, da
 @pytest.mark.django_db
 def test_the_last_entry_into_force_the_range_allows_gets_its_deadline(coalition):
     obligation = obligation_services.obligation_create(
-        coalition=coalition, article=4, entry_into_force=date(2100, 12, 31)
+        coalition=coalition,
+        article=4,
+        entry_into_force=date(2100, 12, 31),
+        actor=None,
     )
     assert obligation.current_deadline == date(2110, 12, 31)
 
@@ -193,7 +198,7 @@ def test_any_meeting_the_form_takes_shows_to_a_reader_in_any_zone(
     }
     reader = members[Role.OBSERVER]
     with transaction.atomic():
-        client.force_login(members[Role.FACILITATOR])
+        client.force_login(members[Role.NATIONAL_AUTHORITY])
         with committed():
             response = client.post(reverse("meetings:new", args=[coalition.slug]), data)
         if response.status_code == 200:

@@ -127,10 +127,17 @@ def edge_coalition(coalition, members):
     # Entry into force on the first day of the range: the deadline passed long ago, extended.
     early = make_obligation(coalition, article=3, entry_into_force=EARLIEST, actor=authority)
     request = services.extension_request_create(
-        obligation=early, requested_deadline=date(2002, 1, 1), submitted_on=EARLIEST
+        obligation=early,
+        requested_deadline=date(2002, 1, 1),
+        submitted_on=EARLIEST,
+        actor=None,
     )
     services.extension_request_decide(
-        request=request, decision="granted", granted_deadline=date(2002, 1, 1), decided_on=EARLIEST
+        request=request,
+        decision="granted",
+        granted_deadline=date(2002, 1, 1),
+        decided_on=EARLIEST,
+        actor=None,
     )
     stock = make_indicator(
         early,
@@ -159,6 +166,7 @@ def edge_coalition(coalition, members):
         services.offer_create(
             coalition=coalition, need=need, donor=donor, activity="Destruction",
             amount=LARGEST_AMOUNT, currency="EUR", period_start=EARLIEST, period_end=LATEST,
+            actor=None,
         )  # fmt: skip
     facilitator = members[Role.FACILITATOR]
     for day, start, end in [(EARLIEST, time(0, 0), time(0, 30)), (LATEST, time(22), time(23, 59))]:

@@ -66,7 +66,10 @@ def test_the_service_creates_an_obligation_in_the_range_and_refuses_any_other_da
     with transaction.atomic():
         if EARLIEST <= entry_into_force <= LATEST:
             obligation = services.obligation_create(
-                coalition=coalition, article=article, entry_into_force=entry_into_force
+                coalition=coalition,
+                article=article,
+                entry_into_force=entry_into_force,
+                actor=None,
             )
             obligation.refresh_from_db()
             assert obligation.current_deadline == treaty.original_deadline(
@@ -75,7 +78,10 @@ def test_the_service_creates_an_obligation_in_the_range_and_refuses_any_other_da
         else:
             with pytest.raises(ValidationError) as refused:
                 services.obligation_create(
-                    coalition=coalition, article=article, entry_into_force=entry_into_force
+                    coalition=coalition,
+                    article=article,
+                    entry_into_force=entry_into_force,
+                    actor=None,
                 )
             assert set(refused.value.message_dict) == {"entry_into_force"}
             assert not Obligation.objects.exists()
