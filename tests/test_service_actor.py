@@ -20,16 +20,15 @@ ACTOR_NAMED_OTHERWISE = {
 
 # Functions in services modules that change nothing a person did, with the reason.
 NOT_A_PERSONS_CHANGE = {
-    "actions.services.unsubscribe_token": "makes a signed link; writes nothing",
-    "actions.services.unsubscribe_payload": "reads a signed link; writes nothing",
     "actions.services.unsubscribe": "the signed link names the person, who is the actor",
     "coalitions.services.invitation_token": "makes a signed link; writes nothing",
     "coalitions.services.invitation_url": "makes a link; writes nothing",
     "coalitions.services.invitation_from_token": "reads a signed link; writes nothing",
     "coalitions.services.invitation_send_mail": "the worker stamps the sending time",
-    "coalitions.services.invitation_record_send_failure": "the worker records a mail error",
+    "coalitions.services.queue_invitations": "the mail dispatcher queues sends; writes nothing",
+    "coalitions.services.invitations_to_send": "narrows a queryset for the dispatcher",
     "concerns.services.concern_notice_send": "the worker stamps the sending time",
-    "concerns.services.concern_notice_record_failure": "the worker records a mail error",
+    "concerns.services.queue_notices": "the mail dispatcher queues sends; writes nothing",
     "concerns.services.no_reader_message": "a sentence for the page; writes nothing",
     "meetings.services.calendar_feed_token": "makes a signed link; writes nothing",
     "meetings.services.calendar_feed_from_token": "reads a signed link; writes nothing",
