@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Coalition, Invitation, Membership, Organisation, Role
-from .services import membership_remove
+from .services import invitation_revoke, membership_remove
 
 
 @admin.register(Organisation)
@@ -78,6 +80,9 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(SimpleHistoryAdmin):
+    """Read-only: an edited role or organisation would skip who-appoints-whom. An invitation is
+    only revoked here, through `invitation_revoke`."""
+
     list_display = [
         "email",
         "coalition",
@@ -89,12 +94,26 @@ class InvitationAdmin(SimpleHistoryAdmin):
     ]
     list_filter = ["role", "coalition"]
     search_fields = ["email"]
-    readonly_fields = [
-        "nonce",
-        "accepted_at",
-        "accepted_by",
-        "sent_at",
-        "status",
-        "attempts",
-        "last_error",
-    ]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the selected pending invitations"), permissions=["view"])
+    def revoke(self, request, queryset):
+        revoked = 0
+        for invitation in queryset.filter(accepted_at__isnull=True, revoked_at__isnull=True):
+            invitation_revoke(invitation=invitation, actor=request.user)
+            revoked += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )

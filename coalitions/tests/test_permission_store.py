@@ -154,3 +154,34 @@ def test_the_admin_cannot_delete_the_last_national_authority(client, coalition, 
     )
     assert Membership.objects.filter(pk=membership.pk).exists()
     assert perms.access_for(members[Role.NATIONAL_AUTHORITY], coalition).can(perms.VIEW)
+
+
+def test_invitations_are_not_edited_in_the_admin_only_revoked_through_the_service(
+    client, coalition, members
+):
+    from coalitions.models import Invitation
+    from coalitions.services import invitation_create
+
+    invitation = invitation_create(
+        coalition=coalition,
+        email="watcher@example.net",
+        role=Role.OBSERVER,
+        organisation=members[Role.OBSERVER].memberships.get().organisation,
+        actor=members[Role.CHAMPION],
+    )
+    root = _superuser()
+    client.force_login(root)
+    change = reverse("admin:coalitions_invitation_change", args=[invitation.pk])
+    page = client.get(change).content.decode()
+    assert 'name="role"' not in page
+    response = client.post(change, {"role": Role.FACILITATOR})
+    assert response.status_code == 403
+    assert client.get(reverse("admin:coalitions_invitation_add")).status_code == 403
+
+    client.post(
+        reverse("admin:coalitions_invitation_changelist"),
+        {"action": "revoke", "_selected_action": [invitation.pk]},
+    )
+    invitation.refresh_from_db()
+    assert invitation.role == Role.OBSERVER and invitation.revoked_at is not None
+    assert Invitation.history.filter(id=invitation.pk).latest("history_date").history_user == root
