@@ -685,8 +685,8 @@ def _send_digest(digest_id: int, *, now: datetime) -> bool:
         },
     )
     message.send()
-    with transaction.atomic():
-        pipeline.mark_sent(DigestSent, [digest_id])
+    pipeline.mark_sent(DigestSent, [digest_id])
+    if reminder_ids:
         ReminderSent.objects.filter(pk__in=reminder_ids).update(
             status=MailStatus.DIGESTED, sent_at=timezone.now()
         )

@@ -1,8 +1,9 @@
 """The health endpoint for the load balancer and compose's healthchecks.
 
-`/health/` answers 200 when this web process can serve pages (database and cache) and 503 when
-not; the broker and a worker are reported but do not take the web out of rotation, since pages
-work without them (mail rows wait in the database). `/health/?require=all` also fails on a missing
+`/health/` answers 200 when this web process can serve pages (its database answers) and 503 when
+not; the cache, the broker and a worker are reported but do not take the web out of rotation:
+pages work without them (mail rows wait in the database), and taking every web process out at
+once because the shared Redis is away would turn a partial outage into a whole one. `/health/?require=all` also fails on a missing
 broker or worker: the probe for monitoring and for the worker's own healthcheck.
 """
 
@@ -16,7 +17,7 @@ from django.http import HttpResponse
 from .celery_app import app
 
 PATH = "/health/"
-WEB_NEEDS = ("database", "cache")
+WEB_NEEDS = ("database",)
 
 
 def _database() -> None:

@@ -19,12 +19,13 @@ side drop the repeat. That window (one SMTP reply to one UPDATE) is the only way
 import logging
 import random
 import smtplib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -46,7 +47,8 @@ def _seconds(name: str, default: int) -> timedelta:
 
 
 def stale_after() -> timedelta:
-    """Longer than the longest send task's hard limit, so a live worker's claim is never taken."""
+    """Longer than one mail can take (the SMTP timeout and the patience of mark_sent), so a live
+    worker's claim, renewed after each mail, is never taken."""
     return _seconds("MAIL_STALE_AFTER_SECONDS", 300)
 
 
@@ -87,9 +89,31 @@ def claim(
     return ids
 
 
-def mark_sent(model: type[models.Model], ids: Iterable[int], **extra) -> int:
+# Waits between tries to record a mail the server accepted while the database is away (a
+# restart): every second of patience here is a repeat the receiver is spared.
+MARK_SENT_PATIENCE = (0.5, 1, 2, 4)
+
+
+def mark_sent(model: type[models.Model], ids: Iterable[int]) -> int:
+    ids = list(ids)
+    for wait in (*MARK_SENT_PATIENCE, None):
+        try:
+            return model.objects.filter(pk__in=ids, status=MailStatus.SENDING).update(
+                status=MailStatus.SENT, sent_at=timezone.now(), last_error="", locked_at=None
+            )
+        except (OperationalError, InterfaceError):
+            if wait is None or connection.in_atomic_block:
+                raise
+            connection.close()
+            time.sleep(wait)
+    return 0
+
+
+def hold(model: type[models.Model], ids: Iterable[int]) -> int:
+    """A worker working through a batch renews its claim on what is left after each mail, so
+    "stale" means no progress for that long, however long the batch."""
     return model.objects.filter(pk__in=list(ids), status=MailStatus.SENDING).update(
-        status=MailStatus.SENT, sent_at=timezone.now(), last_error="", locked_at=None, **extra
+        locked_at=timezone.now()
     )
 
 

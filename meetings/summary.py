@@ -254,6 +254,7 @@ def deliver_batch(
                 message.send()
                 pipeline.mark_sent(Delivery, [delivery.pk])
                 remaining.discard(delivery.pk)
+                pipeline.hold(Delivery, remaining)
                 sent += 1
         finally:
             connection.close()

@@ -225,7 +225,7 @@ CELERY_BEAT_SCHEDULE = {
     # Every mail row that is due and not held by a live worker goes (back) on the queue.
     "mail-dispatch": {
         "task": "mail.tasks.dispatch_task",
-        "schedule": 60.0,
+        "schedule": float(env.int("MAIL_DISPATCH_EVERY_SECONDS", default=60)),
         "options": {"expires": 55},
     },
     # Action points: the reminder sweep and the digests (actions/reminders.py).
@@ -257,6 +257,13 @@ def shared_cache(redis_url: str) -> dict:
 
 
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+
+# The mail pipeline's clocks (mail/pipeline.py). A row claimed longer ago than the stale limit is
+# taken back, so it must exceed the longest send task's hard limit (180 s).
+MAIL_STALE_AFTER_SECONDS = env.int("MAIL_STALE_AFTER_SECONDS", default=300)
+MAIL_BACKOFF_BASE_SECONDS = env.int("MAIL_BACKOFF_BASE_SECONDS", default=30)
+MAIL_BACKOFF_MAX_SECONDS = env.int("MAIL_BACKOFF_MAX_SECONDS", default=1800)
+MAIL_DISPATCH_GRACE_SECONDS = env.int("MAIL_DISPATCH_GRACE_SECONDS", default=30)
 
 # Each line says which request or task it comes from and which coalition it concerns.
 LOGGING = {

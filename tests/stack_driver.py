@@ -1,0 +1,154 @@
+"""Drives the production stack of tests/test_production_stack.py from the outside: run as
+`python -m tests.stack_driver <command> <tag> [n]` with the stack's environment, prints JSON.
+
+Data is made through the services, as the app makes it; mail goes out through the worker."""
+
+import json
+import sys
+from datetime import timedelta
+
+import django
+
+PASSWORD = "stack-test-password-2026"
+
+
+def _people(tag: str, count: int, start: int = 0):
+    from users.services import user_create
+
+    return [
+        user_create(email=f"{tag}-{n}@example.net", name=f"{tag} {n}", password=PASSWORD)
+        for n in range(start, start + count)
+    ]
+
+
+def _coalition(tag: str):
+    from coalitions.models import Coalition, Organisation, Role
+    from coalitions.services import membership_create
+
+    authority = Organisation.objects.create(
+        name=f"Authority {tag}", kind=Organisation.Kind.STATE_AUTHORITY, country="LB"
+    )
+    coalition = Coalition.objects.create(
+        name=f"Coalition {tag}", slug=f"c-{tag}", state_party="LB", national_authority=authority
+    )
+    [chief] = _people(f"{tag}-authority", 1)
+    membership_create(
+        coalition=coalition, user=chief, organisation=authority, role=Role.NATIONAL_AUTHORITY
+    )
+    return coalition, chief
+
+
+def setup(tag: str, members: int) -> dict:
+    """A coalition with `members` observers besides its national authority, and a held meeting
+    with all of them, ready for its summary."""
+    from django.utils import timezone
+
+    from coalitions.models import Organisation, Role
+    from coalitions.services import membership_create
+    from meetings import services
+
+    coalition, chief = _coalition(tag)
+    donor = Organisation.objects.create(name=f"Donor {tag}", kind=Organisation.Kind.DONOR_STATE)
+    for person in _people(tag, members):
+        membership_create(coalition=coalition, user=person, organisation=donor, role=Role.OBSERVER)
+    starts = timezone.now().replace(microsecond=0) - timedelta(days=2)
+    meeting = services.meeting_create(
+        coalition=coalition,
+        actor=chief,
+        title=f"Meeting {tag}",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        venue="Beirut",
+        send_invitations=False,
+    )
+    services.meeting_mark_held(meeting=meeting, actor=chief)
+    return {
+        "slug": coalition.slug,
+        "meeting": meeting.pk,
+        "login": chief.email,
+        "password": PASSWORD,
+        "organisation": coalition.national_authority_id,
+        "participants": sorted(meeting.participants.values_list("user__email", flat=True)),
+    }
+
+
+def publish(tag: str) -> dict:
+    from coalitions.models import Coalition
+    from meetings import services
+    from meetings.models import Meeting
+
+    coalition = Coalition.objects.get(slug=f"c-{tag}")
+    meeting = Meeting.objects.get(coalition=coalition)
+    services.summary_publish(meeting=meeting, actor=coalition.memberships.first().user)
+    return {"meeting": meeting.pk}
+
+
+def invite(tag: str, count: int) -> dict:
+    from coalitions.models import Coalition, Role
+    from coalitions.services import invitation_create
+
+    coalition = Coalition.objects.get(slug=f"c-{tag}")
+    chief = coalition.memberships.get(role=Role.NATIONAL_AUTHORITY).user
+    emails = [f"{tag}-invitee-{n}@example.net" for n in range(count)]
+    for email in emails:
+        invitation_create(
+            coalition=coalition,
+            email=email,
+            role=Role.OBSERVER,
+            organisation=coalition.national_authority,
+            invited_by=chief,
+            inviter_role=Role.NATIONAL_AUTHORITY,
+        )
+    return {"emails": emails}
+
+
+def redeliver(tag: str) -> dict:
+    """Every send task of this coalition's mails delivered twice more, as a broker may."""
+    from coalitions.models import Coalition
+    from config.celery_app import app
+    from meetings.models import Delivery
+
+    coalition = Coalition.objects.get(slug=f"c-{tag}")
+    app.loader.import_default_modules()
+    count = 0
+    for _round in range(2):
+        for pk in coalition.invitations.values_list("pk", flat=True):
+            app.tasks["coalitions.tasks.send_invitation_email_task"].delay(pk)
+            count += 1
+        groups = (
+            Delivery.objects.filter(meeting__coalition=coalition)
+            .values_list("meeting_id", "kind", "sequence")
+            .distinct()
+        )
+        for meeting_id, kind, sequence in groups:
+            app.tasks["meetings.tasks.send_meeting_mail_task"].delay(meeting_id, kind, sequence)
+            count += 1
+    return {"queued": count}
+
+
+def report(tag: str) -> dict:
+    """Where every mail row of this coalition stands."""
+    from django.db.models import Count
+
+    from coalitions.models import Coalition, Invitation
+    from meetings.models import Delivery
+
+    coalition = Coalition.objects.get(slug=f"c-{tag}")
+    rows = {
+        "invitation": Invitation.objects.filter(coalition=coalition),
+        "meeting": Delivery.objects.filter(meeting__coalition=coalition),
+    }
+    return {
+        name: dict(queryset.values_list("status").annotate(n=Count("pk")).order_by())
+        for name, queryset in rows.items()
+    }
+
+
+COMMANDS = {"setup": setup, "publish": publish, "invite": invite, "redeliver": redeliver}
+COMMANDS["report"] = report
+
+
+if __name__ == "__main__":
+    django.setup()
+    command, tag, *rest = sys.argv[1:]
+    print(json.dumps(COMMANDS[command](tag, *(int(value) for value in rest))))
