@@ -20,7 +20,9 @@ from .ical import invitation_ics
 from .models import Delivery, Meeting, Participant, Summary
 
 logger = logging.getLogger(__name__)
-DELIVERY_BATCH_SIZE = 50  # one task, one SMTP session; more re-queue the task
+# One task, one SMTP session: 20 mails fit the task's soft limit (120 s) even at 5 s a mail; more
+# re-queue the task, so a fan-out is many small claims.
+DELIVERY_BATCH_SIZE = 20
 # WeasyPrint logs every layout step at INFO; in a worker's log that drowns what matters.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
