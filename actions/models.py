@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coalitions.models import Coalition, Organisation, Visibility
+from coalitions.text_limits import TEXT_MAX_LENGTH, BoundedTextField
 from mail.models import MailRecord
 
 
@@ -35,7 +36,7 @@ class ActionPoint(models.Model):
         verbose_name=_("meeting"),
     )
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True, max_length=5000)
+    description = BoundedTextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
     owner_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -98,7 +99,7 @@ class ActionUpdate(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    text = models.TextField(_("update"), max_length=5000)
+    text = BoundedTextField(_("update"), max_length=TEXT_MAX_LENGTH)
     old_status = models.CharField(max_length=12, choices=ActionPoint.Status.choices)
     new_status = models.CharField(
         _("new status"), max_length=12, choices=ActionPoint.Status.choices, blank=True

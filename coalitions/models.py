@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 from mail.models import MailRecord
 from users.models import validate_time_zone
 
+from .text_limits import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH, BoundedTextField
+
 
 class Role(models.TextChoices):
     NATIONAL_AUTHORITY = "national_authority", _("National authority")
@@ -90,7 +92,7 @@ class Coalition(models.Model):
     under_apmbc = models.BooleanField(
         _("also under the Anti-Personnel Mine Ban Convention"), default=False
     )
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(default=django_timezone.now, editable=False)
 
@@ -172,7 +174,7 @@ class Invitation(MailRecord):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="invitations"
     )
-    message = models.TextField(_("personal message"), blank=True, max_length=2000)
+    message = BoundedTextField(_("personal message"), blank=True, max_length=NOTE_MAX_LENGTH)
     # The link is signed and carries this nonce; a resend draws a new one so older links stop working.
     nonce = models.CharField(max_length=32, default=_new_nonce, editable=False)
     invited_by = models.ForeignKey(

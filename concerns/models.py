@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coalitions.models import Coalition, Organisation
+from coalitions.text_limits import TEXT_MAX_LENGTH, BoundedTextField
 from mail.models import MailRecord
 
 SUBJECT_MAX_LENGTH = 200
-TEXT_MAX_LENGTH = 5000
 
 
 class Concern(models.Model):
@@ -29,12 +29,12 @@ class Concern(models.Model):
         Organisation, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     subject = models.CharField(_("subject"), max_length=SUBJECT_MAX_LENGTH)
-    text = models.TextField(_("concern"), max_length=TEXT_MAX_LENGTH)
+    text = BoundedTextField(_("concern"), max_length=TEXT_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
-    facilitator_note = models.TextField(_("private note"), blank=True, max_length=TEXT_MAX_LENGTH)
+    facilitator_note = BoundedTextField(_("private note"), blank=True, max_length=TEXT_MAX_LENGTH)
     agenda_item = models.ForeignKey(
         "meetings.AgendaItem",
         verbose_name=_("agenda item"),

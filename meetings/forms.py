@@ -6,6 +6,7 @@ from coalitions.date_range import EARLIEST, LATEST, validate_date_in_range
 from coalitions.form_views import is_record_id
 from coalitions.models import Visibility
 from coalitions.submissions import SubmittedOnce
+from coalitions.text_limits import MINUTES_MAX_LENGTH
 
 from . import timefmt
 from .models import AgendaItem, Decision, Meeting, Participant
@@ -59,7 +60,9 @@ class MeetingForm(SubmittedOnce, forms.Form):
     )
     end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
     venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
-    online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
+    online_link = forms.URLField(
+        label=_("Online link"), required=False, max_length=200, assume_scheme="https"
+    )
     chair = MemberChoiceField(label=_("Chair"), queryset=None, required=False)
     facilitator = MemberChoiceField(label=_("Facilitator"), queryset=None, required=False)
     participants = ParticipantsField(
@@ -172,7 +175,10 @@ class AttendanceForm(forms.Form):
 
 class MinutesForm(forms.Form):
     notes = forms.CharField(
-        label=_("General minutes"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label=_("General minutes"),
+        required=False,
+        max_length=MINUTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def __init__(self, *args, meeting, items, **kwargs):
@@ -183,6 +189,7 @@ class MinutesForm(forms.Form):
             self.fields[f"item{item.pk}"] = forms.CharField(
                 label=f"{position}. {item.title}",
                 required=False,
+                max_length=MINUTES_MAX_LENGTH,
                 initial=item.minutes,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )

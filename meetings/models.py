@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from coalitions import date_range
 from coalitions.date_range import validate_instant_in_range
 from coalitions.models import Coalition, Organisation, Visibility
+from coalitions.text_limits import MINUTES_MAX_LENGTH, TEXT_MAX_LENGTH, BoundedTextField
 from mail.models import MailRecord
 
 
@@ -59,7 +60,7 @@ class Meeting(models.Model):
     )
     # iCalendar: the UID never changes; SEQUENCE goes up with every change of time or place.
     sequence = models.PositiveIntegerField(default=0, editable=False)
-    notes = models.TextField(_("general minutes"), blank=True)
+    notes = BoundedTextField(_("general minutes"), blank=True, max_length=MINUTES_MAX_LENGTH)
 
     history = HistoricalRecords()
 
@@ -110,7 +111,7 @@ class AgendaItem(models.Model):
         default=15,
         validators=[MinValueValidator(1), MaxValueValidator(600)],
     )
-    minutes = models.TextField(_("minutes"), blank=True)
+    minutes = BoundedTextField(_("minutes"), blank=True, max_length=MINUTES_MAX_LENGTH)
     visibility = models.CharField(
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
     )
@@ -167,7 +168,7 @@ class Decision(models.Model):
         blank=True,
         related_name="decisions",
     )
-    text = models.TextField(_("decision"))
+    text = BoundedTextField(_("decision"), max_length=TEXT_MAX_LENGTH)
     visibility = models.CharField(
         _("visibility"), max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
     )

@@ -283,6 +283,19 @@ def attendance_record(*, meeting: Meeting, actor, attendance: dict[int, str]) ->
 
 @transaction.atomic
 def minutes_save(*, meeting: Meeting, actor, notes: str, item_minutes: dict[int, str]) -> None:
+    # Saved with update_fields and bulk_update, which skip full_clean: the limits are checked here.
+    errors = {}
+    try:
+        Meeting._meta.get_field("notes").run_validators(notes)
+    except ValidationError as exc:
+        errors["notes"] = exc.messages
+    for pk, text in item_minutes.items():
+        try:
+            AgendaItem._meta.get_field("minutes").run_validators(text)
+        except ValidationError as exc:
+            errors[f"item{pk}"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.notes != notes:
         meeting.notes = notes

@@ -323,14 +323,18 @@ def minutes(request, slug, pk):
     items = list(meeting.agenda_items.all())
     form = MinutesForm(submitted(request), meeting=meeting, items=items)
     if request.method == "POST" and form.is_valid():
-        services.minutes_save(
-            meeting=meeting,
-            actor=request.user,
-            notes=form.cleaned_data["notes"],
-            item_minutes=form.item_minutes(),
-        )
-        messages.success(request, _("The minutes were saved."))
-        return redirect(_detail_url(meeting) + "#minutes")
+        try:
+            services.minutes_save(
+                meeting=meeting,
+                actor=request.user,
+                notes=form.cleaned_data["notes"],
+                item_minutes=form.item_minutes(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The minutes were saved."))
+            return redirect(_detail_url(meeting) + "#minutes")
     return render(request, "meetings/minutes_form.html", _page(access, meeting, form=form))
 
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from coalitions.date_range import EARLIEST, LATEST, validate_date_in_range
 from coalitions.submissions import SubmittedOnce
+from coalitions.text_limits import TEXT_MAX_LENGTH
 
 from .models import (
     COMMON_CURRENCIES,
@@ -50,6 +51,15 @@ def amount_field(label, required=True, help_text=""):
     )
 
 
+def text_field(label):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class ObligationCreateForm(SubmittedOnce, forms.Form):
     convention = forms.ChoiceField(label=_("Convention"), choices=Convention.choices)
     article = forms.TypedChoiceField(label=_("Article"), choices=Article.choices, coerce=int)
@@ -64,9 +74,7 @@ class ObligationCreateForm(SubmittedOnce, forms.Form):
     plan_end = date_field(
         _("Plan period to"), required=False, help_text=_("For article 5, which has no deadline.")
     )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_field(_("Notes"))
 
 
 class ObligationEditForm(forms.Form):
@@ -75,22 +83,14 @@ class ObligationEditForm(forms.Form):
     plan_end = date_field(_("Plan period to"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=Obligation.Status.choices)
     completed_on = date_field(_("Completed on"), required=False)
-    completion_declaration = forms.CharField(
-        label=_("Declaration of completion"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    completion_declaration = text_field(_("Declaration of completion"))
+    notes = text_field(_("Notes"))
 
 
 class ExtensionRequestForm(SubmittedOnce, forms.Form):
     requested_deadline = date_field(_("Requested deadline"))
     submitted_on = date_field(_("Submitted on"))
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_field(_("Notes"))
 
 
 class ExtensionDecisionForm(forms.Form):
@@ -176,9 +176,7 @@ def currency_field():
 
 class NeedForm(SubmittedOnce, forms.Form):
     activity = forms.CharField(label=_("Activity"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = text_field(_("Description"))
     obligation = forms.ModelChoiceField(
         label=_("Obligation"), queryset=Obligation.objects.none(), required=False
     )

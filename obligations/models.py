@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from coalitions import date_range
 from coalitions.date_range import validate_date_in_range
 from coalitions.models import Coalition, Organisation
+from coalitions.text_limits import TEXT_MAX_LENGTH, BoundedTextField
 
 # A short list for the form; any three upper-case letters pass the model's check (ISO 4217 shape).
 COMMON_CURRENCIES = [
@@ -87,8 +88,10 @@ class Obligation(models.Model):
     completed_on = models.DateField(
         _("completed on"), null=True, blank=True, validators=[validate_date_in_range]
     )
-    completion_declaration = models.TextField(_("declaration of completion"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    completion_declaration = BoundedTextField(
+        _("declaration of completion"), blank=True, max_length=TEXT_MAX_LENGTH
+    )
+    notes = BoundedTextField(_("notes"), blank=True, max_length=TEXT_MAX_LENGTH)
     is_illustrative = models.BooleanField(_("illustrative figures"), default=False)
 
     history = HistoricalRecords()
@@ -158,7 +161,7 @@ class ExtensionRequest(models.Model):
     decided_by_meeting = models.CharField(
         _("Meeting of States Parties that decided"), max_length=200, blank=True
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = BoundedTextField(_("notes"), blank=True, max_length=TEXT_MAX_LENGTH)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
 
     history = HistoricalRecords()
@@ -318,7 +321,7 @@ class Need(models.Model):
         verbose_name=_("obligation"),
     )
     activity = models.CharField(_("activity"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
     amount = models.DecimalField(
         _("amount needed"), max_digits=14, decimal_places=2, validators=[MinValueValidator(0.01)]
     )
