@@ -100,8 +100,12 @@ def action_update_list(*, action_point: ActionPoint) -> QuerySet[ActionUpdate]:
     return action_point.updates.select_related("author").order_by("-created_at", "-id")
 
 
+HISTORY_SHOWN = 50
+
+
 def action_point_history(*, action_point: ActionPoint, perms_held: frozenset[str]) -> list:
-    """The recorded changes a reader may see, newest first, each field with its label and values.
+    """The latest changes a reader may see (HISTORY_SHOWN at most), newest first, each field with
+    its label and values; an action point inserted without history has none.
 
     Only versions whose visibility the reader may see are read, and each is compared with the
     previous one they may see: a title or setting the item had while it was restricted never
@@ -112,13 +116,16 @@ def action_point_history(*, action_point: ActionPoint, perms_held: frozenset[str
 
     from meetings.models import Meeting
 
-    records = list(
+    history = (
         action_point.history.filter(visibility__in=perms.visibilities_for(perms_held))
         .select_related("history_user")
         .order_by("-history_id")
     )
+    # One record more than shown, to tell what the oldest shown one changed.
+    records = list(history[: HISTORY_SHOWN + 1])
     changes = []
-    for newer, older in zip(records, records[1:] + [None], strict=True):
+    for index, newer in enumerate(records[:HISTORY_SHOWN]):
+        older = records[index + 1] if index + 1 < len(records) else None
         if older is None:
             created = newer.history_type == "+"
             changes.append(
