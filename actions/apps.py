@@ -31,3 +31,27 @@ class ActionsConfig(AppConfig):
 
         register(MailKind("reminder", ReminderSent, reminders.queue_reminders))
         register(MailKind("digest", DigestSent, reminders.queue_digests))
+        register_searches()
+
+
+def register_searches() -> None:
+    from coalitions.search import Search, register_search
+
+    from .selectors import owner_choices, owner_organisation_choices
+
+    register_search(
+        "people",
+        Search(
+            queryset=lambda coalition: owner_choices(coalition=coalition),
+            fields=("name", "organisation_name"),
+            label=lambda user: f"{user.name} ({user.organisation_name})",
+        ),
+    )
+    register_search(
+        "organisations",
+        Search(
+            queryset=lambda coalition: owner_organisation_choices(coalition=coalition),
+            fields=("name", "short_name"),
+            label=lambda organisation: organisation.name,
+        ),
+    )

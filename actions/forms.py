@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.models import Visibility
+from coalitions.search import SearchChoiceField, bind_search_fields
 from coalitions.submissions import SubmittedOnce
 
 from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
@@ -9,17 +10,25 @@ from .selectors import SORTS, meeting_choices, owner_choices, owner_organisation
 from .services import EDITABLE_FIELDS
 
 
-class OwnerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        return f"{user.name} ({user.organisation_name})"
-
-
 class ActionPointForm(SubmittedOnce, forms.ModelForm):
-    owner = OwnerChoiceField(
-        queryset=None,
+    """People, organisations and meetings are typed with suggestions: a coalition has hundreds."""
+
+    owner = SearchChoiceField(
+        kind="people",
         required=False,
         label=_("Owner (person)"),
         help_text=_("Optional: the person who follows it up for the owner organisation."),
+    )
+    owner_organisation = SearchChoiceField(
+        kind="organisations",
+        label=_("Owner organisation"),
+        help_text=_("Type a few letters of the organisation's name."),
+    )
+    meeting = SearchChoiceField(
+        kind="meetings",
+        required=False,
+        label=_("Meeting"),
+        help_text=_("Optional: the meeting it came from. Type a few letters of its title."),
     )
 
     class Meta:
@@ -36,7 +45,7 @@ class ActionPointForm(SubmittedOnce, forms.ModelForm):
         self.fields["owner"].queryset = owner_choices(coalition=coalition)
         if "meeting" in self.fields:
             self.fields["meeting"].queryset = meeting_choices(coalition=coalition)
-            self.fields["meeting"].required = False
+        bind_search_fields(self, coalition)
 
     def clean(self):
         cleaned = super().clean()
@@ -49,6 +58,8 @@ class ActionPointForm(SubmittedOnce, forms.ModelForm):
 
 
 class QuickEntryForm(ActionPointForm):
+    meeting = None  # the meeting is the page's own
+
     class Meta(ActionPointForm.Meta):
         fields = ["title", "owner_organisation", "owner", "due_date", "visibility"]
 
@@ -88,11 +99,14 @@ class FilterForm(forms.Form):
             ("any", _("Any status")),
         ],
     )
-    owner_organisation = forms.ModelChoiceField(
-        label=_("Owner"), required=False, queryset=None, empty_label=_("Any owner")
+    owner_organisation = SearchChoiceField(
+        kind="organisations",
+        label=_("Owner"),
+        required=False,
+        help_text=_("Any owner when empty."),
     )
-    meeting = forms.ModelChoiceField(
-        label=_("Meeting"), required=False, queryset=None, empty_label=_("Any meeting")
+    meeting = SearchChoiceField(
+        kind="meetings", label=_("Meeting"), required=False, help_text=_("Any meeting when empty.")
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     sort = forms.ChoiceField(
@@ -113,6 +127,7 @@ class FilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner_organisation"].queryset = owner_organisation_choices(coalition=coalition)
         self.fields["meeting"].queryset = meeting_choices(coalition=coalition)
+        bind_search_fields(self, coalition)
 
     def filters(self, default_view: str = "all"):
         from .selectors import ActionPointFilters

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .search import search_options
 
 app_name = "coalitions"
 
@@ -8,6 +9,7 @@ urlpatterns = [
     path("coalitions/", views.coalition_list, name="list"),
     path("coalitions/<slug:slug>/", views.coalition_detail, name="detail"),
     path("coalitions/<slug:slug>/members/", views.member_list, name="members"),
+    path("coalitions/<slug:slug>/search/<str:kind>/", search_options, name="search"),
     path("coalitions/<slug:slug>/members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path(
         "coalitions/<slug:slug>/members/<int:pk>/remove/", views.member_remove, name="member_remove"

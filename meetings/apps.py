@@ -26,3 +26,32 @@ class MeetingsConfig(AppConfig):
         from .tasks import queue_deliveries
 
         register(MailKind("meeting", Delivery, queue_deliveries))
+        register_searches()
+
+
+def register_searches() -> None:
+    import zoneinfo
+
+    from coalitions.search import Search, register_search
+
+    from .selectors import meeting_list, memberships_for_choice
+
+    register_search(
+        "members",
+        Search(
+            queryset=lambda coalition: memberships_for_choice(coalition=coalition),
+            fields=("user__name", "organisation__name", "organisation__short_name"),
+            label=lambda m: f"{m.user.name} ({m.organisation.short_name or m.organisation.name})",
+        ),
+    )
+    register_search(
+        "meetings",
+        Search(
+            queryset=lambda coalition: meeting_list(coalition=coalition).order_by("-starts_at"),
+            fields=("title",),
+            label=lambda meeting: (
+                f"{meeting.title}, "
+                f"{meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.coalition.timezone)):%Y-%m-%d}"
+            ),
+        ),
+    )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from coalitions.date_range import EARLIEST, LATEST, validate_date_in_range
 from coalitions.form_views import is_record_id
 from coalitions.models import Visibility
+from coalitions.search import SearchChoiceField, bind_search_fields
 from coalitions.submissions import SubmittedOnce
 from coalitions.text_limits import MINUTES_MAX_LENGTH
 
@@ -12,10 +13,7 @@ from . import timefmt
 from .models import AgendaItem, Decision, Meeting, Participant
 from .uploads import MAX_DOCUMENT_BYTES
 
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, membership):
-        return f"{membership.user.name} ({membership.organisation.short_name or membership.organisation.name})"
+PARTICIPANT_CHECKBOXES = 100
 
 
 class ParticipantsField(forms.ModelMultipleChoiceField):
@@ -63,8 +61,8 @@ class MeetingForm(SubmittedOnce, forms.Form):
     online_link = forms.URLField(
         label=_("Online link"), required=False, max_length=200, assume_scheme="https"
     )
-    chair = MemberChoiceField(label=_("Chair"), queryset=None, required=False)
-    facilitator = MemberChoiceField(label=_("Facilitator"), queryset=None, required=False)
+    chair = SearchChoiceField(kind="members", label=_("Chair"), required=False)
+    facilitator = SearchChoiceField(kind="members", label=_("Facilitator"), required=False)
     participants = ParticipantsField(
         label=_("Participants"),
         queryset=None,
@@ -74,11 +72,16 @@ class MeetingForm(SubmittedOnce, forms.Form):
     )
 
     def __init__(self, *args, coalition, memberships, meeting: Meeting | None = None, **kwargs):
+        """Up to PARTICIPANT_CHECKBOXES members, each is a checkbox; a larger coalition invites
+        every member to a new meeting and keeps an existing meeting's participants as they are,
+        so the page stays small whatever the number of members."""
         self.coalition = coalition
+        few = memberships.count() <= PARTICIPANT_CHECKBOXES
         if meeting is not None and "initial" not in kwargs:
             start = timefmt.in_zone(meeting.starts_at, coalition.timezone)
             end = timefmt.in_zone(meeting.ends_at, coalition.timezone)
-            by_user = {m.user_id: m for m in memberships}
+            people = {meeting.chair_id, meeting.facilitator_id} - {None}
+            by_user = {m.user_id: m for m in memberships.filter(user_id__in=people)}
             kwargs["initial"] = {
                 "kind": meeting.kind,
                 "title": meeting.title,
@@ -90,19 +93,33 @@ class MeetingForm(SubmittedOnce, forms.Form):
                 "online_link": meeting.online_link,
                 "chair": by_user.get(meeting.chair_id),
                 "facilitator": by_user.get(meeting.facilitator_id),
-                "participants": [
-                    by_user[p.user_id] for p in meeting.participants.all() if p.user_id in by_user
-                ],
             }
-        elif "initial" not in kwargs:
+            if few:
+                invited = set(meeting.participants.values_list("user_id", flat=True))
+                kwargs["initial"]["participants"] = [m for m in memberships if m.user_id in invited]
+        elif "initial" not in kwargs and few:
             kwargs["initial"] = {"participants": list(memberships)}
         super().__init__(*args, creates=meeting is None, **kwargs)
         for name in ("chair", "facilitator", "participants"):
             self.fields[name].queryset = memberships
+        bind_search_fields(self, coalition)
+        if not few:
+            del self.fields["participants"]
+            self.participants_note = (
+                _("Every member of the coalition is invited.")
+                if meeting is None
+                else _("The participants stay as they are.")
+            )
         zone = coalition.timezone
         self.fields["date"].help_text = _("Times are in the coalition's time zone, %(zone)s.") % {
             "zone": zone
         }
+
+    def chosen_participants(self) -> list | None:
+        """The chosen memberships, or None: every member (new meeting) or unchanged (edit)."""
+        if "participants" not in self.fields:
+            return None
+        return list(self.cleaned_data["participants"])
 
     def clean(self):
         data = super().clean()

@@ -76,7 +76,7 @@ def meeting_new(request, slug):
             create=lambda: services.meeting_create(
                 coalition=access.coalition,
                 actor=request.user,
-                participants=list(form.cleaned_data["participants"]),
+                participants=form.chosen_participants(),
                 **form.service_arguments(),
             ),
             url_for=_detail_url,
@@ -105,7 +105,7 @@ def meeting_edit(request, slug, pk):
             services.meeting_update(
                 meeting=meeting,
                 actor=request.user,
-                participants=list(form.cleaned_data["participants"]),
+                participants=form.chosen_participants(),
                 **form.service_arguments(),
             )
         except ValidationError as exc:

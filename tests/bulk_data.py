@@ -74,7 +74,9 @@ def bulk_coalition(*, rows: int, slug: str) -> BulkCoalition:
     )
     memberships = Membership.objects.bulk_create(
         [
-            Membership(coalition=coalition, user=user, organisation=organisation, role=Role.OBSERVER)
+            Membership(
+                coalition=coalition, user=user, organisation=organisation, role=Role.OBSERVER
+            )
             for user, organisation in zip(users, organisations, strict=True)
         ],
         batch_size=BATCH,
@@ -109,7 +111,10 @@ def bulk_coalition(*, rows: int, slug: str) -> BulkCoalition:
         batch_size=BATCH,
     )
     Participant.objects.bulk_create(
-        [Participant(meeting=meeting, user=m.user, organisation=m.organisation) for m in memberships],
+        [
+            Participant(meeting=meeting, user=m.user, organisation=m.organisation)
+            for m in memberships
+        ],
         batch_size=BATCH,
         ignore_conflicts=True,
     )
