@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
 from coalitions.form_views import add_service_errors, chosen, safe_next, submitted
+from coalitions.pagination import paginate
 from coalitions.submissions import already_done, create_once, run_once
 from config.csv_cells import SafeCsvWriter
 from mail.models import MailStatus
@@ -31,6 +32,7 @@ from .permissions import may_edit, may_update
 from .unsubscribe import UnsubscribeLinkError, UnsubscribeLinkExpired, unsubscribe_payload
 
 PAGE_SIZE = 25
+MEETING_PANEL_ITEMS = 50
 
 
 def _page_context(request, access, **extra) -> dict:
@@ -158,6 +160,9 @@ def action_point_detail(request, slug, pk):
     action_point = _action_point_or_404(access, pk)
     action_point.overdue = action_point.is_overdue_on(selectors.coalition_today(access.coalition))
     can_update = may_update(access, action_point, request.user)
+    updates, updates_query = paginate(
+        request, selectors.action_update_list(action_point=action_point), per_page=PAGE_SIZE
+    )
     return render(
         request,
         "actions/actionpoint_detail.html",
@@ -165,7 +170,8 @@ def action_point_detail(request, slug, pk):
             request,
             access,
             action_point=action_point,
-            updates=list(selectors.action_update_list(action_point=action_point)),
+            updates=updates,
+            updates_query=updates_query,
             changes=selectors.action_point_history(
                 action_point=action_point, perms_held=access.perms
             ),
@@ -264,13 +270,18 @@ def action_point_edit(request, slug, pk):
 def meeting_panel_context(request, access, meeting, form=None) -> dict:
     """Context for the "meeting_detail" panel: a fixed number of queries."""
     can_record = access.can(perms.RECORD_ACTION_POINTS)
+    queryset = selectors.action_point_list_for_meeting(meeting=meeting, perms=access.perms)
     if can_record and form is None:
         form = QuickEntryForm(coalition=access.coalition, auto_id="qe_%s")
     return {
         "access": access,
         "coalition": access.coalition,
         "meeting": meeting,
-        "items": list(selectors.action_point_list_for_meeting(meeting=meeting, perms=access.perms)),
+        # The first ones; the action point list, filtered by the meeting, has them all.
+        "items": list(queryset[:MEETING_PANEL_ITEMS]),
+        "count": queryset.count(),
+        "list_url": f"{reverse('actions:list', args=[access.coalition.slug])}"
+        f"?status=any&meeting={meeting.pk}",
         "form": form if can_record else None,
         "next": request.get_full_path(),
     }

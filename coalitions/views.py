@@ -14,6 +14,7 @@ from . import permissions as perms
 from .form_views import add_service_errors, submitted
 from .forms import InvitationForm, MembershipRoleForm
 from .models import Invitation, Membership, Role
+from .pagination import paginate
 from .sections import panels_for
 from .selectors import coalition_list_for_user, membership_list, pending_invitation_list
 from .services import (
@@ -30,6 +31,8 @@ from .services import (
 )
 from .submissions import create_once
 
+MEMBERS_ON_HOME = 30
+
 
 @login_required
 def coalition_list(request):
@@ -43,7 +46,9 @@ def coalition_list(request):
 def coalition_detail(request, slug):
     access = perms.require_access(request.user, slug)
     coalition = access.coalition
-    members = list(membership_list(coalition=coalition))
+    # A summary: the first members by organisation; the members page lists them all.
+    members = list(membership_list(coalition=coalition)[:MEMBERS_ON_HOME])
+    member_count = coalition.memberships.count()
     by_organisation = [
         (organisation, list(group))
         for organisation, group in groupby(members, key=lambda m: m.organisation)
@@ -54,7 +59,7 @@ def coalition_detail(request, slug):
         "coalition": coalition,
         "champions": champions,
         "by_organisation": by_organisation,
-        "member_count": len(members),
+        "member_count": member_count,
         "home_panels": panels_for("coalition_home", request, access),
         "section": "home",
     }
@@ -143,7 +148,9 @@ def member_remove(request, slug, pk):
 @login_required
 def invitation_list(request, slug):
     access = perms.require_access(request.user, slug, perms.INVITE_MEMBERS)
-    invitations = list(pending_invitation_list(coalition=access.coalition))
+    invitations, query = paginate(
+        request, pending_invitation_list(coalition=access.coalition), per_page=50
+    )
     return render(
         request,
         "coalitions/invitation_list.html",
@@ -151,6 +158,8 @@ def invitation_list(request, slug):
             "access": access,
             "coalition": access.coalition,
             "invitations": invitations,
+            "page": invitations,
+            "query_string": query,
             "section": "invitations",
         },
     )

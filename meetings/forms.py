@@ -198,11 +198,11 @@ class MinutesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
-    def __init__(self, *args, meeting, items, **kwargs):
+    def __init__(self, *args, meeting, items, first_number: int = 1, **kwargs):
         kwargs.setdefault("initial", {"notes": meeting.notes})
         super().__init__(*args, **kwargs)
         self.items = items
-        for position, item in enumerate(items, start=1):
+        for position, item in enumerate(items, start=first_number):
             self.fields[f"item{item.pk}"] = forms.CharField(
                 label=f"{position}. {item.title}",
                 required=False,

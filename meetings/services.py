@@ -266,7 +266,9 @@ def agenda_move(*, item: AgendaItem, actor, direction: str) -> None:
 @transaction.atomic
 def attendance_record(*, meeting: Meeting, actor, attendance: dict[int, str]) -> None:
     """`attendance`: participant id -> Participant.Attendance value."""
-    participants = list(Participant.objects.select_for_update().filter(meeting=meeting))
+    participants = list(
+        Participant.objects.select_for_update().filter(meeting=meeting, pk__in=list(attendance))
+    )
     valid = set(Participant.Attendance.values)
     changed = []
     for participant in participants:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
 from coalitions.form_views import add_service_errors, submitted, submitted_files
+from coalitions.pagination import paginate
 from coalitions.sections import panels_for
 from coalitions.submissions import already_done, create_once, run_once
 
@@ -26,6 +27,14 @@ from .forms import (
 from .ical import feed_ics, invitation_ics
 from .models import AgendaItem, Decision, Delivery, Document, Meeting, Summary
 from .summary import summary_filename
+
+AGENDA_PAGE = {"per_page": 50, "param": "agenda"}
+PARTICIPANTS_PAGE = {"per_page": 50, "param": "participants"}
+DECISIONS_PAGE = {"per_page": 50, "param": "decisions"}
+DOCUMENTS_PAGE = {"per_page": 50, "param": "documents"}
+DELIVERIES_PAGE = {"per_page": 50, "param": "deliveries"}
+ATTENDANCE_PAGE = {"per_page": 50}
+MINUTES_PAGE = {"per_page": 10}
 
 
 def _meeting(access, pk) -> Meeting:
@@ -122,14 +131,30 @@ def meeting_detail(request, slug, pk):
     meeting = _meeting(access, pk)
     summary = Summary.objects.filter(meeting=meeting).first()
     counts = selectors.delivery_counts(meeting=meeting)
-    participants = list(selectors.participants_for(meeting=meeting))
+    # Each long list is a page of its own, so the meeting page stays small at any size.
+    agenda, agenda_query = paginate(
+        request, selectors.agenda_for(meeting=meeting, perms=access.perms), **AGENDA_PAGE
+    )
+    participants, participants_query = paginate(
+        request, selectors.participants_for(meeting=meeting), **PARTICIPANTS_PAGE
+    )
+    decisions, decisions_query = paginate(
+        request, selectors.decisions_for(meeting=meeting, perms=access.perms), **DECISIONS_PAGE
+    )
+    documents, documents_query = paginate(
+        request, selectors.documents_for(meeting=meeting, perms=access.perms), **DOCUMENTS_PAGE
+    )
     context = _page(
         access,
         meeting,
-        agenda=list(selectors.agenda_for(meeting=meeting, perms=access.perms)),
+        agenda=agenda,
+        agenda_query=agenda_query,
         participants=participants,
-        decisions=list(selectors.decisions_for(meeting=meeting, perms=access.perms)),
-        documents=list(selectors.documents_for(meeting=meeting, perms=access.perms)),
+        participants_query=participants_query,
+        decisions=decisions,
+        decisions_query=decisions_query,
+        documents=documents,
+        documents_query=documents_query,
         summary=summary,
         summary_counts=counts.get(Delivery.Kind.SUMMARY),
         invitation_counts=counts.get(Delivery.Kind.INVITATION),
@@ -138,7 +163,9 @@ def meeting_detail(request, slug, pk):
         panels=panels_for("meeting_detail", request, access, meeting=meeting),
     )
     if access.can(perms.PUBLISH_SUMMARY) and summary is not None:
-        context["summary_deliveries"] = list(selectors.summary_deliveries(meeting=meeting))
+        context["summary_deliveries"], context["deliveries_query"] = paginate(
+            request, selectors.summary_deliveries(meeting=meeting), **DELIVERIES_PAGE
+        )
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -286,14 +313,13 @@ def agenda_item_move(request, slug, pk, item_pk):
         return HttpResponse(status=400)
     services.agenda_move(item=item, actor=request.user, direction=direction)
     if request.htmx:
+        agenda, agenda_query = paginate(
+            request, selectors.agenda_for(meeting=meeting, perms=access.perms), **AGENDA_PAGE
+        )
         return render(
             request,
             "meetings/_partials/agenda.html",
-            _page(
-                access,
-                meeting,
-                agenda=list(selectors.agenda_for(meeting=meeting, perms=access.perms)),
-            ),
+            _page(access, meeting, agenda=agenda, agenda_query=agenda_query),
         )
     return redirect(_detail_url(meeting) + "#agenda")
 
@@ -305,23 +331,34 @@ def agenda_item_move(request, slug, pk, item_pk):
 def attendance(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = _meeting(access, pk)
-    participants = list(selectors.participants_for(meeting=meeting))
-    form = AttendanceForm(submitted(request), participants=participants)
+    # A page of participants at a time; saving records the page shown and nobody else.
+    page, query = paginate(request, selectors.participants_for(meeting=meeting), **ATTENDANCE_PAGE)
+    form = AttendanceForm(submitted(request), participants=list(page.object_list))
     if request.method == "POST" and form.is_valid():
         services.attendance_record(
             meeting=meeting, actor=request.user, attendance=form.attendance()
         )
         messages.success(request, _("Attendance was recorded."))
+        if page.has_next():
+            return redirect(f"{request.path}?page={page.next_page_number()}")
         return redirect(_detail_url(meeting) + "#attendance")
-    return render(request, "meetings/attendance_form.html", _page(access, meeting, form=form))
+    return render(
+        request,
+        "meetings/attendance_form.html",
+        _page(access, meeting, form=form, page=page, query_string=query),
+    )
 
 
 @login_required
 def minutes(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = _meeting(access, pk)
-    items = list(meeting.agenda_items.all())
-    form = MinutesForm(submitted(request), meeting=meeting, items=items)
+    # The general minutes and a page of agenda items at a time.
+    page, query = paginate(request, meeting.agenda_items.all(), **MINUTES_PAGE)
+    items = list(page.object_list)
+    form = MinutesForm(
+        submitted(request), meeting=meeting, items=items, first_number=page.start_index()
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.minutes_save(
@@ -334,8 +371,14 @@ def minutes(request, slug, pk):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The minutes were saved."))
+            if page.has_next():
+                return redirect(f"{request.path}?page={page.next_page_number()}")
             return redirect(_detail_url(meeting) + "#minutes")
-    return render(request, "meetings/minutes_form.html", _page(access, meeting, form=form))
+    return render(
+        request,
+        "meetings/minutes_form.html",
+        _page(access, meeting, form=form, page=page, query_string=query),
+    )
 
 
 @login_required

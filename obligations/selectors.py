@@ -173,15 +173,15 @@ def progress_export_list(*, coalition: Coalition) -> QuerySet[ProgressEntry]:
 
 @dataclass
 class NeedsBoard:
-    needs: list[Need]
-    freestanding_offers: list[Offer]
+    needs: QuerySet[Need]
+    freestanding_offers: QuerySet[Offer]
     # {currency: {"needed": Decimal, "pledged": Decimal}}: never added up across currencies.
     totals: dict[str, dict[str, Decimal]]
 
 
 def needs_board(*, coalition: Coalition) -> NeedsBoard:
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
-    needs = list(
+    needs = (
         Need.objects.filter(coalition=coalition)
         .select_related("obligation")
         .annotate(pledged=Coalesce(Sum("offers__amount"), zero))
@@ -193,7 +193,7 @@ def needs_board(*, coalition: Coalition) -> NeedsBoard:
         )
         .order_by("is_met", "period_start", "pk")
     )
-    freestanding = list(
+    freestanding = (
         Offer.objects.filter(coalition=coalition, need__isnull=True)
         .select_related("donor")
         .order_by("period_start", "pk")

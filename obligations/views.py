@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from coalitions import permissions as perms
 from coalitions.form_views import add_service_errors, chosen, submitted, submitted_files
 from coalitions.models import Organisation
+from coalitions.pagination import paginate
 from coalitions.submissions import already_done, create_once, run_once
 
 from . import pack as extension_pack_pdf
@@ -427,7 +428,20 @@ def _needs_page(request, access, template, **context):
 def needs(request, slug):
     access = perms.require_access(request.user, slug)
     board = needs_board(coalition=access.coalition)
-    return _needs_page(request, access, "obligations/needs_board.html", board=board)
+    needs_page, needs_query = paginate(request, board.needs, per_page=25, param="needs")
+    offers_page, offers_query = paginate(
+        request, board.freestanding_offers, per_page=25, param="offers"
+    )
+    return _needs_page(
+        request,
+        access,
+        "obligations/needs_board.html",
+        board=board,
+        needs_page=needs_page,
+        needs_query=needs_query,
+        offers_page=offers_page,
+        offers_query=offers_query,
+    )
 
 
 @login_required
