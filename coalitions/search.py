@@ -11,6 +11,7 @@ a bare number is taken as the object's own, as a select would have sent it.
 """
 
 import re
+from urllib.parse import urlencode
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
@@ -20,7 +21,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -36,9 +37,12 @@ NUMBER_SUFFIX = re.compile(r"\(#(\d{1,18})\)\s*$")
 
 @dataclass(frozen=True)
 class Search:
-    """What a kind of search looks through, in one coalition, and how a match is named."""
+    """What a kind of search looks through, in one coalition, and how a match is named.
 
-    queryset: Callable[[Coalition], QuerySet]
+    `queryset` gets the coalition and the request's query parameters, which may narrow it further
+    (the agenda items of one meeting); it must never widen it beyond the coalition."""
+
+    queryset: Callable[[Coalition, QueryDict], QuerySet]
     fields: tuple[str, ...]
     label: Callable[[Model], str]
     perm: str = perms.VIEW
@@ -80,7 +84,7 @@ class SearchInput(forms.TextInput):
         if self.url:
             attrs.update(
                 {
-                    "hx-get": f"{self.url}?field={name}",
+                    "hx-get": f"{self.url}{'&' if '?' in self.url else '?'}field={name}",
                     "hx-trigger": "input changed delay:250ms, focus once",
                     "hx-target": f"#{list_id}",
                     "hx-swap": "innerHTML",
@@ -104,8 +108,9 @@ class SearchChoiceField(forms.ModelChoiceField):
         self.max_length = 300
         self.help_text = self.help_text or gettext_lazy("Type a few letters to find it.")
 
-    def bind_coalition(self, coalition: Coalition) -> None:
-        self.widget.url = reverse("coalitions:search", args=[coalition.slug, self.kind])
+    def bind_coalition(self, coalition: Coalition, **scope) -> None:
+        url = reverse("coalitions:search", args=[coalition.slug, self.kind])
+        self.widget.url = f"{url}?{urlencode(scope)}" if scope else url
 
     def label_from_instance(self, obj) -> str:
         return suggestion(search_for(self.kind), obj)
@@ -164,7 +169,7 @@ def search_options(request, slug, kind):
         raise Http404
     access = perms.require_access(request.user, slug, search.perm)
     text = request.GET.get(request.GET.get("field", "q"), "")[:100]
-    queryset = search.queryset(access.coalition)
+    queryset = search.queryset(access.coalition, request.GET)
     found = list(matching(queryset, search.fields, text)[:SUGGESTIONS]) if text.strip() else []
     return render(
         request,

@@ -39,7 +39,7 @@ def register_searches() -> None:
     register_search(
         "members",
         Search(
-            queryset=lambda coalition: memberships_for_choice(coalition=coalition),
+            queryset=lambda coalition, _params: memberships_for_choice(coalition=coalition),
             fields=("user__name", "organisation__name", "organisation__short_name"),
             label=lambda m: f"{m.user.name} ({m.organisation.short_name or m.organisation.name})",
         ),
@@ -47,7 +47,9 @@ def register_searches() -> None:
     register_search(
         "meetings",
         Search(
-            queryset=lambda coalition: meeting_list(coalition=coalition).order_by("-starts_at"),
+            queryset=lambda coalition, _params: meeting_list(coalition=coalition).order_by(
+                "-starts_at"
+            ),
             fields=("title",),
             label=lambda meeting: (
                 f"{meeting.title}, "
