@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coalitions', '0002_initial'),
+        ('coalitions', '0003_form_submission'),
     ]
 
     operations = [
