@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -47,8 +48,11 @@ def coalition_detail(request, slug):
     access = perms.require_access(request.user, slug)
     coalition = access.coalition
     # A summary: the first members by organisation; the members page lists them all.
-    members = list(membership_list(coalition=coalition)[:MEMBERS_ON_HOME])
-    member_count = coalition.memberships.count()
+    # The count rides along as a window over the whole list: one query for both.
+    members = list(
+        membership_list(coalition=coalition).annotate(total=Window(Count("pk")))[:MEMBERS_ON_HOME]
+    )
+    member_count = members[0].total if members else 0
     by_organisation = [
         (organisation, list(group))
         for organisation, group in groupby(members, key=lambda m: m.organisation)

@@ -45,6 +45,5 @@ def test_my_coalitions_list_does_not_grow_with_coalitions(client, django_assert_
 @pytest.mark.django_db
 def test_home_page_query_budget(client, coalition, members, django_assert_max_num_queries):
     client.force_login(members[Role.NATIONAL_AUTHORITY])
-    # 13: the member count is a query of its own, as the home reads only the first members.
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         client.get(reverse("coalitions:detail", args=[coalition.slug]))
