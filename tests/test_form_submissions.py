@@ -215,6 +215,7 @@ def world(coalition, members, django_capture_on_commit_callbacks):
         ("actions", "pk"): action_point.pk,
         ("actions", "token"): unsubscribe_token(user_id=authority.pk, coalition_id=coalition.pk),
         ("concerns", "pk"): concern.pk,
+        ("coalitions:search", "kind"): "people",
         ("coalitions:member_edit", "pk"): membership.pk,
         ("coalitions:member_remove", "pk"): membership.pk,
         ("coalitions:invitation_resend", "pk"): invitation.pk,
