@@ -42,7 +42,7 @@ def register_searches() -> None:
     register_search(
         "people",
         Search(
-            queryset=lambda coalition, _params: owner_choices(coalition=coalition),
+            queryset=lambda access, _params: owner_choices(coalition=access.coalition),
             fields=("name", "organisation_name"),
             label=lambda user: f"{user.name} ({user.organisation_name})",
         ),
@@ -50,7 +50,7 @@ def register_searches() -> None:
     register_search(
         "organisations",
         Search(
-            queryset=lambda coalition, _params: owner_organisation_choices(coalition=coalition),
+            queryset=lambda access, _params: owner_organisation_choices(coalition=access.coalition),
             fields=("name", "short_name"),
             label=lambda organisation: organisation.name,
         ),

@@ -26,3 +26,19 @@ class CoalitionsConfig(AppConfig):
         from . import checks  # noqa: F401
 
         post_migrate.connect(_store_the_role_table, sender=self)
+
+        from .permissions import INVITE_MEMBERS
+        from .search import Search, register_search
+        from .selectors import coalition_organisations
+
+        register_search(
+            "coalition_organisations",
+            Search(
+                queryset=lambda access, _params: coalition_organisations(
+                    coalition=access.coalition
+                ),
+                fields=("name", "short_name"),
+                label=lambda o: f"{o.name} ({o.short_name})" if o.short_name else o.name,
+                perm=INVITE_MEMBERS,
+            ),
+        )

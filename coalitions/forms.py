@@ -6,13 +6,17 @@ from django_countries import countries
 
 from .models import Coalition, Invitation, Membership, Organisation, Role
 from .permissions import roles_given_by
+from .search import SearchChoiceField, bind_search_fields
 from .selectors import coalition_organisations
 from .submissions import SubmittedOnce
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Organisation) -> str:
-        return f"{obj.name} ({obj.short_name})" if obj.short_name else obj.name
+def organisation_field(**kwargs) -> SearchChoiceField:
+    """One of the coalition's organisations, typed with suggestions: a coalition may count
+    hundreds, and a select would list them all."""
+    return SearchChoiceField(
+        kind="coalition_organisations", label=capfirst(_("organisation")), **kwargs
+    )
 
 
 def _role_choices(giver_role: str | None) -> list[tuple[str, str]]:
@@ -25,9 +29,7 @@ class InvitationForm(SubmittedOnce, forms.Form):
 
     email = forms.EmailField(label=capfirst(_("e-mail address")))
     role = forms.ChoiceField(label=capfirst(_("role")))
-    organisation = OrganisationChoiceField(
-        label=capfirst(_("organisation")),
-        queryset=Organisation.objects.none(),
+    organisation = organisation_field(
         required=False,
         help_text=_("The organisation the person will represent in this coalition."),
     )
@@ -59,6 +61,7 @@ class InvitationForm(SubmittedOnce, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = _role_choices(inviter_role)
         self.fields["organisation"].queryset = coalition_organisations(coalition=coalition)
+        bind_search_fields(self, coalition)
 
     def clean(self):
         cleaned = super().clean()
@@ -80,10 +83,11 @@ class InvitationForm(SubmittedOnce, forms.Form):
 
 
 class MembershipRoleForm(forms.ModelForm):
+    organisation = organisation_field()
+
     class Meta:
         model = Membership
         fields = ["role", "organisation"]
-        field_classes = {"organisation": OrganisationChoiceField}
 
     def __init__(self, *args, editor_role: str | None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,3 +95,4 @@ class MembershipRoleForm(forms.ModelForm):
         self.fields["organisation"].queryset = coalition_organisations(
             coalition=self.instance.coalition
         )
+        bind_search_fields(self, self.instance.coalition)

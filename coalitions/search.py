@@ -11,11 +11,11 @@ a bare number is taken as the object's own, as a select would have sent it.
 """
 
 import re
-from urllib.parse import urlencode
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -29,20 +29,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import permissions as perms
+from .form_views import is_record_id
 from .models import Coalition
 
 SUGGESTIONS = 20
-NUMBER_SUFFIX = re.compile(r"\(#(\d{1,18})\)\s*$")
+NUMBER_SUFFIX = re.compile(r"\(#(\d+)\)\s*$")
 
 
 @dataclass(frozen=True)
 class Search:
     """What a kind of search looks through, in one coalition, and how a match is named.
 
-    `queryset` gets the coalition and the request's query parameters, which may narrow it further
-    (the agenda items of one meeting); it must never widen it beyond the coalition."""
+    `queryset` gets the person's access to the coalition (coalition and permissions) and the
+    request's query parameters, which may narrow it (the agenda items of one meeting); it must
+    never widen it beyond what the person may see in the coalition."""
 
-    queryset: Callable[[Coalition, QueryDict], QuerySet]
+    queryset: Callable[[perms.CoalitionAccess, QueryDict], QuerySet]
     fields: tuple[str, ...]
     label: Callable[[Model], str]
     perm: str = perms.VIEW
@@ -128,14 +130,14 @@ class SearchChoiceField(forms.ModelChoiceField):
         if not text:
             return None
         numbered = NUMBER_SUFFIX.search(text)
-        if numbered:
+        if numbered and is_record_id(numbered.group(1)):
             found = self.queryset.filter(pk=int(numbered.group(1))).first()
             if found is not None:
                 return found
             raise ValidationError(
                 _("“%(text)s” is not among the choices here.") % {"text": text}, code="invalid"
             )
-        if text.isascii() and text.isdigit() and len(text) <= 18:
+        if is_record_id(text):
             # A bare number is the object's own (what a select would have sent).
             found = self.queryset.filter(pk=int(text)).first()
             if found is not None:
@@ -169,7 +171,7 @@ def search_options(request, slug, kind):
         raise Http404
     access = perms.require_access(request.user, slug, search.perm)
     text = request.GET.get(request.GET.get("field", "q"), "")[:100]
-    queryset = search.queryset(access.coalition, request.GET)
+    queryset = search.queryset(access, request.GET)
     found = list(matching(queryset, search.fields, text)[:SUGGESTIONS]) if text.strip() else []
     return render(
         request,

@@ -32,14 +32,26 @@ class MeetingsConfig(AppConfig):
 def register_searches() -> None:
     import zoneinfo
 
+    from coalitions.form_views import is_record_id
+    from coalitions.permissions import EDIT_MINUTES, visibilities_for
     from coalitions.search import Search, register_search
 
+    from .models import AgendaItem
     from .selectors import meeting_list, memberships_for_choice
+
+    def agenda_items(access, params):
+        items = AgendaItem.objects.filter(
+            meeting__coalition=access.coalition, visibility__in=visibilities_for(access.perms)
+        )
+        meeting = params.get("meeting", "")
+        if is_record_id(meeting):
+            items = items.filter(meeting_id=int(meeting))
+        return items.order_by("meeting_id", "position", "pk")
 
     register_search(
         "members",
         Search(
-            queryset=lambda coalition, _params: memberships_for_choice(coalition=coalition),
+            queryset=lambda access, _params: memberships_for_choice(coalition=access.coalition),
             fields=("user__name", "organisation__name", "organisation__short_name"),
             label=lambda m: f"{m.user.name} ({m.organisation.short_name or m.organisation.name})",
         ),
@@ -56,4 +68,8 @@ def register_searches() -> None:
                 f"{meeting.starts_at.astimezone(zoneinfo.ZoneInfo(meeting.coalition.timezone)):%Y-%m-%d}"
             ),
         ),
+    )
+    register_search(
+        "agenda_items",
+        Search(queryset=agenda_items, fields=("title",), label=str, perm=EDIT_MINUTES),
     )

@@ -216,6 +216,13 @@ class MinutesForm(forms.Form):
 
 
 class DecisionForm(SubmittedOnce, forms.ModelForm):
+    agenda_item = SearchChoiceField(
+        kind="agenda_items",
+        label=_("Agenda item"),
+        required=False,
+        help_text=_("Optional: type a few letters of the item's title."),
+    )
+
     class Meta:
         model = Decision
         fields = ["text", "agenda_item", "visibility"]
@@ -224,6 +231,7 @@ class DecisionForm(SubmittedOnce, forms.ModelForm):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
+        self.fields["agenda_item"].bind_coalition(meeting.coalition, meeting=meeting.pk)
 
 
 class DocumentForm(SubmittedOnce, forms.Form):

@@ -19,3 +19,21 @@ class ObligationsConfig(AppConfig):
             Panel("coalition_home", "obligations/_home_panel.html", home_panel_context, 20)
         )
         register_demo_extension(seed_obligations, order=20)
+        register_searches()
+
+
+def register_searches() -> None:
+    from coalitions.permissions import POST_OFFERS
+    from coalitions.search import Search, register_search
+
+    from .selectors import need_choices
+
+    register_search(
+        "needs",
+        Search(
+            queryset=lambda access, _params: need_choices(coalition=access.coalition),
+            fields=("activity",),
+            label=str,
+            perm=POST_OFFERS,
+        ),
+    )

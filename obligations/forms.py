@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.date_range import EARLIEST, LATEST, validate_date_in_range
+from coalitions.search import SearchChoiceField, bind_search_fields
 from coalitions.submissions import SubmittedOnce
 from coalitions.text_limits import TEXT_MAX_LENGTH
 
@@ -193,11 +194,11 @@ class NeedForm(SubmittedOnce, forms.Form):
 
 
 class OfferForm(SubmittedOnce, forms.Form):
-    need = forms.ModelChoiceField(
+    need = SearchChoiceField(
+        kind="needs",
         label=_("Against the need"),
-        queryset=None,
         required=False,
-        empty_label=_("— freestanding offer —"),
+        help_text=_("Type a few letters of the need's activity; empty for a freestanding offer."),
     )
     activity = forms.CharField(label=_("Activity"), max_length=200)
     amount = forms.DecimalField(label=_("Amount"), min_value=0.01, max_digits=14, decimal_places=2)
@@ -206,9 +207,10 @@ class OfferForm(SubmittedOnce, forms.Form):
     period_end = date_field(_("Period to"))
     status = forms.ChoiceField(label=_("Status"), choices=Offer.Status.choices)
 
-    def __init__(self, *args, needs, **kwargs):
+    def __init__(self, *args, needs, coalition, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["need"].queryset = needs
+        bind_search_fields(self, coalition)
 
 
 class OfferStatusForm(forms.Form):

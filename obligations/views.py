@@ -482,7 +482,9 @@ def offer_new(request, slug):
             "period_start": need.period_start,
             "period_end": need.period_end,
         }
-    form = OfferForm(submitted(request), needs=needs_qs, initial=initial)
+    form = OfferForm(
+        submitted(request), needs=needs_qs, coalition=access.coalition, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         done = create_once(
             request,
