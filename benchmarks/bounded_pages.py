@@ -27,54 +27,12 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.urls import reverse  # noqa: E402
 
-from coalitions.models import Coalition, Organisation, Role  # noqa: E402
-from tests.bulk_data import bulk_coalition  # noqa: E402
+from coalitions.models import Coalition, Organisation  # noqa: E402
+from tests.bulk_data import bulk_coalition, coalition_pages  # noqa: E402
 
 LIMIT_BYTES = 200 * 1024
 LIMIT_SECONDS = 1.0
-
-
-def pages(data) -> list[tuple[str, str, str]]:
-    """(name, role of the reader, path) for every page of a coalition."""
-    slug = data.coalition.slug
-    meeting = [slug, data.meeting.pk]
-    obligation = [slug, data.obligation.pk]
-    point = [slug, data.action_point.pk]
-    na, fac, op = Role.NATIONAL_AUTHORITY, Role.FACILITATOR, Role.OPERATOR
-    return [
-        ("coalition home", na, reverse("coalitions:detail", args=[slug])),
-        ("members", na, reverse("coalitions:members", args=[slug])),
-        ("invitations", na, reverse("coalitions:invitations", args=[slug])),
-        ("new invitation", na, reverse("coalitions:invitation_new", args=[slug])),
-        ("meetings", na, reverse("meetings:list", args=[slug])),
-        ("new meeting", na, reverse("meetings:new", args=[slug])),
-        ("meeting", na, reverse("meetings:detail", args=meeting)),
-        ("meeting edit", na, reverse("meetings:edit", args=meeting)),
-        ("attendance", na, reverse("meetings:attendance", args=meeting)),
-        ("minutes", na, reverse("meetings:minutes", args=meeting)),
-        ("new decision", na, reverse("meetings:decision_new", args=meeting)),
-        ("new agenda item", na, reverse("meetings:agenda_item_new", args=meeting)),
-        ("summary publish", na, reverse("meetings:summary_publish", args=meeting)),
-        ("meeting action points", na, reverse("actions:meeting_action_points", args=meeting)),
-        ("action points", na, reverse("actions:list", args=[slug])),
-        ("new action point", na, reverse("actions:new", args=[slug])),
-        ("action point", na, reverse("actions:detail", args=point)),
-        ("action point edit", na, reverse("actions:edit", args=point)),
-        ("action point update", na, reverse("actions:update", args=point)),
-        ("my action points", na, reverse("actions:mine_everywhere")),
-        ("obligations", na, reverse("obligations:dashboard", args=[slug])),
-        ("obligation", na, reverse("obligations:detail", args=obligation)),
-        ("progress entry", na, reverse("obligations:progress_new", args=obligation)),
-        ("needs board", na, reverse("obligations:needs", args=[slug])),
-        ("new need", na, reverse("obligations:need_new", args=[slug])),
-        ("new offer", Role.DONOR, reverse("obligations:offer_new", args=[slug])),
-        ("concerns inbox", fac, reverse("concerns:inbox", args=[slug])),
-        ("concern", fac, reverse("concerns:detail", args=[slug, data.concern.pk])),
-        ("raise a concern", op, reverse("concerns:raise", args=[slug])),
-        ("extension pack (PDF)", na, reverse("obligations:extension_pack", args=obligation)),
-    ]
 
 
 def measure(client: Client, path: str) -> tuple[int, int, float]:
@@ -99,7 +57,7 @@ def run(size: int) -> tuple[tuple[str, int], tuple[str, float]]:
     clients = {}
     largest, slowest = ("", 0), ("", 0.0)
     try:
-        for name, role, path in pages(data):
+        for name, role, path in coalition_pages(data):
             if role not in clients:
                 clients[role] = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
                 clients[role].force_login(data.people[role])

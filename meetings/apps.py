@@ -59,7 +59,7 @@ def register_searches() -> None:
     register_search(
         "meetings",
         Search(
-            queryset=lambda coalition, _params: meeting_list(coalition=coalition).order_by(
+            queryset=lambda access, _params: meeting_list(coalition=access.coalition).order_by(
                 "-starts_at"
             ),
             fields=("title",),

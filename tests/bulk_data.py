@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ActionPoint, ActionUpdate
@@ -246,3 +247,46 @@ def bulk_coalition(*, rows: int, slug: str) -> BulkCoalition:
         obligation=obligation,
         concern=concerns[0],
     )
+
+
+def coalition_pages(data: BulkCoalition) -> list[tuple[str, str, str]]:
+    """(name, role of the reader, path) for every page of a coalition."""
+    slug = data.coalition.slug
+    meeting = [slug, data.meeting.pk]
+    obligation = [slug, data.obligation.pk]
+    point = [slug, data.action_point.pk]
+    membership = data.coalition.memberships.get(user=data.people[Role.OPERATOR]).pk
+    na, fac, op = Role.NATIONAL_AUTHORITY, Role.FACILITATOR, Role.OPERATOR
+    return [
+        ("coalition home", na, reverse("coalitions:detail", args=[slug])),
+        ("members", na, reverse("coalitions:members", args=[slug])),
+        ("invitations", na, reverse("coalitions:invitations", args=[slug])),
+        ("new invitation", na, reverse("coalitions:invitation_new", args=[slug])),
+        ("member edit", na, reverse("coalitions:member_edit", args=[slug, membership])),
+        ("meetings", na, reverse("meetings:list", args=[slug])),
+        ("new meeting", na, reverse("meetings:new", args=[slug])),
+        ("meeting", na, reverse("meetings:detail", args=meeting)),
+        ("meeting edit", na, reverse("meetings:edit", args=meeting)),
+        ("attendance", na, reverse("meetings:attendance", args=meeting)),
+        ("minutes", na, reverse("meetings:minutes", args=meeting)),
+        ("new decision", na, reverse("meetings:decision_new", args=meeting)),
+        ("new agenda item", na, reverse("meetings:agenda_item_new", args=meeting)),
+        ("summary publish", na, reverse("meetings:summary_publish", args=meeting)),
+        ("meeting action points", na, reverse("actions:meeting_action_points", args=meeting)),
+        ("action points", na, reverse("actions:list", args=[slug])),
+        ("new action point", na, reverse("actions:new", args=[slug])),
+        ("action point", na, reverse("actions:detail", args=point)),
+        ("action point edit", na, reverse("actions:edit", args=point)),
+        ("action point update", na, reverse("actions:update", args=point)),
+        ("my action points", na, reverse("actions:mine_everywhere")),
+        ("obligations", na, reverse("obligations:dashboard", args=[slug])),
+        ("obligation", na, reverse("obligations:detail", args=obligation)),
+        ("progress entry", na, reverse("obligations:progress_new", args=obligation)),
+        ("needs board", na, reverse("obligations:needs", args=[slug])),
+        ("new need", na, reverse("obligations:need_new", args=[slug])),
+        ("new offer", Role.DONOR, reverse("obligations:offer_new", args=[slug])),
+        ("concerns inbox", fac, reverse("concerns:inbox", args=[slug])),
+        ("concern", fac, reverse("concerns:detail", args=[slug, data.concern.pk])),
+        ("raise a concern", op, reverse("concerns:raise", args=[slug])),
+        ("extension pack (PDF)", na, reverse("obligations:extension_pack", args=obligation)),
+    ]
