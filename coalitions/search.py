@@ -143,6 +143,14 @@ class SearchChoiceField(forms.ModelChoiceField):
             if found is not None:
                 return found
         search = search_for(self.kind)
+        # A whole name typed out wins over the longer names that contain it ("Person 1", not
+        # "Person 12").
+        exact = Q()
+        for field in search.fields:
+            exact |= Q(**{f"{field}__iexact": text})
+        found = list(self.queryset.filter(exact)[:2])
+        if len(found) == 1:
+            return found[0]
         found = list(matching(self.queryset, search.fields, text)[:2])
         if len(found) == 1:
             return found[0]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DecimalField, Prefetch, Sum, Value
+from django.db.models import Count, DecimalField, Prefetch, Sum, Value
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -21,7 +21,7 @@ from config.pdf import html_to_pdf
 
 from . import treaty
 from .forecast import METHOD, Forecast, forecast
-from .models import ExtensionRequest, Indicator, Need, Obligation, ProgressEntry
+from .models import ExtensionRequest, Indicator, Need, Obligation, Offer, ProgressEntry
 from .selectors import indicator_status
 
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -104,6 +104,7 @@ class Pack:
     extension_requests: list[ExtensionRequest]
     indicators: list[PackIndicator]
     needs: list[Need]
+    needs_count: int
     currency_totals: list[CurrencyTotal]
     max_extension_years: int | None
     latest_deadline: date | None
@@ -148,23 +149,41 @@ def _years(entries: list[ProgressEntry]) -> list[YearRow]:
     return [rows[y] for y in sorted(rows)]
 
 
-def _needs(obligation: Obligation) -> tuple[list[Need], list[CurrencyTotal]]:
+PACK_NEEDS_SHOWN = 50
+
+
+def _needs(obligation: Obligation) -> tuple[list[Need], int, list[CurrencyTotal], bool]:
+    """The first PACK_NEEDS_SHOWN needs, how many there are, the totals over all of them per
+    currency, and whether any is illustrative: four queries, whatever the number of needs."""
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+    all_needs = Need.objects.filter(coalition_id=obligation.coalition_id, obligation=obligation)
     needs = list(
-        Need.objects.filter(coalition_id=obligation.coalition_id, obligation=obligation)
-        .annotate(pledged=Coalesce(Sum("offers__amount"), zero))
-        .order_by("currency", "period_start", "pk")
+        all_needs.annotate(pledged=Coalesce(Sum("offers__amount"), zero)).order_by(
+            "currency", "period_start", "pk"
+        )[:PACK_NEEDS_SHOWN]
     )
     totals: dict[str, CurrencyTotal] = {}
-    for need in needs:
-        total = totals.setdefault(need.currency, CurrencyTotal(currency=need.currency))
-        total.needed += need.amount
-        total.pledged += need.pledged
-    return needs, [totals[c] for c in sorted(totals)]
+    count, illustrative = 0, False
+    for row in all_needs.values("currency", "is_illustrative").annotate(
+        needed=Sum("amount"), n=Count("pk")
+    ):
+        total = totals.setdefault(row["currency"], CurrencyTotal(currency=row["currency"]))
+        total.needed += row["needed"]
+        count += row["n"]
+        illustrative = illustrative or row["is_illustrative"]
+    pledged = (
+        Offer.objects.filter(need__in=all_needs)
+        .values("need__currency")
+        .annotate(pledged=Sum("amount"))
+        .order_by()
+    )
+    for row in pledged:
+        totals[row["need__currency"]].pledged += row["pledged"]
+    return needs, count, [totals[c] for c in sorted(totals)], illustrative
 
 
 def pack_build(*, coalition: Coalition, pk: int, today: date | None = None) -> Pack | None:
-    """Everything the pack shows, in 6 queries; None when the obligation is not the coalition's.
+    """Everything the pack shows, in 8 queries; None when the obligation is not the coalition's.
 
     The charts' labels and numbers are written in the active language: build and render the pack
     inside the same `translation.override`."""
@@ -208,12 +227,12 @@ def pack_build(*, coalition: Coalition, pk: int, today: date | None = None) -> P
                 illustrative=any(e.is_illustrative for e in indicator.validated_entries),
             )
         )
-    needs, totals = _needs(obligation)
+    needs, needs_count, totals, needs_illustrative = _needs(obligation)
     illustrative = (
         obligation.is_illustrative
         or any(r.is_illustrative for r in extension_requests)
         or any(r.illustrative for r in rows)
-        or any(n.is_illustrative for n in needs)
+        or needs_illustrative
     )
     return Pack(
         obligation=obligation,
@@ -222,6 +241,7 @@ def pack_build(*, coalition: Coalition, pk: int, today: date | None = None) -> P
         extension_requests=extension_requests,
         indicators=rows,
         needs=needs,
+        needs_count=needs_count,
         currency_totals=totals,
         max_extension_years=max_years,
         latest_deadline=latest,

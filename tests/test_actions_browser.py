@@ -31,14 +31,23 @@ def test_quick_entry_during_a_meeting(live_server, transactional_db, page, artif
     )
     page.goto(url)
     page.wait_for_function("window.htmx !== undefined")
+
+    def choose(field: str, name: str, pk: int) -> None:
+        """Types a name, waits for the suggestions htmx brings and takes the one meant."""
+        page.fill(field, "")
+        page.type(field, name)
+        option = f"{field}-suggestions option[value$='(#{pk})']"
+        page.wait_for_selector(option, state="attached")
+        page.fill(field, page.get_attribute(option, "value"))
+
     for title, organisation, owner in [
-        ("Circulate the survey report", operator_org.pk, operator.pk),
-        ("Draft the land release plan", coalition.national_authority.pk, ""),
+        ("Circulate the survey report", operator_org, operator),
+        ("Draft the land release plan", coalition.national_authority, None),
     ]:
         page.fill("#qe_title", title)
-        page.select_option("#qe_owner_organisation", str(organisation))
+        choose("#qe_owner_organisation", organisation.name, organisation.pk)
         if owner:
-            page.select_option("#qe_owner", str(owner))
+            choose("#qe_owner", owner.name, owner.pk)
         page.fill("#qe_due_date", "2027-02-15")
         page.click(".ap-quick-entry button[type=submit]")
         page.wait_for_selector(f"#meeting-action-points td a:text('{title}')")
@@ -46,8 +55,10 @@ def test_quick_entry_during_a_meeting(live_server, transactional_db, page, artif
     assert page.url == url
     # An owner from another organisation: the server says so, and nothing is saved.
     page.fill("#qe_title", "Wrong owner")
-    page.select_option("#qe_owner_organisation", str(coalition.national_authority.pk))
-    page.select_option("#qe_owner", str(operator.pk))
+    choose(
+        "#qe_owner_organisation", coalition.national_authority.name, coalition.national_authority.pk
+    )
+    choose("#qe_owner", operator.name, operator.pk)
     page.click(".ap-quick-entry button[type=submit]")
     page.wait_for_selector(".ap-quick-entry .form-errors")
     assert "represents another organisation" in page.inner_text("#meeting-action-points")

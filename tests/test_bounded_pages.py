@@ -210,3 +210,30 @@ def test_a_small_coalitions_meeting_form_keeps_a_checkbox_per_member(client, coa
 @pytest.fixture
 def outsider(db):
     return add_member(CoalitionFactory(), Role.NATIONAL_AUTHORITY)
+
+
+@pytest.mark.django_db
+def test_a_whole_name_typed_out_wins_over_longer_names_containing_it(client, large):
+    from actions.models import ActionPoint
+    from coalitions.models import Organisation
+
+    # "large organisation 0001" is also part of "large organisation 00010" to "00019".
+    Organisation.objects.filter(name="large organisation 00299").update(
+        name="large organisation 0001"
+    )
+    response = record(client, large, owner_organisation="Large Organisation 0001")
+    assert response.status_code == 302
+    assert ActionPoint.objects.filter(owner_organisation__name="large organisation 0001").exists()
+
+
+@pytest.mark.django_db
+def test_the_extension_pack_lists_the_first_needs_and_totals_them_all(large):
+    from decimal import Decimal
+
+    from obligations.pack import PACK_NEEDS_SHOWN, pack_build
+
+    pack = pack_build(coalition=large.coalition, pk=large.obligation.pk)
+    assert len(pack.needs) == PACK_NEEDS_SHOWN
+    assert pack.needs_count == ROWS
+    (usd,) = pack.currency_totals
+    assert (usd.needed, usd.pledged) == (Decimal(1000) * ROWS, Decimal(500) * ROWS)
