@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('obligations', '0001_initial'),
+        ('obligations', '0002_dates_and_figures_in_range'),
     ]
 
     operations = [
