@@ -120,8 +120,8 @@ class SearchChoiceField(forms.ModelChoiceField):
     def prepare_value(self, value):
         if isinstance(value, Model):
             return self.label_from_instance(value)
-        if isinstance(value, int) and self.queryset is not None:
-            found = self.queryset.filter(pk=value).first()
+        if is_record_id(value) and self.queryset is not None:  # an id given as initial value
+            found = self.queryset.filter(pk=int(value)).first()
             return self.label_from_instance(found) if found else ""
         return value
 
@@ -129,6 +129,8 @@ class SearchChoiceField(forms.ModelChoiceField):
         text = (value or "").strip()[:300]
         if not text:
             return None
+        if "\x00" in text:
+            raise ValidationError(_("Nothing here matches “%(text)s”.") % {"text": ""})
         numbered = NUMBER_SUFFIX.search(text)
         if numbered and is_record_id(numbered.group(1)):
             found = self.queryset.filter(pk=int(numbered.group(1))).first()
@@ -178,7 +180,7 @@ def search_options(request, slug, kind):
     if search is None:
         raise Http404
     access = perms.require_access(request.user, slug, search.perm)
-    text = request.GET.get(request.GET.get("field", "q"), "")[:100]
+    text = request.GET.get(request.GET.get("field", "q"), "")[:100].replace("\x00", "")
     queryset = search.queryset(access, request.GET)
     found = list(matching(queryset, search.fields, text)[:SUGGESTIONS]) if text.strip() else []
     return render(

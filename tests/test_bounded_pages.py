@@ -237,3 +237,13 @@ def test_the_extension_pack_lists_the_first_needs_and_totals_them_all(large):
     assert pack.needs_count == ROWS
     (usd,) = pack.currency_totals
     assert (usd.needed, usd.pledged) == (Decimal(1000) * ROWS, Decimal(500) * ROWS)
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_or_an_endless_number_is_refused_cleanly(client, small):
+    client.force_login(small.people[Role.NATIONAL_AUTHORITY])
+    assert search(client, small.coalition, "people", "Per\x00son").status_code == 200
+    for typed in ("Person\x0000001", "x (#99999999999999999999999)", "99999999999999999999999"):
+        response = record(client, small, owner_organisation=typed)
+        assert response.status_code == 200
+        assert "form-errors" in response.content.decode()
