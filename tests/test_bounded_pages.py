@@ -114,7 +114,7 @@ def test_suggestions_come_from_the_persons_coalition_only_and_are_few(client, la
         ("meetings", Role.OBSERVER, None),
         ("agenda_items", Role.FACILITATOR, Role.OPERATOR),
         ("needs", Role.DONOR, Role.OPERATOR),
-        ("any_organisations", Role.CHAMPION, Role.DONOR),
+        ("coalition_organisations", Role.CHAMPION, Role.DONOR),
     ],
 )
 def test_a_search_is_for_members_who_may_use_its_field(

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coalitions', '0003_form_submission'),
+        ('coalitions', '0005_organisation_name_country_and_role_table'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0004_meeting_dates_in_range'),
+        ('meetings', '0005_delivery_mail_state'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('concerns', '0001_initial'),
+        ('concerns', '0002_concernnotice_mail_state'),
     ]
 
     operations = [
