@@ -46,6 +46,7 @@ def bulk_coalition(*, rows: int, slug: str) -> BulkCoalition:
         state_party="LB",
         timezone_name="Asia/Beirut",
         national_authority=authority_org,
+        actor=None,
     )
     people = {}
     for role in Role.values:
@@ -55,7 +56,9 @@ def bulk_coalition(*, rows: int, slug: str) -> BulkCoalition:
             if role == Role.NATIONAL_AUTHORITY
             else Organisation.objects.create(name=f"{slug} {role}", kind=Organisation.Kind.OTHER)
         )
-        membership_create(coalition=coalition, user=user, organisation=organisation, role=role)
+        membership_create(
+            coalition=coalition, user=user, organisation=organisation, role=role, actor=None
+        )
         people[role] = user
     authority = people[Role.NATIONAL_AUTHORITY]
 
