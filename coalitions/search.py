@@ -139,17 +139,22 @@ class SearchChoiceField(forms.ModelChoiceField):
             raise ValidationError(
                 _("“%(text)s” is not among the choices here.") % {"text": text}, code="invalid"
             )
-        if is_record_id(text):
-            # A bare number is the object's own (what a select would have sent).
-            found = self.queryset.filter(pk=int(text)).first()
-            if found is not None:
-                return found
         search = search_for(self.kind)
         # A whole name typed out wins over the longer names that contain it ("Person 1", not
         # "Person 12").
         exact = Q()
         for field in search.fields:
             exact |= Q(**{f"{field}__iexact": text})
+        if text.isdigit():
+            # A bare number is the object's own, as a select would have sent it; never a part
+            # of some other name.
+            found = self.queryset.filter(pk=int(text)).first() if is_record_id(text) else None
+            found = found or self.queryset.filter(exact).first()
+            if found is not None:
+                return found
+            raise ValidationError(
+                _("“%(text)s” is not among the choices here.") % {"text": text}, code="invalid"
+            )
         found = list(self.queryset.filter(exact)[:2])
         if len(found) == 1:
             return found[0]
