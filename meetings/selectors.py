@@ -1,6 +1,6 @@
 """Every queryset a meetings page iterates, with its joins and the visibility filter."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from coalitions.models import Coalition, Membership
@@ -60,6 +60,24 @@ def meeting_for_page(*, coalition: Coalition, pk: int) -> Meeting | None:
 
 def agenda_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[AgendaItem]:
     return meeting.agenda_items.filter(visibility__in=visibilities_for(perms))
+
+
+def minutes_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[AgendaItem]:
+    """The visible agenda items that have minutes, each with its number in the visible agenda."""
+    visible = agenda_for(meeting=meeting, perms=perms)
+    up_to_here = (
+        visible.filter(
+            Q(position__lt=OuterRef("position"))
+            | Q(position=OuterRef("position"), pk__lte=OuterRef("pk"))
+        )
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        visible.exclude(minutes="").annotate(number=Subquery(up_to_here)).order_by("position", "pk")
+    )
 
 
 def participants_for(*, meeting: Meeting) -> QuerySet[Participant]:

@@ -30,11 +30,14 @@ from .summary import summary_filename
 
 AGENDA_PAGE = {"per_page": 50, "param": "agenda"}
 PARTICIPANTS_PAGE = {"per_page": 50, "param": "participants"}
-DECISIONS_PAGE = {"per_page": 50, "param": "decisions"}
+# Decisions run to 5,000 characters and minutes to 20,000: pages of these stay small even when
+# every text is at its limit.
+DECISIONS_PAGE = {"per_page": 25, "param": "decisions"}
+MINUTES_SHOWN = {"per_page": 5, "param": "minutes"}
 DOCUMENTS_PAGE = {"per_page": 50, "param": "documents"}
 DELIVERIES_PAGE = {"per_page": 50, "param": "deliveries"}
 ATTENDANCE_PAGE = {"per_page": 50}
-MINUTES_PAGE = {"per_page": 10}
+MINUTES_PAGE = {"per_page": 5}
 
 
 def _meeting(access, pk) -> Meeting:
@@ -138,6 +141,9 @@ def meeting_detail(request, slug, pk):
     participants, participants_query = paginate(
         request, selectors.participants_for(meeting=meeting), **PARTICIPANTS_PAGE
     )
+    minutes, minutes_query = paginate(
+        request, selectors.minutes_for(meeting=meeting, perms=access.perms), **MINUTES_SHOWN
+    )
     decisions, decisions_query = paginate(
         request, selectors.decisions_for(meeting=meeting, perms=access.perms), **DECISIONS_PAGE
     )
@@ -151,6 +157,8 @@ def meeting_detail(request, slug, pk):
         agenda_query=agenda_query,
         participants=participants,
         participants_query=participants_query,
+        minutes=minutes,
+        minutes_query=minutes_query,
         decisions=decisions,
         decisions_query=decisions_query,
         documents=documents,

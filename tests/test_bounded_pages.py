@@ -247,3 +247,15 @@ def test_a_nul_byte_or_an_endless_number_is_refused_cleanly(client, small):
         response = record(client, small, owner_organisation=typed)
         assert response.status_code == 200
         assert "form-errors" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_meeting_page_shows_a_page_of_minutes_numbered_as_the_agenda(client, large):
+    from meetings.models import AgendaItem
+
+    items = AgendaItem.objects.filter(meeting=large.meeting)
+    items.filter(position__in=[1, 7, 8, 9, 10, 11]).update(minutes="Discussed at length.")
+    page = visit(client, large, "meeting").content.decode()
+    assert "<h3>2. Agenda item 00001</h3>" in page
+    assert page.count("Discussed at length.") == 5
+    assert "minutes=2#minutes" in page
