@@ -16,7 +16,9 @@ def _people(tag: str, count: int, start: int = 0):
     from users.services import user_create
 
     return [
-        user_create(email=f"{tag}-{n}@example.net", name=f"{tag} {n}", password=PASSWORD)
+        user_create(
+            email=f"{tag}-{n}@example.net", name=f"{tag} {n}", password=PASSWORD, actor=None
+        )
         for n in range(start, start + count)
     ]
 
@@ -33,7 +35,11 @@ def _coalition(tag: str):
     )
     [chief] = _people(f"{tag}-authority", 1)
     membership_create(
-        coalition=coalition, user=chief, organisation=authority, role=Role.NATIONAL_AUTHORITY
+        coalition=coalition,
+        user=chief,
+        organisation=authority,
+        role=Role.NATIONAL_AUTHORITY,
+        actor=None,
     )
     return coalition, chief
 
@@ -50,7 +56,9 @@ def setup(tag: str, members: int) -> dict:
     coalition, chief = _coalition(tag)
     donor = Organisation.objects.create(name=f"Donor {tag}", kind=Organisation.Kind.DONOR_STATE)
     for person in _people(tag, members):
-        membership_create(coalition=coalition, user=person, organisation=donor, role=Role.OBSERVER)
+        membership_create(
+            coalition=coalition, user=person, organisation=donor, role=Role.OBSERVER, actor=chief
+        )
     starts = timezone.now().replace(microsecond=0) - timedelta(days=2)
     meeting = services.meeting_create(
         coalition=coalition,
@@ -67,7 +75,7 @@ def setup(tag: str, members: int) -> dict:
         "meeting": meeting.pk,
         "login": chief.email,
         "password": PASSWORD,
-        "organisation": coalition.national_authority_id,
+        "organisation": donor.pk,
         "participants": sorted(meeting.participants.values_list("user__email", flat=True)),
     }
 
@@ -84,10 +92,11 @@ def publish(tag: str) -> dict:
 
 
 def invite(tag: str, count: int) -> dict:
-    from coalitions.models import Coalition, Role
+    from coalitions.models import Coalition, Organisation, Role
     from coalitions.services import invitation_create
 
     coalition = Coalition.objects.get(slug=f"c-{tag}")
+    donor = Organisation.objects.get(name=f"Donor {tag}")
     chief = coalition.memberships.get(role=Role.NATIONAL_AUTHORITY).user
     emails = [f"{tag}-invitee-{n}@example.net" for n in range(count)]
     for email in emails:
@@ -95,9 +104,8 @@ def invite(tag: str, count: int) -> dict:
             coalition=coalition,
             email=email,
             role=Role.OBSERVER,
-            organisation=coalition.national_authority,
-            invited_by=chief,
-            inviter_role=Role.NATIONAL_AUTHORITY,
+            organisation=donor,
+            actor=chief,
         )
     return {"emails": emails}
 
