@@ -68,7 +68,7 @@ def test_a_form_posted_while_the_broker_is_down_answers_at_once_and_its_mail_wai
         {
             "email": "waiting@example.net",
             "role": Role.OPERATOR,
-            "organisation": coalition.national_authority.pk,
+            "organisation": members[Role.OPERATOR].memberships.get().organisation.pk,
         },
     )
     elapsed = time.monotonic() - started
