@@ -28,9 +28,7 @@ pytestmark = pytest.mark.django_db
 # Known defects, being fixed under their issues: (data set, URL name, actors, error, defect). A
 # server error is tolerated only where its URL name, actor and error text are listed. Remove an
 # entry when its fix is merged (the test warns about entries that no longer fail).
-KNOWN_DEFECTS = [
-    ("demo", "obligations:progress_new", (STAFF,), "'NoneType' object", "issue 8 defect 10"),
-]
+KNOWN_DEFECTS = []
 
 
 def _demo() -> Site:

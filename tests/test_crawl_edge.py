@@ -52,7 +52,7 @@ KNOWN_DEFECTS = [
     ("edge", "obligations:extension_decide", (NA, STAFF), BIG, DEFECT_2),
     ("edge", "obligations:indicator_new", (NA, STAFF), BIG, DEFECT_2),
     ("edge", "obligations:indicator_edit", (NA, STAFF), BIG, DEFECT_2),
-    ("edge", "obligations:progress_new", (NA, OP, STAFF), BIG, DEFECT_2),
+    ("edge", "obligations:progress_new", (NA, OP), BIG, DEFECT_2),
     ("edge", "obligations:progress_delete", (NA, OP, STAFF), BIG, DEFECT_2),
     ("edge", "obligations:progress_validate", (NA, STAFF), BIG, DEFECT_2),
     ("edge", "admin:coalitions_coalition_delete", (STAFF,), BIG, DEFECT_2),
