@@ -210,7 +210,7 @@ def _fillings(pattern: Pattern, providers: dict[str, Provider]):
 def sample(items: Iterable, limit: int) -> list:
     """At most `limit` items, spread from the first to the last (deterministic)."""
     items = list(items)
-    if len(items) <= limit:
+    if limit is None or len(items) <= limit:
         return items
     if limit == 1:
         return items[:1]

@@ -236,7 +236,7 @@ ADMIN_VISITORS = (STAFF, OUTSIDER, ANONYMOUS)
 
 
 @contextmanager
-def built_once(django_db_blocker, build: Callable[[], Site]) -> Iterator[Site]:
+def built_once(django_db_blocker, build: Callable[[], Site], **sampling) -> Iterator[Site]:
     """A data set made once for a test module, its mails in the outbox and what it queued run;
     rolled back when the module is done (each test runs in a savepoint on top of it)."""
     from django.db import transaction
@@ -250,7 +250,7 @@ def built_once(django_db_blocker, build: Callable[[], Site]) -> Iterator[Site]:
         with TestCase.captureOnCommitCallbacks(execute=True):
             site = build()
         with TestCase.captureOnCommitCallbacks(execute=True):
-            site_targets(site, per_kind=2, per_model=1)
+            site_targets(site, **{"per_kind": 2, "per_model": 1, **sampling})
         yield site
         transaction.set_rollback(True)
 
