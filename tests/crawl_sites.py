@@ -55,7 +55,7 @@ def providers(*, coalitions, per_kind: int = 6, per_model: int = 2) -> dict[str,
     from django.contrib.contenttypes.models import ContentType
 
     from actions.models import ActionPoint
-    from actions.services import unsubscribe_token
+    from actions.unsubscribe import unsubscribe_token
     from coalitions.models import Invitation, Membership
     from coalitions.services import invitation_token
     from concerns.models import Concern

@@ -46,8 +46,18 @@ def highest(model, field_name: str) -> int:
 
 
 def largest(field: forms.DecimalField) -> Decimal:
+    """The largest value the field takes: all its digits, else the largest power of ten it
+    accepts (a maximum may be a validator of its own)."""
     whole = field.max_digits - field.decimal_places
-    return Decimal("9" * whole + "." + "9" * field.decimal_places)
+    candidates = [Decimal("9" * whole + "." + "9" * field.decimal_places)]
+    candidates += [Decimal(10) ** k for k in range(whole, -1, -1)]
+    for value in candidates:
+        try:
+            field.clean(str(value))
+        except ValidationError:
+            continue
+        return value
+    raise AssertionError(f"{field!r} takes no positive number")
 
 
 def latest_dates() -> list[date]:
@@ -271,13 +281,14 @@ def build_edge_data(*, staff) -> dict:
     for obligation in [o for o in (stockpile, clearance) if o is not None]:
         headline = builder.first_saved(
             f"headline indicator with the largest target on article {obligation.article}",
-            [biggest, Decimal(10**9), Decimal(1_000_000)],
-            lambda target, o=obligation: obligations.indicator_create(
+            # The deadline as target date where the form takes it, else none.
+            [(t, d) for t in (biggest, Decimal(10**9)) for d in (obligation.current_deadline, None)],
+            lambda choice, o=obligation: obligations.indicator_create(
                 obligation=o, kind=Indicator.Kind.SUBMUNITIONS_DESTROYED if o.article == 3
-                else Indicator.Kind.AREA_RELEASED, target=target, is_headline=True, actor=na,
-                target_date=o.current_deadline,
+                else Indicator.Kind.AREA_RELEASED, target=choice[0], is_headline=True, actor=na,
+                target_date=choice[1],
             ),
-            lambda target: field_accepts(indicator_form, "target", target),
+            lambda choice: field_accepts(indicator_form, "target", choice[0]),
         )  # fmt: skip
         if headline is None or obligation.entry_into_force > timezone.localdate():
             continue
