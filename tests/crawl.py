@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
-from itertools import product
 from urllib.parse import urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -479,10 +478,6 @@ def url_name(path: str) -> str:
     return match.view_name if match.url_name else f"{match.namespace}:{match.route}"
 
 
-def combinations(*groups: Iterable) -> list[tuple]:
-    return list(product(*groups))
-
-
 @dataclass
 class CrawlResult:
     requests: int = 0
@@ -490,7 +485,7 @@ class CrawlResult:
     forms_posted: int = 0
 
 
-def crawl_as(client, user, site_targets: list[Target], *, csv_body: bytes = b"") -> CrawlResult:
+def crawl_as(client, user, site_targets: list[Target]) -> CrawlResult:
     """GET every target, POST every target empty, then POST every form the pages showed, filled
     as a person would; a 5xx or an exception anywhere is a failure."""
     result = CrawlResult()
@@ -507,9 +502,12 @@ def crawl_as(client, user, site_targets: list[Target], *, csv_body: bytes = b"")
 
     sign_in()
     forms: dict[tuple, tuple[str, HtmlForm]] = {}
+    exports: dict[str, bytes] = {}  # namespace -> a CSV it exported, to upload to its imports
     for target in site_targets:
         visit = request(client, "get", target.path, target.name, keep_body=True)
         record(visit)
+        if visit.status == 200 and visit.content_type.startswith("text/csv"):
+            exports.setdefault(target.name.split(":")[0], visit.body)
         if visit.status == 200 and is_html(visit):
             for action, form in form_actions(visit):
                 forms.setdefault(url_name(action), (action, form))
@@ -523,7 +521,7 @@ def crawl_as(client, user, site_targets: list[Target], *, csv_body: bytes = b"")
         record(request(client, "post", target.path, target.name, label="POST empty"))
         sign_in()
     for name, (action, form) in forms.items():
-        data = plausible_data(form, csv_body=csv_body)
+        data = plausible_data(form, csv_body=exports.get(name.split(":")[0], b""))
         record(request(client, "post", action, name, data, label="POST form"))
         result.forms_posted += 1
         sign_in()

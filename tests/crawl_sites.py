@@ -33,7 +33,6 @@ class Site:
     actors: dict[str, object]  # actor label -> user (None: anonymous)
     targets: list[Target] = field(default_factory=list)
     unfillable: list[str] = field(default_factory=list)
-    csv_body: bytes = b""
     findings: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
@@ -172,6 +171,7 @@ def complete_for_the_crawl(*, coalition, staff, people: dict) -> None:
 
     from actions.models import NotificationPreference
     from actions.services import notification_preference_set, reminder_settings_update
+    from coalitions.models import Membership
     from coalitions.services import invitation_accept, invitation_create, invitation_revoke
     from meetings.models import Meeting
     from meetings.services import document_upload
@@ -187,16 +187,17 @@ def complete_for_the_crawl(*, coalition, staff, people: dict) -> None:
                 coalition=coalition,
                 email=f"invited.{n}.{coalition.slug}@example.net",
                 role=role,
-                organisation=coalition.national_authority,
-                invited_by=authority,
-                inviter_role=Role.NATIONAL_AUTHORITY,
+                organisation=Membership.objects.get(
+                    coalition=coalition, user=people[role]
+                ).organisation,
+                actor=authority,
                 message="Welcome to the coalition.",
             )
         )
     invitation_revoke(invitation=invitations[1], actor=authority)
     from coalitions.services import invitation_token
 
-    newcomer = user_create(email=invitations[2].email, name="Nadia Newcomer")
+    newcomer = user_create(email=invitations[2].email, name="Nadia Newcomer", actor=None)
     invitation_accept(token=invitation_token(invitations[2]), user=newcomer)
 
     meeting = Meeting.objects.filter(coalition=coalition).order_by("starts_at").first()

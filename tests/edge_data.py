@@ -187,6 +187,7 @@ def build_edge_data(*, staff) -> dict:
             short_name=long_text(longest(Organisation, "short_name") - len(suffix)) + suffix,
             kind=kind,
             country="KI",
+            actor=None,
         )
 
     def person(n: int, zone: str) -> User:
@@ -195,6 +196,7 @@ def build_edge_data(*, staff) -> dict:
             name=long_text(name_length - 3) + f" {n:02d}",
             timezone=zone,
             preferred_language=("en", "fr", "es")[n % 3],
+            actor=None,
         )
 
     authority = organisation(0, Organisation.Kind.STATE_AUTHORITY)
@@ -223,13 +225,15 @@ def build_edge_data(*, staff) -> dict:
         timezone_name=AHEAD,
         under_apmbc=True,
         description=long_text(longest(Coalition, "description")),
+        actor=None,
     )
     people = {}
     for n, role in enumerate(Role.values):
         people[role] = person(n, AHEAD if n % 2 else BEHIND)
         membership_create(
-            coalition=edge, user=people[role], organisation=organisations[role], role=role
-        )
+            coalition=edge, user=people[role], organisation=organisations[role], role=role,
+            actor=None,
+        )  # fmt: skip
     na = people[Role.NATIONAL_AUTHORITY]
     facilitator = people[Role.FACILITATOR]
 
@@ -239,15 +243,16 @@ def build_edge_data(*, staff) -> dict:
         state_party="KI",
         national_authority=organisation(9, Organisation.Kind.STATE_AUTHORITY),
         timezone_name=BEHIND,
+        actor=None,
     )
     other = person(20, BEHIND)
     membership_create(
         coalition=empty, user=other, organisation=empty.national_authority,
-        role=Role.NATIONAL_AUTHORITY,
+        role=Role.NATIONAL_AUTHORITY, actor=None,
     )  # fmt: skip
     membership_create(
         coalition=empty, user=people[Role.OPERATOR], organisation=organisations[Role.OPERATOR],
-        role=Role.OPERATOR,
+        role=Role.OPERATOR, actor=None,
     )  # fmt: skip
 
     # Obligations: latest entry into force (article 4), earliest (article 3), none (article 5).

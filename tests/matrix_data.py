@@ -67,7 +67,9 @@ def build_coalition(tag: str, slug: str) -> dict:
     restricted = marker(tag, "RESTRICTED")
 
     def organisation(name, kind):
-        return organisation_create(name=f"{name} {m}", short_name=f"{name[:3]} {m}", kind=kind)
+        return organisation_create(
+            name=f"{name} {m}", short_name=f"{name[:3]} {m}", kind=kind, actor=None
+        )
 
     authority = organisation("Authority", Organisation.Kind.STATE_AUTHORITY)
     coalition = coalition_create(
@@ -77,20 +79,25 @@ def build_coalition(tag: str, slug: str) -> dict:
         national_authority=authority,
         timezone_name="Asia/Beirut",
         description=f"About {m}",
+        actor=None,
     )
     people, organisations = {}, {}
     for role in Role.values:
         name = f"{role.title()} {m}"
         if role in SENDERS:
             name += " " + marker(tag, "SENDER" + SENDERS[role])
-        people[role] = user_create(email=f"{role}.{slug}@example.net", name=name)
+        people[role] = user_create(email=f"{role}.{slug}@example.net", name=name, actor=None)
         organisations[role] = (
             authority
             if role == Role.NATIONAL_AUTHORITY
             else organisation(role.title(), Organisation.Kind.OTHER)
         )
         membership_create(
-            coalition=coalition, user=people[role], organisation=organisations[role], role=role
+            coalition=coalition,
+            user=people[role],
+            organisation=organisations[role],
+            role=role,
+            actor=None,
         )
     na, facilitator = people[Role.NATIONAL_AUTHORITY], people[Role.FACILITATOR]
     now = timezone.now().replace(microsecond=0)
@@ -191,8 +198,7 @@ def build_coalition(tag: str, slug: str) -> dict:
     )  # fmt: skip
     invitation_create(
         coalition=coalition, email=f"invited.{slug}@example.net", role=Role.OBSERVER,
-        organisation=organisations[Role.OBSERVER], invited_by=na, inviter_role=Role.NATIONAL_AUTHORITY,
-        message=f"Welcome {m}",
+        organisation=organisations[Role.OBSERVER], actor=na, message=f"Welcome {m}",
     )  # fmt: skip
     meetings.summary_publish(meeting=held, actor=na)
     return {"coalition": coalition, "people": people}

@@ -48,7 +48,7 @@ def _demo() -> Site:
     )
     actors = {role: lebanon[role] for role in Role.values}
     actors[OTHER_MEMBER] = people.get(email="authority.me@example.org")
-    actors[OUTSIDER] = user_create(email="outsider@example.net", name="Olga Outsider")
+    actors[OUTSIDER] = user_create(email="outsider@example.net", name="Olga Outsider", actor=None)
     actors[STAFF] = staff
     actors[ANONYMOUS] = None
     return Site(coalitions=list(Coalition.objects.order_by("pk")), actors=actors)

@@ -34,12 +34,16 @@ KNOWN_BUILD_DEFECTS = []
 def _edge() -> Site:
     from users.services import user_create
 
-    staff = user_create(email="edge.staff@example.net", name="Edge staff", is_staff=True)
+    staff = user_create(
+        email="edge.staff@example.net", name="Edge staff", is_staff=True, actor=None
+    )
     made = build_edge_data(staff=staff)
     complete_for_the_crawl(coalition=made["coalitions"][0], staff=staff, people=made["people"])
     actors = {**made["people"]}
     actors[OTHER_MEMBER] = made["other"]
-    actors[OUTSIDER] = user_create(email="edge.outsider@example.net", name="Edge outsider")
+    actors[OUTSIDER] = user_create(
+        email="edge.outsider@example.net", name="Edge outsider", actor=None
+    )
     actors[STAFF] = staff
     actors[ANONYMOUS] = None
     return Site(

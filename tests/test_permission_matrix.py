@@ -82,8 +82,12 @@ def _matrix() -> Site:
     beta = build_coalition(B, "beta")
     actors = {**alpha["people"]}
     actors[OTHER_MEMBER] = beta["people"][Role.NATIONAL_AUTHORITY]
-    actors[OUTSIDER] = user_create(email="outsider.matrix@example.net", name="Olga Outsider")
-    actors[STAFF] = user_create(email="staff.matrix@example.net", name="Sam Staff", is_staff=True)
+    actors[OUTSIDER] = user_create(
+        email="outsider.matrix@example.net", name="Olga Outsider", actor=None
+    )
+    actors[STAFF] = user_create(
+        email="staff.matrix@example.net", name="Sam Staff", is_staff=True, actor=None
+    )
     actors[ANONYMOUS] = None
     site = Site(coalitions=[alpha["coalition"]], actors=actors)
     # beta's objects under alpha's address: every pattern with a coalition and an object.
