@@ -36,27 +36,12 @@ pytestmark = pytest.mark.django_db
 
 A, B = "ALPHA", "BETA"
 ACTORS = (*Role.values, OTHER_MEMBER, OUTSIDER, STAFF, ANONYMOUS)
-COALITION_APPS = ("coalitions", "meetings", "obligations", "actions", "concerns")
 
 # Known defects, being fixed under their issues: (URL name prefix, actors, kind of problem,
 # defect). A problem is tolerated only where its URL name starts with the prefix, for the listed
 # actors, and its description contains the kind. Remove an entry when its fix is merged (the test
 # warns about entries that no longer match).
-KNOWN_DEFECTS: list[tuple[str, tuple, str, str]] = [
-    # Organisation choices list every organisation in the system.
-    ("coalitions:member_edit", (Role.NATIONAL_AUTHORITY,), "shows ZZBETA", "issue 9 defect 6"),
-    (
-        "coalitions:invitation_new",
-        (Role.NATIONAL_AUTHORITY, Role.CHAMPION, Role.FACILITATOR),
-        "shows ZZBETA",
-        "issue 9 defect 6",
-    ),
-    # Staff are superusers: every coalition page opens to them as to a national authority, and
-    # the admin shows concerns (also as objects deleted with a coalition).
-    *[(f"{app}:", (STAFF,), "", "issue 9 defect 1") for app in COALITION_APPS],
-    ("admin:concerns_", (STAFF,), "shows ZZ", "issue 9 defect 1"),
-    ("admin:coalitions_coalition_delete", (STAFF,), "CONCERN", "issue 9 defect 1"),
-]
+KNOWN_DEFECTS: list[tuple[str, tuple, str, str]] = []
 
 
 def _models():
