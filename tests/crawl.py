@@ -97,6 +97,7 @@ PARAM_KINDS: dict[tuple[str, str], str] = {
     ("confirm-email", "key"): "email_confirmation_key",
     ("key", "uidb36"): "password_reset_uid",
     ("key", "key"): "password_reset_key",
+    ("search", "kind"): "search_kind",
     ("admin", "app_label"): "admin_app_label",
     ("admin", "url"): "admin_unknown_path",
     ("r", "content_type_id"): "content_type",

@@ -55,6 +55,7 @@ def providers(*, coalitions, per_kind: int = 6, per_model: int = 2) -> dict[str,
 
     from actions.models import ActionPoint
     from actions.unsubscribe import unsubscribe_token
+    from coalitions import search
     from coalitions.models import Invitation, Membership
     from coalitions.services import invitation_token
     from concerns.models import Concern
@@ -151,6 +152,8 @@ def providers(*, coalitions, per_kind: int = 6, per_model: int = 2) -> dict[str,
             {(m._meta.app_label, m._meta.app_label) for m in admin.site._registry}
         ),
         "admin_unknown_path": lambda _c: [("no-such-page/", None)],
+        # Every kind of search-as-you-type the apps registered.
+        "search_kind": lambda _c: [(kind, kind) for kind in sorted(search._searches)],
         "content_type": lambda _c: [(str(coalition_type.pk), coalition_type)],
         "content_object": lambda _c: [(str(coalitions[0].pk), coalitions[0])],
         "admin_object": admin_objects,

@@ -357,7 +357,7 @@ def build_edge_data(*, staff) -> dict:
             currency="XAF", period_start=period[0], period_end=period[1], actor=na,
         ),
     )  # fmt: skip
-    offer_form = OfferForm(needs=Need.objects.none())
+    offer_form = OfferForm(needs=Need.objects.none(), coalition=edge)
     for n, target_need in enumerate([need, None]):
         builder.first_saved(
             f"offer at the largest amount ({'against a need' if target_need else 'freestanding'})",

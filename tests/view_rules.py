@@ -13,6 +13,8 @@ from functools import cache
 
 from coalitions import permissions as perms
 
+DYNAMIC = "chosen when the request comes"
+
 
 @dataclass(frozen=True)
 class ViewRule:
@@ -55,7 +57,9 @@ def _requirements(function) -> tuple[bool, str | None, tuple]:
                 if keyword.arg == "perm":
                     argument = keyword.value
             if isinstance(argument, ast.Attribute):
-                permission = getattr(perms, argument.attr)
+                holder = vars(module).get(getattr(argument.value, "id", ""))
+                # perms.X names a permission of the table; anything else is chosen at run time.
+                permission = getattr(perms, argument.attr) if holder is perms else DYNAMIC
         elif isinstance(callee, ast.Name) and inspect.isfunction(vars(module).get(name)):
             helper = vars(module)[name]
             if helper.__module__ == module.__name__ and helper is not function:
