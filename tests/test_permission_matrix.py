@@ -81,7 +81,7 @@ def _matrix() -> Site:
     site.cross = [
         Target(t.pattern, t.path.replace("/coalitions/beta/", "/coalitions/alpha/", 1), t.objects)
         for t in other.targets
-        if "coalition" in t.objects and len(t.objects) > 1
+        if "coalition" in t.objects and set(t.objects) & set(_models())
     ]
     site.people = {**alpha["people"]}
     site.beta_people = beta["people"]
