@@ -1,5 +1,7 @@
 """Every queryset a meetings page iterates, with its joins and the visibility filter."""
 
+from datetime import timedelta
+
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -14,6 +16,21 @@ def meeting_list(*, coalition: Coalition) -> QuerySet[Meeting]:
         Meeting.objects.filter(coalition=coalition)
         .select_related("coalition")
         .annotate(agenda_count=Count("agenda_items", distinct=True))
+    )
+
+
+# A calendar program polls the feed every few minutes: it carries the coming meetings and a year
+# of past ones, never the coalition's whole history.
+FEED_PAST_DAYS = 365
+FEED_MOST_MEETINGS = 500
+
+
+def calendar_feed_meetings(*, coalition: Coalition) -> QuerySet[Meeting]:
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    return (
+        Meeting.objects.filter(coalition=coalition, ends_at__gte=since)
+        .select_related("coalition")
+        .order_by("starts_at")[:FEED_MOST_MEETINGS]
     )
 
 

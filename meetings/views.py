@@ -590,9 +590,10 @@ def calendar_feed(request, token):
         raise Http404
     if perms.VIEW not in perms.access_for(feed.user, feed.coalition).perms:
         raise Http404
-    meetings = selectors.meeting_list(coalition=feed.coalition).select_related("coalition")
     response = HttpResponse(
-        feed_ics(meetings.order_by("starts_at"), name=feed.coalition.name),
+        feed_ics(
+            selectors.calendar_feed_meetings(coalition=feed.coalition), name=feed.coalition.name
+        ),
         content_type="text/calendar; charset=utf-8",
     )
     response["Cache-Control"] = "private, max-age=900"

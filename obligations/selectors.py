@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     F,
     Prefetch,
@@ -179,17 +180,30 @@ class NeedsBoard:
     totals: dict[str, dict[str, Decimal]]
 
 
-def needs_board(*, coalition: Coalition) -> NeedsBoard:
+# A need lists its first offers on the board; all of them are one link away, in pages.
+OFFERS_SHOWN_PER_NEED = 5
+
+
+def needs_board(*, coalition: Coalition, need: Need | None = None) -> NeedsBoard:
+    """The board, or only `need` when the reader asked for one need's offers."""
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=14, decimal_places=2))
+    needs = Need.objects.filter(coalition=coalition)
+    if need is not None:
+        needs = needs.filter(pk=need.pk)
     needs = (
-        Need.objects.filter(coalition=coalition)
-        .select_related("obligation")
-        .annotate(pledged=Coalesce(Sum("offers__amount"), zero))
+        needs.select_related("obligation")
+        .annotate(pledged=Coalesce(Sum("offers__amount"), zero), offer_count=Count("offers"))
         .annotate(
             is_met=Case(When(pledged__gte=F("amount"), then=Value(True)), default=Value(False))
         )
         .prefetch_related(
-            Prefetch("offers", queryset=Offer.objects.select_related("donor").order_by("pk"))
+            Prefetch(
+                "offers",
+                queryset=Offer.objects.select_related("donor").order_by("pk")[
+                    :OFFERS_SHOWN_PER_NEED
+                ],
+                to_attr="first_offers",
+            )
         )
         .order_by("is_met", "period_start", "pk")
     )
@@ -212,6 +226,10 @@ def needs_board(*, coalition: Coalition) -> NeedsBoard:
     return NeedsBoard(
         needs=needs, freestanding_offers=freestanding, totals=dict(sorted(totals.items()))
     )
+
+
+def need_offers(*, need: Need) -> QuerySet[Offer]:
+    return Offer.objects.filter(need=need).select_related("donor").order_by("pk")
 
 
 def need_choices(*, coalition: Coalition) -> QuerySet[Need]:

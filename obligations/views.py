@@ -36,8 +36,10 @@ from .forms import (
 from .models import ExtensionRequest, Indicator, Obligation, ProgressEntry
 from .permissions import may_delete_entry, may_download_pack, may_move_offer
 from .selectors import (
+    OFFERS_SHOWN_PER_NEED,
     indicator_status,
     need_choices,
+    need_offers,
     needs_board,
     obligation_get,
     obligation_status_list,
@@ -427,10 +429,16 @@ def _needs_page(request, access, template, **context):
 @login_required
 def needs(request, slug):
     access = perms.require_access(request.user, slug)
-    board = needs_board(coalition=access.coalition)
+    focus = chosen(need_choices(coalition=access.coalition), request.GET.get("need"))
+    board = needs_board(coalition=access.coalition, need=focus)
     needs_page, needs_query = paginate(request, board.needs, per_page=25, param="needs")
     offers_page, offers_query = paginate(
         request, board.freestanding_offers, per_page=25, param="offers"
+    )
+    focus_offers_page, focus_offers_query = (
+        paginate(request, need_offers(need=focus), per_page=25, param="need_offers")
+        if focus is not None
+        else (None, "")
     )
     return _needs_page(
         request,
@@ -441,6 +449,10 @@ def needs(request, slug):
         needs_query=needs_query,
         offers_page=offers_page,
         offers_query=offers_query,
+        focus=focus,
+        focus_offers_page=focus_offers_page,
+        focus_offers_query=focus_offers_query,
+        offers_shown_per_need=OFFERS_SHOWN_PER_NEED,
     )
 
 

@@ -61,3 +61,16 @@ def test_single_meeting_ics_for_a_member(client, coalition, members):
     response = client.get(reverse("meetings:ics", args=[coalition.slug, meeting.pk]))
     [event] = Calendar.from_ical(response.content).walk("VEVENT")
     assert event.decoded("DTSTART") == meeting.starts_at
+
+
+@pytest.mark.django_db
+def test_feed_carries_coming_meetings_and_one_past_year_only(client, coalition, members):
+    from meetings.selectors import FEED_PAST_DAYS
+
+    chair = members[Role.NATIONAL_AUTHORITY]
+    coming = make_meeting(coalition, chair, title="Coming")
+    last_year = make_meeting(coalition, chair, days=-(FEED_PAST_DAYS - 30), title="Recent")
+    make_meeting(coalition, chair, days=-(FEED_PAST_DAYS + 30), title="Long ago")
+    calendar = Calendar.from_ical(client.get(feed_path(coalition, members[Role.OBSERVER])).content)
+    uids = [str(event["UID"]) for event in calendar.walk("VEVENT")]
+    assert uids == [last_year.ical_uid, coming.ical_uid]
