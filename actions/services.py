@@ -91,13 +91,11 @@ def action_point_create(
 
 
 def _queue_new_action_point_notice(action_point: ActionPoint) -> None:
-    """The notice's rows are written right after the commit, in this process (no broker on the
-    way); their mail is queued from there."""
+    """The notice's rows are written in the action point's own transaction (a crash after the
+    commit cannot lose them); their mail is queued once it commits, and the dispatcher sends
+    any the broker never got."""
     if action_point.status in ActionPoint.ACTIVE:
-        transaction.on_commit(
-            lambda: reminders.notify_new_action_point(action_point_id=action_point.pk),
-            robust=True,
-        )
+        reminders.notify_new_action_point(action_point_id=action_point.pk)
 
 
 @transaction.atomic

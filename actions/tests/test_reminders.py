@@ -30,6 +30,11 @@ def sweep(now, **kwargs):
         return reminder_sweep(now=now, **kwargs)
 
 
+def sweep_rows():
+    """The sweep's rows: not the notices that announced the action points when they were made."""
+    return ReminderSent.objects.exclude(kind=ReminderSent.Kind.ASSIGNED)
+
+
 def at(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
@@ -59,7 +64,7 @@ def test_due_soon_and_overdue_follow_today_in_the_coalitions_zone():
         owner = add_member(coalition, Role.OPERATOR)
         make_action_point(coalition, owner=owner, due_date=date(2026, 11, 24))
     sweep(now)
-    kinds = dict(ReminderSent.objects.values_list("coalition__timezone", "kind"))
+    kinds = dict(sweep_rows().values_list("coalition__timezone", "kind"))
     assert kinds == {"Pacific/Auckland": "overdue", "America/Los_Angeles": "due_soon"}
 
 
@@ -73,12 +78,12 @@ def test_due_soon_window_is_the_coalitions_setting_and_reminders_can_be_turned_o
         coalition=coalition, actor=None, reminders_enabled=True, due_soon_days=3
     )
     sweep(now)
-    assert not ReminderSent.objects.exists()
+    assert not sweep_rows().exists()
     reminder_settings_update(
         coalition=coalition, actor=None, reminders_enabled=False, due_soon_days=7
     )
     sweep(now)
-    assert not ReminderSent.objects.exists()
+    assert not sweep_rows().exists()
     reminder_settings_update(
         coalition=coalition, actor=None, reminders_enabled=True, due_soon_days=7
     )
@@ -98,7 +103,7 @@ def test_overdue_reminder_goes_once_and_a_second_sweep_sends_nothing(
     sweep(at(2026, 6, 2, 9, 15))
     sweep(at(2026, 6, 5, 9))
     assert outbox_messages.count() == 1
-    reminder = ReminderSent.objects.get()
+    reminder = sweep_rows().get()
     assert (reminder.kind, reminder.period, reminder.status) == ("overdue", "2026-06-01", "sent")
 
 
@@ -205,7 +210,7 @@ def test_daily_digest_collects_reminders_at_the_readers_morning(
     notification_preference_set(user=operator, coalition=coalition, delivery="daily")
     make_action_point(coalition, owner=operator, title="Overdue survey", due_date=date(2026, 6, 1))
     sweep(at(2026, 6, 2, 9))
-    reminder = ReminderSent.objects.get()
+    reminder = sweep_rows().get()
     assert reminder.status == MailStatus.IN_DIGEST
     assert not outbox_messages.exists()
     with committed():
@@ -243,12 +248,12 @@ def test_a_failed_mail_backs_off_shows_as_failed_and_goes_once_the_server_answer
     operator = members[Role.OPERATOR]
     make_action_point(coalition, owner=operator, due_date=date(2026, 6, 1))
     sweep(at(2026, 6, 2, 9))
-    reminder = ReminderSent.objects.get()
+    reminder = sweep_rows().get()
     assert (reminder.status, reminder.attempts) == (MailStatus.PENDING, 1)
     assert reminder.next_attempt_at > reminder.created_at
     assert "Connection refused" in reminder.last_error
     for _attempt in range(ATTEMPTS_BEFORE_FAILING - 1):
-        ReminderSent.objects.update(next_attempt_at=at(2026, 6, 1))
+        sweep_rows().update(next_attempt_at=at(2026, 6, 1))
         with committed():
             dispatch()
     reminder.refresh_from_db()
@@ -261,11 +266,11 @@ def test_a_failed_mail_backs_off_shows_as_failed_and_goes_once_the_server_answer
     assert "Failed" in page and "Connection refused" in page
     # Failing is not given up: once the server answers, the next due attempt sends it, once.
     settings.EMAIL_BACKEND = "outbox.backends.OutboxBackend"
-    ReminderSent.objects.update(next_attempt_at=at(2026, 6, 1))
+    sweep_rows().update(next_attempt_at=at(2026, 6, 1))
     with committed():
         dispatch()
         dispatch()
-    assert ReminderSent.objects.get().status == MailStatus.SENT
+    assert sweep_rows().get().status == MailStatus.SENT
     assert outbox_messages.count() == 1
 
 
@@ -273,7 +278,7 @@ def test_a_reminder_left_sending_by_a_killed_worker_is_sent_later(
     coalition, members, outbox_messages
 ):
     item = make_action_point(coalition, owner=members[Role.OPERATOR], due_date=date(2026, 6, 1))
-    ReminderSent.objects.create(
+    sweep_rows().create(
         coalition=coalition,
         action_point=item,
         recipient=members[Role.OPERATOR],
@@ -289,7 +294,7 @@ def test_a_reminder_left_sending_by_a_killed_worker_is_sent_later(
     with committed():
         dispatch(now=at(2026, 6, 2, 9))  # an hour later: the worker that held it is gone
     assert outbox_messages.count() == 1
-    assert ReminderSent.objects.get().status == MailStatus.SENT
+    assert sweep_rows().get().status == MailStatus.SENT
 
 
 def test_the_sweep_works_in_batches_and_says_when_there_is_more(coalition, members):
@@ -300,7 +305,7 @@ def test_the_sweep_works_in_batches_and_says_when_there_is_more(coalition, membe
     assert first.more and first.found["overdue"] == 5
     second = sweep(at(2026, 6, 2, 9), batch_size=5)
     assert not second.more and second.found["overdue"] == 2
-    assert ReminderSent.objects.count() == 7
+    assert sweep_rows().count() == 7
 
 
 def test_management_command_runs_the_sweep_now(coalition, members, outbox_messages):
@@ -367,3 +372,36 @@ def test_a_new_action_point_is_announced_to_its_owner_once_by_their_choice(
     with committed():
         assert notify_new_action_point(action_point_id=item.pk) == 0
     assert outbox_messages.count() == 1
+
+
+def test_the_new_action_point_notice_is_written_with_the_action_point_and_sent_without_its_queue(
+    coalition, members, outbox_messages, django_capture_on_commit_callbacks
+):
+    """The notice's row is part of the action point's transaction: were the process to die
+    right after the commit (its on-commit queueing never run), the dispatcher still sends it."""
+    from django.db import transaction
+
+    operator = members[Role.OPERATOR]
+    with django_capture_on_commit_callbacks(execute=False) as queued, transaction.atomic():
+        item = make_action_point(coalition, owner=operator, title="Survey")
+        # Before the commit, in the same transaction: the row is there already.
+        notice = ReminderSent.objects.get(action_point=item)
+    assert (notice.kind, notice.status, notice.recipient) == ("assigned", "pending", operator)
+    assert len(queued) == 1  # only the queueing of its mail waits for the commit; it never runs
+    assert not outbox_messages.exists()
+    ReminderSent.objects.update(next_attempt_at=at(2026, 6, 1))
+    with committed():
+        dispatch()
+    assert outbox_messages.count() == 1
+    assert ReminderSent.objects.get(action_point=item).status == MailStatus.SENT
+
+
+def test_an_action_point_rolled_back_leaves_no_notice(coalition, members, outbox_messages):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), committed(), transaction.atomic():
+        make_action_point(coalition, owner=members[Role.OPERATOR], title="Survey")
+        assert ReminderSent.objects.filter(kind="assigned").count() == 1
+        raise RuntimeError("the request fails after the service")
+    assert not ReminderSent.objects.exists()
+    assert not outbox_messages.exists()
