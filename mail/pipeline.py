@@ -5,7 +5,7 @@
   while the SMTP server talks.
 - Right after the server accepts a mail its rows are marked sent.
 - A failure puts the rows back with a back-off (exponential, with jitter); after
-  ATTEMPTS_BEFORE_FAILING they show as failed and are still retried every BACKOFF_MAX, until the
+  MAIL_ATTEMPTS_BEFORE_FAILING they show as failed and are still retried every BACKOFF_MAX, until the
   server answers again. Nothing is dropped.
 - The dispatcher (beat, every minute) queues every row that is due and not held by a live
   worker: fresh rows whose message the broker lost, rows whose back-off ran out, and rows a
@@ -63,6 +63,11 @@ def backoff_max() -> timedelta:
 def dispatch_grace() -> timedelta:
     """A fresh row's own message gets this long before the dispatcher queues it too."""
     return _seconds("MAIL_DISPATCH_GRACE_SECONDS", 30)
+
+
+def attempts_before_failing() -> int:
+    """The retry budget: after this many attempts a row shows as failed (and is still retried)."""
+    return getattr(settings, "MAIL_ATTEMPTS_BEFORE_FAILING", ATTEMPTS_BEFORE_FAILING)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -129,6 +134,7 @@ def mark_done(
 def mark_failed(model: type[models.Model], ids: Iterable[int], *, error: str) -> int:
     """The rows go back to wait for their next attempt; failing ones show as failed."""
     now = timezone.now()
+    budget = attempts_before_failing()
     rows = list(
         model.objects.filter(pk__in=list(ids), status=MailStatus.SENDING).values_list(
             "pk", "attempts"
@@ -136,7 +142,7 @@ def mark_failed(model: type[models.Model], ids: Iterable[int], *, error: str) ->
     )
     for pk, attempts in rows:
         model.objects.filter(pk=pk).update(
-            status=MailStatus.FAILED if attempts >= ATTEMPTS_BEFORE_FAILING else MailStatus.PENDING,
+            status=MailStatus.FAILED if attempts >= budget else MailStatus.PENDING,
             next_attempt_at=now + backoff(attempts),
             locked_at=None,
             last_error=error[:500],

@@ -264,6 +264,9 @@ MAIL_STALE_AFTER_SECONDS = env.int("MAIL_STALE_AFTER_SECONDS", default=300)
 MAIL_BACKOFF_BASE_SECONDS = env.int("MAIL_BACKOFF_BASE_SECONDS", default=30)
 MAIL_BACKOFF_MAX_SECONDS = env.int("MAIL_BACKOFF_MAX_SECONDS", default=1800)
 MAIL_DISPATCH_GRACE_SECONDS = env.int("MAIL_DISPATCH_GRACE_SECONDS", default=30)
+# The retry budget: after this many attempts a row shows as failed, and is still retried every
+# MAIL_BACKOFF_MAX_SECONDS until the server answers.
+MAIL_ATTEMPTS_BEFORE_FAILING = env.int("MAIL_ATTEMPTS_BEFORE_FAILING", default=6)
 
 # Each line says which request or task it comes from and which coalition it concerns.
 LOGGING = {

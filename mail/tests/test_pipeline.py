@@ -57,3 +57,18 @@ def test_send_again_brings_failing_rows_to_the_front(summary_rows):
     )
     assert pipeline.send_again(summary_rows) == summary_rows.count()
     assert set(summary_rows.values_list("status", "attempts")) == {(MailStatus.PENDING, 0)}
+
+
+@pytest.mark.parametrize("budget", [1, 3])
+def test_the_retry_budget_is_a_setting_and_past_it_a_row_fails_but_stays_due(
+    summary_rows, settings, budget
+):
+    settings.MAIL_ATTEMPTS_BEFORE_FAILING = budget
+    kind = pipeline.KINDS["meeting"]
+    for attempt in range(1, budget + 1):
+        ids = pipeline.claim(summary_rows)
+        pipeline.mark_failed(Delivery, ids, error="SMTPServerDisconnected")
+        expected = MailStatus.FAILED if attempt == budget else MailStatus.PENDING
+        assert set(summary_rows.values_list("status", "attempts")) == {(expected, attempt)}
+    later = timezone.now() + pipeline.backoff_max() * 2
+    assert pipeline.due(kind, now=later).count() == summary_rows.count()
