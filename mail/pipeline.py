@@ -78,13 +78,16 @@ def backoff(attempts: int) -> timedelta:
 def claim(
     queryset: models.QuerySet, *, limit: int | None = None, now: datetime | None = None
 ) -> list[int]:
-    """Unsent rows of `queryset` that no other worker holds become this worker's ("sending")."""
+    """Unsent rows of `queryset` that no other worker holds become this worker's ("sending").
+
+    The longest-waiting rows come first, so while a server keeps refusing, a batch does not take
+    the same failing rows again and again and leave the rest of a fan-out never tried."""
     now = now or timezone.now()
     with transaction.atomic():
         ids = list(
             queryset.select_for_update(skip_locked=True)
             .filter(status__in=UNSENT)
-            .order_by("pk")
+            .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:limit]
         )
         if ids:

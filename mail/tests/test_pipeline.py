@@ -72,3 +72,19 @@ def test_the_retry_budget_is_a_setting_and_past_it_a_row_fails_but_stays_due(
         assert set(summary_rows.values_list("status", "attempts")) == {(expected, attempt)}
     later = timezone.now() + pipeline.backoff_max() * 2
     assert pipeline.due(kind, now=later).count() == summary_rows.count()
+
+
+def test_while_a_server_refuses_every_row_of_a_fan_out_gets_its_turn(summary_rows):
+    """A batch takes the longest-waiting rows first: the rows a failed batch put back with a
+    back-off do not crowd out the ones never tried."""
+    total = summary_rows.count()
+    assert total > 2
+    tried: set[int] = set()
+    for _batch in range(total):
+        ids = pipeline.claim(summary_rows, limit=2)
+        tried |= set(ids)
+        pipeline.mark_failed(Delivery, ids, error="SMTPServerDisconnected")
+        if len(tried) == total:
+            break
+    assert tried == set(summary_rows.values_list("pk", flat=True))
+    assert not summary_rows.filter(attempts=0).exists()
