@@ -139,7 +139,7 @@ def report(tag: str) -> dict:
     from django.db.models import Count
 
     from coalitions.models import Coalition, Invitation
-    from meetings.models import Delivery
+    from meetings.models import Delivery, Summary
 
     coalition = Coalition.objects.get(slug=f"c-{tag}")
     rows = {
@@ -147,8 +147,13 @@ def report(tag: str) -> dict:
         "meeting": Delivery.objects.filter(meeting__coalition=coalition),
     }
     return {
-        name: dict(queryset.values_list("status").annotate(n=Count("pk")).order_by())
-        for name, queryset in rows.items()
+        **{
+            name: dict(queryset.values_list("status").annotate(n=Count("pk")).order_by())
+            for name, queryset in rows.items()
+        },
+        "summary": list(
+            Summary.objects.filter(meeting__coalition=coalition).values_list("state", flat=True)
+        ),
     }
 
 
