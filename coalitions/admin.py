@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.read_only_admin import ReadOnlyAdmin
+
 from .models import Coalition, Invitation, Membership, Organisation, Role
 from .services import invitation_revoke, membership_remove
 
@@ -79,7 +81,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(SimpleHistoryAdmin):
+class InvitationAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """Read-only: an edited role or organisation would skip who-appoints-whom. An invitation is
     only revoked here, through `invitation_revoke`."""
 
@@ -95,15 +97,6 @@ class InvitationAdmin(SimpleHistoryAdmin):
     list_filter = ["role", "coalition"]
     search_fields = ["email"]
     actions = ["revoke"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Revoke the selected pending invitations"), permissions=["view"])
     def revoke(self, request, queryset):

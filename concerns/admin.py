@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from config.read_only_admin import ReadOnlyAdmin
+
 from .models import Concern, ConcernNotice
 
 
@@ -7,22 +9,13 @@ from .models import Concern, ConcernNotice
 # stage a concern is, read-only, with no page of its own and no history (its rows carry the
 # sender and the text).
 @admin.register(Concern)
-class ConcernAdmin(admin.ModelAdmin):
+class ConcernAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["pk", "coalition", "status", "created_at"]
     list_display_links = None
     list_filter = ["status"]
     fields = ["coalition", "status", "created_at"]
     readonly_fields = fields
     list_select_related = ["coalition"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         # The list only: a concern's own page would carry its subject in the title, and its
@@ -31,16 +24,7 @@ class ConcernAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConcernNotice)
-class ConcernNoticeAdmin(admin.ModelAdmin):
+class ConcernNoticeAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     # Who was told and whether it went out; the concern shows as its number only.
     list_display = ["concern_id", "recipient", "status", "attempts", "sent_at", "last_error"]
     list_display_links = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.read_only_admin import ReadOnlyAdmin
+
 from .models import AgendaItem, Delivery, Meeting, Summary
 
 
@@ -27,15 +29,9 @@ class SummaryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """Read-only: who was mailed what and when, for support questions."""
 
     list_display = ["meeting", "user", "kind", "sequence", "status", "attempts", "sent_at"]
     list_filter = ["kind", "status"]
     raw_id_fields = ["meeting", "user"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
