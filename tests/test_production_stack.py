@@ -72,7 +72,8 @@ class Recorder:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         # A slow server answers the envelope slowly; once it has the whole message it accepts at
-        # once, so a kill lands before the acceptance, not between it and the sender's record.
+        # once, so a kill mostly lands before the acceptance; one that falls between it and the
+        # sender's record repeats that mail with its Message-ID (see tally's `in_flight`).
         if self.delay:
             await asyncio.sleep(self.delay)
         envelope.rcpt_tos.append(address)
@@ -386,8 +387,16 @@ def unsettled(report: dict) -> int:
     return rows + sum(state != "sent" for state in report["summary"])
 
 
-def tally(stack: Stack, tag: str, expected: set[str], timeout: float, what: str) -> str:
-    """Waits until every expected recipient got its mail; returns the closing line."""
+def tally(
+    stack: Stack, tag: str, expected: set[str], timeout: float, what: str, *, in_flight: int = 0
+) -> str:
+    """Waits until every expected recipient got its mail; returns the closing line.
+
+    `in_flight`: how many mails a kill may catch between the server's acceptance and the row's
+    mark; each of those may go out again, always with its first Message-ID (duplicates are
+    counted by Message-ID), so a receiver that drops a repeated Message-ID gets each mail once.
+    Everywhere else a repeat is a failure.
+    """
 
     def arrived():
         return expected <= {recipient for recipient, _id, _subject in stack.recorder.to(tag)}
@@ -414,7 +423,8 @@ def tally(stack: Stack, tag: str, expected: set[str], timeout: float, what: str)
         f"not recorded as sent {unrecorded} ({report})"
     )
     print(line)
-    assert (lost, duplicates, unrecorded) == (0, 0, 0), line
+    assert (lost, unrecorded) == (0, 0), line
+    assert duplicates <= in_flight, line
     return line
 
 
@@ -493,7 +503,11 @@ def test_worker_killed_mid_fan_out_then_restarted(stack):
         assert sent_before_kill < len(world["participants"])
         time.sleep(1)
         stack.worker_start()
-        tally(stack, "killed", set(world["participants"]), 120, "worker killed mid fan-out")
+        # The worker runs two pool processes: a kill can catch one mail each just accepted.
+        tally(
+            stack, "killed", set(world["participants"]), 120, "worker killed mid fan-out",
+            in_flight=2,
+        )  # fmt: skip
     finally:
         stack.recorder.delay = 0.0
 
