@@ -11,10 +11,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.form_views import add_service_errors, chosen, safe_next, submitted
 from coalitions.pagination import paginate
 from coalitions.submissions import already_done, create_once, run_once
 from config.csv_cells import SafeCsvWriter
+from config.form_views import add_service_errors, chosen, safe_next, submitted
 from mail.models import MailStatus
 from meetings.models import Meeting
 

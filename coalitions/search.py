@@ -28,8 +28,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config.form_views import is_record_id
+
 from . import permissions as perms
-from .form_views import is_record_id
 from .models import Coalition
 
 SUGGESTIONS = 20

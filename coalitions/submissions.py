@@ -27,7 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .form_views import add_service_errors
+from config.form_views import add_service_errors
+
 from .models import FormSubmission
 
 TOKEN_FIELD = "submission"

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.form_views import add_service_errors, submitted
+
 from . import permissions as perms
-from .form_views import add_service_errors, submitted
 from .forms import InvitationForm, MembershipRoleForm
 from .models import Invitation, Membership, Role
 from .pagination import paginate

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.form_views import submitted
 from coalitions.submissions import create_once
+from config.form_views import submitted
 
 from . import selectors, services
 from .forms import AgendaForm, ConcernForm, NoteForm

@@ -32,9 +32,9 @@ class MeetingsConfig(AppConfig):
 def register_searches() -> None:
     import zoneinfo
 
-    from coalitions.form_views import is_record_id
     from coalitions.permissions import EDIT_MINUTES, visibilities_for
     from coalitions.search import Search, register_search
+    from config.form_views import is_record_id
 
     from .models import AgendaItem
     from .selectors import meeting_list, memberships_for_choice

@@ -3,11 +3,11 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.date_range import EARLIEST, LATEST, validate_date_in_range
-from coalitions.form_views import is_record_id
 from coalitions.models import Visibility
 from coalitions.search import SearchChoiceField, bind_search_fields
 from coalitions.submissions import SubmittedOnce
 from coalitions.text_limits import MINUTES_MAX_LENGTH
+from config.form_views import is_record_id
 
 from . import timefmt
 from .models import AgendaItem, Decision, Meeting, Participant

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.form_views import add_service_errors, submitted, submitted_files
 from coalitions.pagination import paginate
 from coalitions.sections import panels_for
 from coalitions.submissions import already_done, create_once, run_once
+from config.form_views import add_service_errors, submitted, submitted_files
 
 from . import selectors, services
 from .forms import (

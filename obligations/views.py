@@ -11,10 +11,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.form_views import add_service_errors, chosen, submitted, submitted_files
 from coalitions.models import Organisation
 from coalitions.pagination import paginate
 from coalitions.submissions import already_done, create_once, run_once
+from config.form_views import add_service_errors, chosen, submitted, submitted_files
 
 from . import pack as extension_pack_pdf
 from . import services

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from coalitions.form_views import submitted
+from config.form_views import submitted
 
 from .forms import ProfileForm
 from .models import User
