@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coalitions.models import Visibility
 from coalitions.search import SearchChoiceField, bind_search_fields
 from coalitions.submissions import SubmittedOnce
 
@@ -156,13 +155,10 @@ class ReminderSettingsForm(forms.ModelForm):
 class PreferenceForm(forms.Form):
     delivery = forms.ChoiceField(
         label=_("Action point mails from this coalition"),
-        choices=NotificationPreference.Delivery.choices,
+        choices=NotificationPreference.Cadence.choices,
         widget=forms.RadioSelect,
         help_text=_(
             "Mandatory mails, such as invitations, always come. Digests go out at 07:00 in your "
             "time zone."
         ),
     )
-
-
-VISIBILITY_CHOICES = Visibility.choices

@@ -86,10 +86,6 @@ class ActionPoint(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_archived(self) -> bool:
-        return self.status in self.ARCHIVED
-
     def is_overdue_on(self, today) -> bool:
         return bool(self.due_date and self.status in self.ACTIVE and self.due_date < today)
 
@@ -142,7 +138,7 @@ class NotificationPreference(models.Model):
     class Topic(models.TextChoices):
         ACTION_POINTS = "action_points", _("Action points: reminders and digests")
 
-    class Delivery(models.TextChoices):
+    class Cadence(models.TextChoices):
         IMMEDIATE = "immediate", _("Each mail as it happens")
         DAILY = "daily", _("A daily digest")
         WEEKLY = "weekly", _("A weekly digest (Mondays)")
@@ -154,7 +150,7 @@ class NotificationPreference(models.Model):
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="+")
     topic = models.CharField(max_length=20, choices=Topic.choices, default=Topic.ACTION_POINTS)
     delivery = models.CharField(
-        _("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+        _("delivery"), max_length=10, choices=Cadence.choices, default=Cadence.IMMEDIATE
     )
     updated_at = models.DateTimeField(default=timezone.now)
 

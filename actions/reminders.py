@@ -57,7 +57,7 @@ MAIL_LIST_LIMIT = 50
 SEND_REMINDERS = "actions.tasks.send_reminders_task"
 SEND_DIGEST = "actions.tasks.send_digest_task"
 
-Delivery = NotificationPreference.Delivery
+Cadence = NotificationPreference.Cadence
 TOPIC = NotificationPreference.Topic.ACTION_POINTS
 HELD = (Meeting.Status.HELD, Meeting.Status.SUMMARY_PUBLISHED)
 
@@ -237,9 +237,9 @@ def notify_new_action_point(*, action_point_id: int) -> int:
 
 
 def _status_for(delivery: str | None) -> str:
-    if delivery in (Delivery.DAILY, Delivery.WEEKLY):
+    if delivery in (Cadence.DAILY, Cadence.WEEKLY):
         return MailStatus.IN_DIGEST
-    if delivery == Delivery.NONE:
+    if delivery == Cadence.NONE:
         return MailStatus.SKIPPED
     return MailStatus.PENDING
 
@@ -357,7 +357,7 @@ def _record_mid_term_digests(
                 kind=DigestSent.Kind.MID_TERM,
                 period=period,
                 since=starts[coalition_id],
-                status=MailStatus.SKIPPED if delivery == Delivery.NONE else MailStatus.PENDING,
+                status=MailStatus.SKIPPED if delivery == Cadence.NONE else MailStatus.PENDING,
             )
             for _pk, user_id, coalition_id, period, delivery in rows
         ]
@@ -443,7 +443,7 @@ def digest_periods(*, now: datetime, tz_name: str) -> dict[str, str]:
 def digest_run(*, now: datetime | None = None, batch_size: int = DIGEST_BATCH_SIZE) -> int:
     """Records (and queues) the daily and weekly digests whose time has come; returns how many."""
     now = now or timezone.now()
-    chosen = (Delivery.DAILY, Delivery.WEEKLY)
+    chosen = (Cadence.DAILY, Cadence.WEEKLY)
     zones = (
         NotificationPreference.objects.filter(topic=TOPIC, delivery__in=chosen)
         .values_list("user__timezone", flat=True)

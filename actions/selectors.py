@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from coalitions import permissions as perms
-from coalitions.models import Coalition, Membership, Organisation
+from coalitions.models import Coalition, Membership, Organisation, Visibility
 
 from .models import ActionPoint, ActionUpdate, DigestSent, NotificationPreference, ReminderSent
 
@@ -75,12 +75,12 @@ def action_point_list(
     ).order_by(*SORTS.get(filters.sort, SORTS["due"]))
 
 
-def action_point_list_for_meeting(*, meeting, perms: frozenset[str]) -> QuerySet[ActionPoint]:
-    """The meeting's action points that a person holding `perms` in its coalition may see."""
-    from coalitions.permissions import visibilities_for
-
+def action_point_list_for_meeting(*, meeting, perms_held: frozenset[str]) -> QuerySet[ActionPoint]:
+    """The meeting's action points that a person holding `perms_held` in its coalition may see."""
     return (
-        ActionPoint.objects.filter(meeting=meeting, visibility__in=visibilities_for(perms))
+        ActionPoint.objects.filter(
+            meeting=meeting, visibility__in=perms.visibilities_for(perms_held)
+        )
         .select_related("owner_organisation", "owner")
         .order_by("id")
     )
@@ -211,7 +211,7 @@ def my_action_points_everywhere(*, user, include_archived: bool = False) -> Quer
         Exists(membership.filter(organisation=OuterRef("owner_organisation")))
         | (Q(owner=user) & Exists(membership)),
     ).filter(
-        Q(visibility="members") | Exists(membership.filter(role__in=restricted_roles)),
+        Q(visibility=Visibility.MEMBERS) | Exists(membership.filter(role__in=restricted_roles)),
     )
     if not include_archived:
         queryset = queryset.filter(status__in=ActionPoint.ACTIVE)
@@ -258,7 +258,7 @@ def notification_delivery(*, user, coalition: Coalition) -> str:
     preference = NotificationPreference.objects.filter(
         user=user, coalition=coalition, topic=NotificationPreference.Topic.ACTION_POINTS
     ).first()
-    return preference.delivery if preference else NotificationPreference.Delivery.IMMEDIATE
+    return preference.delivery if preference else NotificationPreference.Cadence.IMMEDIATE
 
 
 def reminder_log(*, coalition: Coalition) -> QuerySet[ReminderSent]:

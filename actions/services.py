@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coalitions.audit import audited
-from coalitions.models import Coalition, Membership, Organisation
+from coalitions.models import Coalition, Membership, Organisation, Visibility
 
 from . import reminders
 from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
@@ -63,7 +63,7 @@ def action_point_create(
     due_date: date | None = None,
     description: str = "",
     priority: str = ActionPoint.Priority.NORMAL,
-    visibility: str = "members",
+    visibility: str = Visibility.MEMBERS,
     meeting=None,
     status: str = ActionPoint.Status.OPEN,
 ) -> ActionPoint:
@@ -186,5 +186,5 @@ def unsubscribe(*, token: str) -> NotificationPreference:
     if user is None or coalition is None:
         raise UnsubscribeLinkError
     return notification_preference_set(
-        user=user, coalition=coalition, topic=topic, delivery=NotificationPreference.Delivery.NONE
+        user=user, coalition=coalition, topic=topic, delivery=NotificationPreference.Cadence.NONE
     )

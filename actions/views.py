@@ -270,7 +270,7 @@ def action_point_edit(request, slug, pk):
 def meeting_panel_context(request, access, meeting, form=None) -> dict:
     """Context for the "meeting_detail" panel: a fixed number of queries."""
     can_record = access.can(perms.RECORD_ACTION_POINTS)
-    queryset = selectors.action_point_list_for_meeting(meeting=meeting, perms=access.perms)
+    queryset = selectors.action_point_list_for_meeting(meeting=meeting, perms_held=access.perms)
     if can_record and form is None:
         form = QuickEntryForm(coalition=access.coalition, auto_id="qe_%s")
     return {
@@ -362,7 +362,7 @@ def meeting_quick_entry(request, slug, pk):
     return redirect("actions:meeting_action_points", slug=slug, pk=pk)
 
 
-# Settings, preferences and the delivery log ------------------------------------------------------
+# Settings, preferences and the reminder log ------------------------------------------------------
 
 
 @login_required

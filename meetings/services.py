@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from coalitions import date_range
 from coalitions.audit import audited
-from coalitions.models import Coalition, Membership
+from coalitions.models import Coalition, Membership, Visibility
 from mail import pipeline
 from mail.models import MailStatus
 
@@ -313,7 +313,7 @@ def minutes_save(*, meeting: Meeting, actor, notes: str, item_minutes: dict[int,
 
 @transaction.atomic
 def decision_create(
-    *, meeting: Meeting, actor, text: str, agenda_item=None, visibility: str = "members"
+    *, meeting: Meeting, actor, text: str, agenda_item=None, visibility: str = Visibility.MEMBERS
 ) -> Decision:
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
@@ -335,7 +335,7 @@ def decision_delete(*, decision: Decision, actor) -> None:
 
 @transaction.atomic
 def document_upload(
-    *, meeting: Meeting, actor, uploaded, title: str = "", visibility: str = "members"
+    *, meeting: Meeting, actor, uploaded, title: str = "", visibility: str = Visibility.MEMBERS
 ) -> Document:
     data, content_type = validate_document(uploaded)
     document = audited(

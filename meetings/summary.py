@@ -43,7 +43,7 @@ def action_points_for(meeting: Meeting, reader_perms: frozenset[str]) -> list:
         from actions.selectors import action_point_list_for_meeting
     except ImportError:
         return []
-    return list(action_point_list_for_meeting(meeting=meeting, perms=reader_perms))
+    return list(action_point_list_for_meeting(meeting=meeting, perms_held=reader_perms))
 
 
 def obligations_status_for(meeting: Meeting) -> list:
