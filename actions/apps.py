@@ -26,11 +26,11 @@ class ActionsConfig(AppConfig):
 
         from mail.pipeline import MailKind, register
 
-        from . import reminders
         from .models import DigestSent, ReminderSent
+        from .reminders.sending import queue_digests, queue_reminders
 
-        register(MailKind("reminder", ReminderSent, reminders.queue_reminders))
-        register(MailKind("digest", DigestSent, reminders.queue_digests))
+        register(MailKind("reminder", ReminderSent, queue_reminders))
+        register(MailKind("digest", DigestSent, queue_digests))
         register_searches()
 
 

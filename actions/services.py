@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from coalitions.audit import audited
 from coalitions.models import Coalition, Membership, Organisation, Visibility
 
-from . import reminders
 from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
+from .reminders.recording import notify_new_action_point
 from .unsubscribe import UnsubscribeLinkError, unsubscribe_payload
 
 EDITABLE_FIELDS = (
@@ -95,7 +95,7 @@ def _queue_new_action_point_notice(action_point: ActionPoint) -> None:
     commit cannot lose them); their mail is queued once it commits, and the dispatcher sends
     any the broker never got."""
     if action_point.status in ActionPoint.ACTIVE:
-        reminders.notify_new_action_point(action_point_id=action_point.pk)
+        notify_new_action_point(action_point_id=action_point.pk)
 
 
 @transaction.atomic

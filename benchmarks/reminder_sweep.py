@@ -145,7 +145,7 @@ def run_sweep(now, queued):
     rounds only (tracing slows Python down); every round holds at most one batch of rows."""
     from django.db import connection
 
-    from actions.reminders import SWEEP_BATCH_SIZE, reminder_sweep
+    from actions.reminders.recording import SWEEP_BATCH_SIZE, reminder_sweep
 
     counter = QueryCounter()
     started = time.perf_counter()

@@ -97,6 +97,21 @@ def claim(
     return ids
 
 
+def deliver(queryset: models.QuerySet, send: Callable[[list[int]], object], **claiming) -> object:
+    """Claims the unsent rows of `queryset` and hands their ids to `send`, which sends and marks
+    them (mark_sent, mark_done); returns what `send` returns, or None when there was nothing to
+    claim. Whatever stops `send` (the server, the database, a time limit), the rows it had not
+    marked go back to wait for their next attempt, and the error propagates."""
+    ids = claim(queryset, **claiming)
+    if not ids:
+        return None
+    try:
+        return send(ids)
+    except BaseException as exc:
+        mark_failed(queryset.model, ids, error=error_text(exc))
+        raise
+
+
 # Waits between tries to record a mail the server accepted while the database is away (a
 # restart): every second of patience here is a repeat the receiver is spared.
 MARK_SENT_PATIENCE = (0.5, 1, 2, 4)

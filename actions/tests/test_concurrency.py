@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from actions.models import ReminderSent
-from actions.reminders import reminder_sweep
+from actions.reminders.recording import reminder_sweep
 from actions.tests.factories import make_action_point
 from coalitions.models import Role
 from coalitions.tests.factories import CoalitionFactory, add_member

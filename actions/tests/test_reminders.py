@@ -6,7 +6,9 @@ import pytest
 from django.test import TestCase
 
 from actions.models import DigestSent, ReminderSent
-from actions.reminders import digest_run, mid_term_date, reminder_sweep
+from actions.reminders.candidates import mid_term_date
+from actions.reminders.digests import digest_run
+from actions.reminders.recording import reminder_sweep
 from actions.services import (
     action_update_post,
     notification_preference_set,
@@ -367,7 +369,7 @@ def test_a_new_action_point_is_announced_to_its_owner_once_by_their_choice(
     assert members[Role.FACILITATOR].name in message.text_body()
     donor_notice = ReminderSent.objects.get(recipient=donor)
     assert (donor_notice.kind, donor_notice.status) == ("assigned", MailStatus.IN_DIGEST)
-    from actions.reminders import notify_new_action_point
+    from actions.reminders.recording import notify_new_action_point
 
     with committed():
         assert notify_new_action_point(action_point_id=item.pk) == 0

@@ -8,7 +8,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from actions.models import NotificationPreference
-from actions.reminders import reminder_sweep
+from actions.reminders.recording import reminder_sweep
 from actions.selectors import notification_delivery
 from actions.services import notification_preference_set, unsubscribe
 from actions.tests.factories import make_action_point

@@ -228,7 +228,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env.int("MAIL_DISPATCH_EVERY_SECONDS", default=60)),
         "options": {"expires": 55},
     },
-    # Action points: the reminder sweep and the digests (actions/reminders.py).
+    # Action points: the reminder sweep and the digests (actions/reminders/).
     "actions-reminder-sweep": {
         "task": "actions.tasks.reminder_sweep_task",
         "schedule": crontab(minute="*/15"),

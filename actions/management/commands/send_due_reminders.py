@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from actions.reminders import SWEEP_BATCH_SIZE, digest_run, reminder_sweep
+from actions.reminders.digests import digest_run
+from actions.reminders.recording import SWEEP_BATCH_SIZE, reminder_sweep
 
 
 class Command(BaseCommand):
