@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from .views import agenda, calendar_feed, documents, meetings, minutes, summary
 
 app_name = "meetings"
 
@@ -8,44 +8,44 @@ prefix = "coalitions/<slug:slug>/meetings/"
 meeting = prefix + "<int:pk>/"
 
 urlpatterns = [
-    path(prefix, views.meeting_list, name="list"),
-    path(prefix + "new/", views.meeting_new, name="new"),
-    path(prefix + "calendar/", views.calendar_feed_page, name="calendar"),
-    path(meeting, views.meeting_detail, name="detail"),
-    path(meeting + "edit/", views.meeting_edit, name="edit"),
-    path(meeting + "cancel/", views.meeting_cancel, name="cancel"),
-    path(meeting + "held/", views.meeting_held, name="held"),
-    path(meeting + "meeting.ics", views.meeting_ics, name="ics"),
-    path(meeting + "agenda/new/", views.agenda_item_new, name="agenda_item_new"),
-    path(meeting + "agenda/<int:item_pk>/edit/", views.agenda_item_edit, name="agenda_item_edit"),
+    path(prefix, meetings.meeting_list, name="list"),
+    path(prefix + "new/", meetings.meeting_new, name="new"),
+    path(prefix + "calendar/", calendar_feed.calendar_feed_page, name="calendar"),
+    path(meeting, meetings.meeting_detail, name="detail"),
+    path(meeting + "edit/", meetings.meeting_edit, name="edit"),
+    path(meeting + "cancel/", meetings.meeting_cancel, name="cancel"),
+    path(meeting + "held/", meetings.meeting_held, name="held"),
+    path(meeting + "meeting.ics", meetings.meeting_ics, name="ics"),
+    path(meeting + "agenda/new/", agenda.agenda_item_new, name="agenda_item_new"),
+    path(meeting + "agenda/<int:item_pk>/edit/", agenda.agenda_item_edit, name="agenda_item_edit"),
     path(
         meeting + "agenda/<int:item_pk>/delete/",
-        views.agenda_item_delete,
+        agenda.agenda_item_delete,
         name="agenda_item_delete",
     ),
-    path(meeting + "agenda/<int:item_pk>/move/", views.agenda_item_move, name="agenda_item_move"),
-    path(meeting + "attendance/", views.attendance, name="attendance"),
-    path(meeting + "minutes/", views.minutes, name="minutes"),
-    path(meeting + "decisions/new/", views.decision_new, name="decision_new"),
+    path(meeting + "agenda/<int:item_pk>/move/", agenda.agenda_item_move, name="agenda_item_move"),
+    path(meeting + "attendance/", minutes.attendance, name="attendance"),
+    path(meeting + "minutes/", minutes.minutes, name="minutes"),
+    path(meeting + "decisions/new/", minutes.decision_new, name="decision_new"),
     path(
         meeting + "decisions/<int:decision_pk>/delete/",
-        views.decision_delete,
+        minutes.decision_delete,
         name="decision_delete",
     ),
-    path(meeting + "documents/new/", views.document_upload, name="document_upload"),
+    path(meeting + "documents/new/", documents.document_upload, name="document_upload"),
     path(
         meeting + "documents/<int:document_pk>/",
-        views.document_download,
+        documents.document_download,
         name="document_download",
     ),
     path(
         meeting + "documents/<int:document_pk>/delete/",
-        views.document_delete,
+        documents.document_delete,
         name="document_delete",
     ),
-    path(meeting + "summary/publish/", views.summary_publish, name="summary_publish"),
-    path(meeting + "summary/send-again/", views.summary_send_again, name="summary_send_again"),
-    path(meeting + "summary/status/", views.summary_status, name="summary_status"),
-    path(meeting + "summary.pdf", views.summary_pdf, name="summary_pdf"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
+    path(meeting + "summary/publish/", summary.summary_publish, name="summary_publish"),
+    path(meeting + "summary/send-again/", summary.summary_send_again, name="summary_send_again"),
+    path(meeting + "summary/status/", summary.summary_status, name="summary_status"),
+    path(meeting + "summary.pdf", summary.summary_pdf, name="summary_pdf"),
+    path("calendar/<str:token>.ics", calendar_feed.calendar_feed, name="feed"),
 ]

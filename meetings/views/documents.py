@@ -1,0 +1,90 @@
+"""The documents attached to a meeting: upload, download within their visibility, removal."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from coalitions import permissions as perms
+from coalitions.submissions import already_done, run_once
+from config.form_views import submitted, submitted_files
+
+from .. import services
+from ..forms import DocumentForm
+from ..models import Document
+from .page import detail_url, meeting_or_404, page_context
+
+
+@login_required
+def document_upload(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
+    meeting = meeting_or_404(access, pk)
+    form = DocumentForm(submitted(request), submitted_files(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = run_once(
+                form=form,
+                user=request.user,
+                create=lambda: services.document_upload(
+                    meeting=meeting,
+                    actor=request.user,
+                    uploaded=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                    visibility=form.cleaned_data["visibility"],
+                ),
+                url_for=lambda _document: detail_url(meeting) + "#documents",
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            if outcome.repeated:
+                messages.info(request, already_done())
+            else:
+                messages.success(request, _("The document was attached."))
+            return redirect(outcome.url)
+    return render(request, "meetings/document_form.html", page_context(access, meeting, form=form))
+
+
+def _document(access, meeting, document_pk) -> Document:
+    document = get_object_or_404(Document, pk=document_pk, meeting=meeting)
+    if not access.may_see(document.visibility):
+        raise Http404
+    return document
+
+
+@login_required
+def document_download(request, slug, pk, document_pk):
+    access = perms.require_access(request.user, slug)
+    document = _document(access, meeting_or_404(access, pk), document_pk)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def document_delete(request, slug, pk, document_pk):
+    access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
+    meeting = meeting_or_404(access, pk)
+    document = _document(access, meeting, document_pk)
+    if request.method == "POST":
+        services.document_delete(document=document, actor=request.user)
+        messages.success(request, _("The document was removed."))
+        return redirect(detail_url(meeting) + "#documents")
+    return render(
+        request,
+        "meetings/confirm_delete.html",
+        page_context(
+            access,
+            meeting,
+            question=_("Remove the document “%(name)s”?") % {"name": document},
+            detail=_("The file is deleted; members can no longer download it."),
+        ),
+    )

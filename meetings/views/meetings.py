@@ -1,0 +1,190 @@
+"""The meetings of a coalition: the list, scheduling and editing one, its page, cancelling it,
+marking it held, and its invitation as a calendar file."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from coalitions import permissions as perms
+from coalitions.pagination import paginate
+from coalitions.sections import panels_for
+from coalitions.submissions import create_once
+from config.form_views import add_service_errors, submitted
+
+from .. import selectors, services
+from ..forms import MeetingForm
+from ..ical import invitation_ics
+from ..models import Delivery, Summary
+from .page import detail_url, meeting_or_404, page_context
+
+# Each long list of the meeting page is a page of its own (agenda.py re-renders the agenda's).
+AGENDA_PAGE = {"per_page": 50, "param": "agenda"}
+PARTICIPANTS_PAGE = {"per_page": 50, "param": "participants"}
+# Decisions run to 5,000 characters and minutes to 20,000: pages of these stay small even when
+# every text is at its limit.
+DECISIONS_PAGE = {"per_page": 25, "param": "decisions"}
+MINUTES_SHOWN = {"per_page": 5, "param": "minutes"}
+DOCUMENTS_PAGE = {"per_page": 50, "param": "documents"}
+DELIVERIES_PAGE = {"per_page": 50, "param": "deliveries"}
+
+
+@login_required
+def meeting_list(request, slug):
+    access = perms.require_access(request.user, slug)
+    upcoming = list(selectors.upcoming_meetings(coalition=access.coalition)[:20])
+    page = Paginator(selectors.past_meetings(coalition=access.coalition), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "meetings/meeting_list.html", page_context(access, upcoming=upcoming, page=page)
+    )
+
+
+@login_required
+def meeting_new(request, slug):
+    access = perms.require_access(request.user, slug, perms.MANAGE_MEETINGS)
+    memberships = selectors.memberships_for_choice(coalition=access.coalition)
+    form = MeetingForm(submitted(request), coalition=access.coalition, memberships=memberships)
+    if request.method == "POST" and form.is_valid():
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.meeting_create(
+                coalition=access.coalition,
+                actor=request.user,
+                participants=form.chosen_participants(),
+                **form.service_arguments(),
+            ),
+            url_for=detail_url,
+            notice=lambda meeting: (
+                _("The meeting was scheduled; %(n)s participants are being invited.")
+                % {"n": meeting.participants.count()}
+            ),
+        )
+        if done:
+            return done
+    return render(request, "meetings/meeting_form.html", page_context(access, form=form))
+
+
+@login_required
+def meeting_edit(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.MANAGE_MEETINGS)
+    meeting = meeting_or_404(access, pk)
+    if meeting.is_cancelled:
+        raise PermissionDenied
+    memberships = selectors.memberships_for_choice(coalition=access.coalition)
+    form = MeetingForm(
+        submitted(request), coalition=access.coalition, memberships=memberships, meeting=meeting
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(
+                meeting=meeting,
+                actor=request.user,
+                participants=form.chosen_participants(),
+                **form.service_arguments(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The meeting was saved."))
+            return redirect(detail_url(meeting))
+    return render(request, "meetings/meeting_form.html", page_context(access, meeting, form=form))
+
+
+@login_required
+def meeting_detail(request, slug, pk):
+    access = perms.require_access(request.user, slug)
+    meeting = meeting_or_404(access, pk)
+    summary = Summary.objects.filter(meeting=meeting).first()
+    counts = selectors.delivery_counts(meeting=meeting)
+    # Each long list is a page of its own, so the meeting page stays small at any size.
+    agenda, agenda_query = paginate(
+        request, selectors.agenda_for(meeting=meeting, perms=access.perms), **AGENDA_PAGE
+    )
+    participants, participants_query = paginate(
+        request, selectors.participants_for(meeting=meeting), **PARTICIPANTS_PAGE
+    )
+    minutes, minutes_query = paginate(
+        request, selectors.minutes_for(meeting=meeting, perms=access.perms), **MINUTES_SHOWN
+    )
+    decisions, decisions_query = paginate(
+        request, selectors.decisions_for(meeting=meeting, perms=access.perms), **DECISIONS_PAGE
+    )
+    documents, documents_query = paginate(
+        request, selectors.documents_for(meeting=meeting, perms=access.perms), **DOCUMENTS_PAGE
+    )
+    context = page_context(
+        access,
+        meeting,
+        agenda=agenda,
+        agenda_query=agenda_query,
+        participants=participants,
+        participants_query=participants_query,
+        minutes=minutes,
+        minutes_query=minutes_query,
+        decisions=decisions,
+        decisions_query=decisions_query,
+        documents=documents,
+        documents_query=documents_query,
+        summary=summary,
+        summary_counts=counts.get(Delivery.Kind.SUMMARY),
+        invitation_counts=counts.get(Delivery.Kind.INVITATION),
+        update_counts=counts.get(Delivery.Kind.UPDATE),
+        next_meeting=selectors.next_meeting_after(meeting=meeting),
+        panels=panels_for("meeting_detail", request, access, meeting=meeting),
+    )
+    if access.can(perms.PUBLISH_SUMMARY) and summary is not None:
+        context["summary_deliveries"], context["deliveries_query"] = paginate(
+            request, selectors.summary_deliveries(meeting=meeting), **DELIVERIES_PAGE
+        )
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@login_required
+def meeting_cancel(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.MANAGE_MEETINGS)
+    meeting = meeting_or_404(access, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.meeting_cancel(meeting=meeting, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("The meeting was cancelled; participants are told."))
+            return redirect(detail_url(meeting))
+    return render(
+        request, "meetings/meeting_confirm_cancel.html", page_context(access, meeting, error=error)
+    )
+
+
+@login_required
+@require_POST
+def meeting_held(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.MANAGE_MEETINGS)
+    meeting = meeting_or_404(access, pk)
+    try:
+        services.meeting_mark_held(meeting=meeting, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The meeting is marked as held."))
+    return redirect(detail_url(meeting))
+
+
+@login_required
+def meeting_ics(request, slug, pk):
+    access = perms.require_access(request.user, slug)
+    meeting = meeting_or_404(access, pk)
+    response = HttpResponse(
+        invitation_ics(meeting, attendee=request.user, cancel=meeting.is_cancelled),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response

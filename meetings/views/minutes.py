@@ -1,0 +1,110 @@
+"""What a meeting recorded: attendance, the minutes (general and per agenda item), decisions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from coalitions import permissions as perms
+from coalitions.pagination import paginate
+from coalitions.submissions import create_once
+from config.form_views import add_service_errors, submitted
+
+from .. import selectors, services
+from ..forms import AttendanceForm, DecisionForm, MinutesForm
+from ..models import Decision
+from .page import detail_url, meeting_or_404, page_context
+
+ATTENDANCE_PAGE = {"per_page": 50}
+MINUTES_PAGE = {"per_page": 5}
+
+
+@login_required
+def attendance(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
+    meeting = meeting_or_404(access, pk)
+    # A page of participants at a time; saving records the page shown and nobody else.
+    page, query = paginate(request, selectors.participants_for(meeting=meeting), **ATTENDANCE_PAGE)
+    form = AttendanceForm(submitted(request), participants=list(page.object_list))
+    if request.method == "POST" and form.is_valid():
+        services.attendance_record(
+            meeting=meeting, actor=request.user, attendance=form.attendance()
+        )
+        messages.success(request, _("Attendance was recorded."))
+        if page.has_next():
+            return redirect(f"{request.path}?page={page.next_page_number()}")
+        return redirect(detail_url(meeting) + "#attendance")
+    return render(
+        request,
+        "meetings/attendance_form.html",
+        page_context(access, meeting, form=form, page=page, query_string=query),
+    )
+
+
+@login_required
+def minutes(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
+    meeting = meeting_or_404(access, pk)
+    # The general minutes and a page of agenda items at a time.
+    page, query = paginate(request, meeting.agenda_items.all(), **MINUTES_PAGE)
+    items = list(page.object_list)
+    form = MinutesForm(
+        submitted(request), meeting=meeting, items=items, first_number=page.start_index()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_save(
+                meeting=meeting,
+                actor=request.user,
+                notes=form.cleaned_data["notes"],
+                item_minutes=form.item_minutes(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The minutes were saved."))
+            if page.has_next():
+                return redirect(f"{request.path}?page={page.next_page_number()}")
+            return redirect(detail_url(meeting) + "#minutes")
+    return render(
+        request,
+        "meetings/minutes_form.html",
+        page_context(access, meeting, form=form, page=page, query_string=query),
+    )
+
+
+@login_required
+def decision_new(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
+    meeting = meeting_or_404(access, pk)
+    form = DecisionForm(submitted(request), meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        done = create_once(
+            request,
+            form,
+            create=lambda: services.decision_create(
+                meeting=meeting, actor=request.user, **form.cleaned_data
+            ),
+            url_for=lambda _decision: detail_url(meeting) + "#decisions",
+            notice=_("The decision was recorded."),
+        )
+        if done:
+            return done
+    return render(request, "meetings/decision_form.html", page_context(access, meeting, form=form))
+
+
+@login_required
+def decision_delete(request, slug, pk, decision_pk):
+    access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
+    meeting = meeting_or_404(access, pk)
+    decision = get_object_or_404(Decision, pk=decision_pk, meeting=meeting)
+    if request.method == "POST":
+        services.decision_delete(decision=decision, actor=request.user)
+        messages.success(request, _("The decision was removed."))
+        return redirect(detail_url(meeting) + "#decisions")
+    return render(
+        request,
+        "meetings/confirm_delete.html",
+        page_context(access, meeting, question=_("Remove this decision?"), detail=decision.text),
+    )

@@ -1,0 +1,29 @@
+"""What every meeting page starts from: the meeting, found within the person's coalition, the
+context each of its pages shares, and the meeting page's address."""
+
+from django.http import Http404
+from django.urls import reverse
+
+from .. import selectors
+from ..models import Meeting
+
+
+def meeting_or_404(access, pk) -> Meeting:
+    meeting = selectors.meeting_for_page(coalition=access.coalition, pk=pk)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def page_context(access, meeting=None, **extra) -> dict:
+    return {
+        "access": access,
+        "coalition": access.coalition,
+        "meeting": meeting,
+        "section": "meetings",
+        **extra,
+    }
+
+
+def detail_url(meeting: Meeting) -> str:
+    return reverse("meetings:detail", args=[meeting.coalition.slug, meeting.pk])
