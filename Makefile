@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: setup run test lint format worker beat web messages
+.PHONY: setup run test lint format worker beat web messages bench
 
 setup: $(STAMP)
 
@@ -58,3 +58,9 @@ worker: setup
 beat: setup
 	mkdir -p build
 	$(PRODUCTION) $(BIN)/celery -A config beat --loglevel=INFO
+
+# The benchmark harness (benchmarks/run.py): gunicorn on the production settings over PostgreSQL,
+# every page against the floor of the same run. DATABASE_URL names the server and the prefix of the
+# databases it makes; BENCH_ARGS="--coalitions 10 --per 100 --repeats 5" for a quick run.
+bench: setup
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
