@@ -121,6 +121,7 @@ def prepare(*, coalitions: int, per: int, reuse: bool) -> dict:
         shape
         and shape.get("version") == SHAPE_VERSION
         and (shape["coalitions"], shape["per"]) == (coalitions, per)
+        and shape.get("migrations") == _migrations_fingerprint()
     ):
         started = time.perf_counter()
         migrated_database(database_url)
@@ -135,7 +136,8 @@ def prepare(*, coalitions: int, per: int, reuse: bool) -> dict:
             "migrate": round(migrated - started, 1),
             "generate": round(time.perf_counter() - migrated, 1),
         }
-        _comment(database_url, {**shape, "version": SHAPE_VERSION})
+        shape.update(version=SHAPE_VERSION, migrations=_migrations_fingerprint())
+        _comment(database_url, shape)
     else:
         import django
 
