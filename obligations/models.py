@@ -16,6 +16,8 @@ from coalitions.date_range import validate_date_in_range
 from coalitions.models import Coalition, Organisation
 from coalitions.text_limits import TEXT_MAX_LENGTH, BoundedTextField
 
+from . import treaty
+
 # A short list for the form; any three upper-case letters pass the model's check (ISO 4217 shape).
 COMMON_CURRENCIES = [
     ("USD", _("US dollar")),
@@ -131,6 +133,11 @@ class Obligation(models.Model):
     @property
     def is_completed(self) -> bool:
         return self.status == self.Status.COMPLETED
+
+    @property
+    def extension_max_years(self) -> int | None:
+        """Years one extension request may add under its convention's rule; None: no extension."""
+        return treaty.extension_max_years(convention=self.convention, article=self.article)
 
 
 class ExtensionRequest(models.Model):

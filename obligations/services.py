@@ -175,7 +175,16 @@ def obligation_update(
 # Extension requests ------------------------------------------------------------------------------
 
 
+def _no_extension(obligation: Obligation) -> str:
+    return _("%(convention)s Article %(article)s allows no extension of its deadline.") % {
+        "convention": obligation.get_convention_display_short(),
+        "article": obligation.article,
+    }
+
+
 def _check_extension(obligation: Obligation, deadline_before: date, new_deadline: date, field: str):
+    if obligation.extension_max_years is None:
+        raise ValidationError({field: _no_extension(obligation)})
     if new_deadline <= deadline_before:
         raise ValidationError(
             {field: _("An extension must move the deadline later than %(date)s.")
@@ -186,17 +195,14 @@ def _check_extension(obligation: Obligation, deadline_before: date, new_deadline
         article=obligation.article,
         current_deadline=deadline_before,
     )
-    if latest and new_deadline > latest:
-        years = treaty.extension_max_years(
-            convention=obligation.convention, article=obligation.article
-        )
+    if new_deadline > latest:
         raise ValidationError(
             {
                 field: _(
                     "The Convention allows at most %(years)s years per extension request for this "
                     "article: the latest deadline this request may ask for is %(date)s."
                 )
-                % {"years": years, "date": _day(latest)}
+                % {"years": obligation.extension_max_years, "date": _day(latest)}
             }
         )
 
@@ -216,6 +222,8 @@ def extension_request_create(
         raise ValidationError(_("This obligation has no treaty deadline to extend."))
     if obligation.is_completed:
         raise ValidationError(_("This obligation is completed; there is nothing to extend."))
+    if obligation.extension_max_years is None:
+        raise ValidationError(_no_extension(obligation))
     if obligation.extension_requests.filter(decision=ExtensionRequest.Decision.PENDING).exists():
         raise ValidationError(
             _("A request is already pending; record its decision before making another.")

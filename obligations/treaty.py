@@ -17,7 +17,9 @@ DEADLINE_YEARS = {
     ("apmbc", 5): 10,  # APMBC article 5: clearance within 10 years
 }
 
-# Longest extension one request may grant, in years, counted from the deadline it extends.
+# Longest extension one request may grant, in years, counted from the deadline it extends. An
+# article with a deadline that is not listed allows no extension: APMBC article 4 (stockpile
+# destruction) has none in the Convention's text.
 EXTENSION_MAX_YEARS = {
     ("ccm", 3): 4,
     ("ccm", 4): 5,
@@ -39,7 +41,7 @@ def original_deadline(*, convention: str, article: int, entry_into_force: date) 
 def latest_extended_deadline(
     *, convention: str, article: int, current_deadline: date
 ) -> date | None:
-    """The furthest deadline one extension request may ask for; None when there is no maximum."""
+    """The furthest deadline one extension request may ask for; None when the article allows none."""
     years = EXTENSION_MAX_YEARS.get((convention, int(article)))
     if years is None:
         return None
@@ -47,4 +49,5 @@ def latest_extended_deadline(
 
 
 def extension_max_years(*, convention: str, article: int) -> int | None:
+    """The longest extension one request may ask for, in years; None when the article allows none."""
     return EXTENSION_MAX_YEARS.get((convention, int(article)))

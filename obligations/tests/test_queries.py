@@ -61,7 +61,7 @@ def fill(coalition, *, obligations: int, indicators: int, entries: int) -> int:
             requested_deadline=obligation.current_deadline + timedelta(days=300),
             submitted_on=date(2023, 1, 1),
             actor=None,
-        ) if obligation.current_deadline else None
+        ) if obligation.extension_max_years else None
     return made
 
 
