@@ -235,15 +235,19 @@ class DecisionForm(SubmittedOnce, forms.ModelForm):
 
 
 class DocumentForm(SubmittedOnce, forms.Form):
-    file = forms.FileField(
-        label=_("File"),
-        help_text=_("PDF, DOCX, XLSX, ODT, PNG or JPEG, up to %(mb)s MB.")
-        % {"mb": MAX_DOCUMENT_BYTES // 1024 // 1024},
-    )
+    file = forms.FileField(label=_("File"))
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     visibility = forms.ChoiceField(
         label=_("Visible to"), choices=Visibility.choices, initial=Visibility.MEMBERS
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted when the form is made, in the reader's language: `%` on a lazy string at
+        # import would fix it in the language active then.
+        self.fields["file"].help_text = _("PDF, DOCX, XLSX, ODT, PNG or JPEG, up to %(mb)s MB.") % {
+            "mb": MAX_DOCUMENT_BYTES // 1024 // 1024
+        }
 
 
 class SendAgainForm(forms.Form):
