@@ -15,7 +15,6 @@ from coalitions.pagination import paginate
 from coalitions.submissions import already_done, create_once, run_once
 from config.csv_cells import SafeCsvWriter
 from config.form_views import add_service_errors, chosen, safe_next, submitted
-from mail.models import MailStatus
 from meetings.models import Meeting
 
 from . import selectors, services
@@ -393,7 +392,6 @@ def reminder_settings(request, slug):
             form=form,
             page=page,
             digests=list(selectors.digest_log(coalition=access.coalition)[:20]),
-            failed=MailStatus.FAILED,
         ),
     )
 

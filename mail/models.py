@@ -23,6 +23,20 @@ class MailStatus(models.TextChoices):
     NOT_MEMBER = "not_member", _("Not sent (no longer a member)")
 
 
+# How each status is shown in the mail logs: sent, failing, or on its way; the settled rest (in or
+# sent with a digest, not sent by choice or for want of news or of membership) asks nothing of anyone.
+MAIL_STATUS_CSS = {
+    MailStatus.PENDING: "status-warn",
+    MailStatus.SENDING: "status-warn",
+    MailStatus.SENT: "status-ok",
+    MailStatus.FAILED: "status-bad",
+    MailStatus.IN_DIGEST: "",
+    MailStatus.DIGESTED: "",
+    MailStatus.SKIPPED: "",
+    MailStatus.NOTHING: "",
+    MailStatus.NOT_MEMBER: "",
+}
+
 # Rows the pipeline may still send.
 UNSENT = (MailStatus.PENDING, MailStatus.FAILED)
 
@@ -45,3 +59,7 @@ class MailRecord(models.Model):
     @property
     def is_failing(self) -> bool:
         return self.status == MailStatus.FAILED
+
+    @property
+    def status_css(self) -> str:
+        return MAIL_STATUS_CSS[self.status]

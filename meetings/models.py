@@ -27,6 +27,14 @@ class Meeting(models.Model):
         SUMMARY_PUBLISHED = "summary_published", _("Summary published")
         CANCELLED = "cancelled", _("Cancelled")
 
+    # How each status is shown wherever it appears (classes of static/css/app.css).
+    STATUS_CSS = {
+        Status.PLANNED: "status-warn",
+        Status.HELD: "status-warn",
+        Status.SUMMARY_PUBLISHED: "status-ok",
+        Status.CANCELLED: "status-bad",
+    }
+
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COALITION)
     title = models.CharField(_("title"), max_length=200)
@@ -89,6 +97,10 @@ class Meeting(models.Model):
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
 
+    @property
+    def status_css(self) -> str:
+        return self.STATUS_CSS[self.status]
+
 
 class AgendaItem(models.Model):
     class Topic(models.TextChoices):
@@ -140,6 +152,13 @@ class Participant(models.Model):
         APOLOGIES = "apologies", _("Apologies")
         ABSENT = "absent", _("Absent")
 
+    ATTENDANCE_CSS = {
+        Attendance.INVITED: "",
+        Attendance.PRESENT: "status-ok",
+        Attendance.APOLOGIES: "status-warn",
+        Attendance.ABSENT: "status-bad",
+    }
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
@@ -156,6 +175,10 @@ class Participant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.meeting_id}"
+
+    @property
+    def attendance_css(self) -> str:
+        return self.ATTENDANCE_CSS[self.attendance]
 
 
 class Decision(models.Model):
@@ -226,6 +249,14 @@ class Summary(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
+    STATE_CSS = {
+        State.QUEUED: "status-warn",
+        State.RENDERING: "status-warn",
+        State.SENDING: "status-warn",
+        State.SENT: "status-ok",
+        State.FAILED: "status-bad",
+    }
+
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="summary")
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
     error = models.CharField(max_length=500, blank=True)
@@ -242,6 +273,10 @@ class Summary(models.Model):
 
     def __str__(self) -> str:
         return f"Summary of {self.meeting_id}"
+
+    @property
+    def state_css(self) -> str:
+        return self.STATE_CSS[self.state]
 
 
 class Delivery(MailRecord):
