@@ -78,8 +78,7 @@ def _migrations_fingerprint() -> str:
 def migrated_database(database_url: str) -> None:
     """Makes the database afresh from a migrated template, migrating the template first when the
     migrations changed since it was made (migrating takes most of a small run's time)."""
-    template_url = urlparse(database_url)
-    template_url = template_url._replace(path=template_url.path + "_migrated").geturl()
+    template_url = os.environ.get("BENCH_TEMPLATE_URL") or database_url + "_migrated"
     fingerprint = _migrations_fingerprint()
     stored = stored_shape(template_url)
     if not stored or stored.get("migrations") != fingerprint:
@@ -169,6 +168,7 @@ def prepare(*, coalitions: int, per: int, reuse: bool) -> dict:
         found.append({"key": key, "reader": reader, "path": path, "queries": counter.count})
     return {
         "shape": shape,
+        "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
         "cookie": settings.SESSION_COOKIE_NAME,
         "sessions": sessions,
         "floor": FLOOR_PATH,

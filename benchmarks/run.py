@@ -92,7 +92,7 @@ def database_urls(base_url: str, name: str | None) -> tuple[str, str]:
     )
 
 
-def child_env(database_url: str, secret_key: str) -> dict[str, str]:
+def child_env(database_url: str, secret_key: str, template_url: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -102,6 +102,7 @@ def child_env(database_url: str, secret_key: str) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.benchmark",
         DATABASE_URL=database_url,
+        BENCH_TEMPLATE_URL=template_url,  # one migrated template for both data sets
         SECRET_KEY=secret_key,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         MEDIA_ROOT=str(OUT / "media"),
@@ -393,6 +394,8 @@ def weight_table(results: dict) -> str:
         weight = results["weight"][key]
         browser = results.get("browser", {}).get(key)
         served = f"{weight['served_kb']:.1f} ({weight['encoding']})"
+        if weight["gzip_would_be_kb"] is not None:
+            served += f"; {weight['gzip_would_be_kb']:.1f} gzipped"
         total = f"{browser['cold_transfer_kb']:.1f}" if browser else "—"
         lcp_cold = f"{browser['lcp_cold_s']:.2f}" if browser else "—"
         lcp_warm = f"{browser['lcp_warm_s']:.2f}" if browser else "—"
@@ -456,8 +459,9 @@ def report(results: dict) -> str:
     counts = ", ".join(f"{value:,} {name}" for name, value in shape["counts"].items())
     parts = [
         f"Benchmark {results['started']} — {shape['coalitions']} coalitions × {shape['per']} "
-        f"action points ({counts}); gunicorn {results['workers']} workers, production settings; "
-        f"{results['repeats']} rounds; load average at start {results['load']}.",
+        f"action points ({counts}); gunicorn {results['workers']} workers, production settings "
+        f"(CONN_MAX_AGE {results['conn_max_age']}); {results['repeats']} rounds; load average "
+        f"{results['load']} at the start, {results['load_end']} at the end (2 cores).",
         "",
         server_table(results),
         "",
@@ -497,8 +501,8 @@ def main(argv: list[str] | None = None) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     full_url, small_url = database_urls(base_url, args.database)
     secret_key = secrets.token_urlsafe(40)
-    full_env = child_env(full_url, secret_key)
-    small_env = child_env(small_url, secret_key)
+    full_env = child_env(full_url, secret_key, full_url + "_migrated")
+    small_env = child_env(small_url, secret_key, full_url + "_migrated")
     results = {
         "started": f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "workers": args.workers,
@@ -519,6 +523,7 @@ def main(argv: list[str] | None = None) -> None:
         full_env, "prepare", "--coalitions", str(args.coalitions), "--per", str(args.per), *reuse
     )
     results["shape"] = full["shape"]
+    results["conn_max_age"] = full["conn_max_age"]
     results["queries"] = {p["key"]: p["queries"] for p in full["pages"]}
     small = None
     if not args.skip_1000:
@@ -557,6 +562,7 @@ def main(argv: list[str] | None = None) -> None:
         log("summary PDF")
         results["pdf"] = probe(full_env, "pdf", "--meeting", str(full["shape"]["large_meeting"]))
 
+    results["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     text = report(results)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     (OUT / f"results-{stamp}.json").write_text(json.dumps(results, indent=1, default=str))
