@@ -15,7 +15,7 @@
    (25th-75th percentile). Queries: each page's second request counted in-process on the same
    database. On a shared machine absolute times move with the neighbours' load; the ratio to the
    floor of the same moment is the figure to read.
-4. Page weight: the HTML as served (Accept-Encoding: gzip, br) and everything a cold visit loads.
+4. Page weight: the HTML as served (to a browser's Accept-Encoding) and all a cold visit loads.
    LCP: Playwright drives /usr/bin/chromium at 400 kbit/s and 400 ms round trip (CDP
    Network.emulateNetworkConditions), a cold visit (empty cache) then a warm one, medians.
 5. The reminder sweep (benchmarks/reminder_sweep.py's run) over every action point and again with
@@ -55,6 +55,7 @@ LCP_GOAL_S = 2.5
 SWEEP_GOAL_S = 10.0
 NOOP_SWEEP_GOAL_S = 0.2
 PDF_GOAL_S = 1.5
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"
 THROTTLE = {  # 400 kbit/s each way, 400 ms round trip
     "offline": False,
     "latency": 400,
@@ -180,9 +181,10 @@ class Server:
         self.prepared = prepared
         self.cookie_name = prepared["cookie"]
 
-    def get(self, path: str, reader: str, encoding: str = "identity"):
+    def get(self, path: str, reader: str, encoding: str = BROWSER_ENCODINGS):
         """(status, seconds, body as sent, headers): a new connection per request, as gunicorn's
-        sync workers close each one; the time runs from the request to the last byte."""
+        sync workers close each one; the time runs from the request to the last byte. Browsers'
+        Accept-Encoding by default, so a page compressed for them is timed compressed."""
         connection = http.client.HTTPConnection(self.host, self.port, timeout=180)
         headers = {
             "X-Forwarded-Proto": "https",  # as the TLS proxy in front of production says
@@ -245,7 +247,9 @@ def time_pages(targets: list[dict], repeats: int, warmup: int) -> dict[str, dict
 
 
 def html_weight(server: Server, reader: str, path: str) -> dict:
-    status, _seconds, body, headers = server.get(path, reader, encoding="gzip, deflate, br")
+    status, _seconds, body, headers = server.get(path, reader)
+    if status != 200:
+        raise SystemExit(f"{path} answered {status}")
     encoding = {k.lower(): v for k, v in headers.items()}.get("content-encoding", "none")
     raw = body
     if encoding == "gzip":
