@@ -112,8 +112,13 @@ def child_env(database_url: str, secret_key: str, template_url: str) -> dict[str
     return env
 
 
+class ProbeFailed(Exception):
+    pass
+
+
 def probe(env: dict[str, str], *args: str) -> dict:
-    """Runs benchmarks/probe.py in a process of its own and returns its JSON."""
+    """Runs benchmarks/probe.py in a process of its own and returns its JSON (its traceback, if
+    any, goes to stderr)."""
     result = subprocess.run(
         [PYTHON, "-m", "benchmarks.probe", *args],
         cwd=ROOT,
@@ -123,7 +128,7 @@ def probe(env: dict[str, str], *args: str) -> dict:
         check=False,
     )
     if result.returncode:
-        raise SystemExit(f"benchmarks.probe {' '.join(args)} failed ({result.returncode})")
+        raise ProbeFailed(f"benchmarks.probe {' '.join(args)} failed ({result.returncode})")
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -418,7 +423,9 @@ def weight_table(results: dict) -> str:
 def jobs_table(results: dict) -> str:
     rows = []
     sweep = results.get("sweep")
-    if sweep:
+    if sweep and "error" in sweep:
+        rows.append(["reminder sweep", f"failed: {sweep['error']}", "", met(False)])
+    elif sweep:
         first, again = sweep["full"]["first"], sweep["full"]["again"]
         small = sweep.get("1000", {}).get("first")
         flat = None
@@ -445,7 +452,9 @@ def jobs_table(results: dict) -> str:
             ]
         )
     pdf = results.get("pdf")
-    if pdf:
+    if pdf and "error" in pdf:
+        rows.append(["summary PDF", f"failed: {pdf['error']}", "", met(False)])
+    elif pdf:
         rows.append(
             [
                 f"summary PDF, {pdf['agenda_items']} items / {pdf['action_points']} action points",
@@ -554,17 +563,25 @@ def main(argv: list[str] | None = None) -> None:
             log("browser: LCP and transfer at 400 kbit/s, 400 ms")
             results["browser"] = browser_figures(full_server, full["pages"], args.lcp_repeats)
 
+    # A job that fails is a row of the table that says so; the pages' figures are kept.
     if not args.skip_sweep:
         log("reminder sweep")
-        made_at = full["shape"]["made_at"]
-        results["sweep"] = {"full": sweep_figures(full_env, full_url, made_at)}
-        if small:
-            results["sweep"]["1000"] = sweep_figures(
-                small_env, small_url, small["shape"]["made_at"]
-            )
+        try:
+            results["sweep"] = {"full": sweep_figures(full_env, full_url, full["shape"]["made_at"])}
+            if small:
+                results["sweep"]["1000"] = sweep_figures(
+                    small_env, small_url, small["shape"]["made_at"]
+                )
+        except ProbeFailed as failure:
+            results["sweep"] = {"error": str(failure)}
     if not args.skip_pdf:
         log("summary PDF")
-        results["pdf"] = probe(full_env, "pdf", "--meeting", str(full["shape"]["large_meeting"]))
+        try:
+            results["pdf"] = probe(
+                full_env, "pdf", "--meeting", str(full["shape"]["large_meeting"])
+            )
+        except ProbeFailed as failure:
+            results["pdf"] = {"error": str(failure)}
 
     results["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
     text = report(results)
@@ -575,4 +592,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except ProbeFailed as failure:  # the data could not be made: nothing to measure
+        raise SystemExit(str(failure)) from None
