@@ -79,6 +79,11 @@ class ActionPoint(models.Model):
         indexes = [
             models.Index(fields=["coalition", "status", "due_date"]),
             models.Index(fields=["owner_organisation", "status"]),
+            # "Mine" lists read what one organisation owns in one coalition, for each membership.
+            models.Index(
+                fields=["coalition", "owner_organisation", "status"],
+                name="ap_coalition_owner_org",
+            ),
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["recorded_by"]),
         ]

@@ -70,9 +70,20 @@ def action_point_list(
         )
     if filters.query:
         queryset = queryset.filter(title__icontains=filters.query)
+    return queryset.order_by(*SORTS.get(filters.sort, SORTS["due"]))
+
+
+def with_list_details(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
+    """What a list row shows besides the action point: its people, meeting and last update.
+
+    Applied to the rows of one page (see `coalitions.pagination.DetailedPaginator`), so the sort
+    and the limit run on the action point table alone and only the rows shown are joined.
+    """
     return _with_last_update(
-        queryset.select_related("owner_organisation", "owner", "meeting", "recorded_by")
-    ).order_by(*SORTS.get(filters.sort, SORTS["due"]))
+        queryset.select_related(
+            "coalition", "owner_organisation", "owner", "meeting", "recorded_by"
+        )
+    )
 
 
 def action_point_list_for_meeting(*, meeting, perms_held: frozenset[str]) -> QuerySet[ActionPoint]:
@@ -204,20 +215,24 @@ def open_action_points_of(*, coalition: Coalition, user, perms_held: frozenset[s
 
 
 def my_action_points_everywhere(*, user, include_archived: bool = False) -> QuerySet[ActionPoint]:
-    """Across every coalition the person belongs to: what they or their organisation there own."""
-    membership = Membership.objects.filter(user=user, coalition=OuterRef("coalition"))
+    """Across every coalition the person belongs to: what they or their organisation there own.
+
+    Read from the person's memberships first (one short query), so the action points are found
+    by index, membership by membership: (coalition, owner organisation) and (owner).
+    Rows come bare; `with_list_details` adds what a list shows.
+    """
     restricted_roles = perms.roles_with(perms.VIEW_RESTRICTED)
-    queryset = ActionPoint.objects.filter(
-        Exists(membership.filter(organisation=OuterRef("owner_organisation")))
-        | (Q(owner=user) & Exists(membership)),
-    ).filter(
-        Q(visibility=Visibility.MEMBERS) | Exists(membership.filter(role__in=restricted_roles)),
-    )
+    reach = Q(pk__in=[])
+    for coalition_id, organisation_id, role in Membership.objects.filter(user=user).values_list(
+        "coalition_id", "organisation_id", "role"
+    ):
+        visible = {} if role in restricted_roles else {"visibility": Visibility.MEMBERS}
+        reach |= Q(coalition_id=coalition_id, owner_organisation_id=organisation_id, **visible)
+        reach |= Q(coalition_id=coalition_id, owner=user, **visible)
+    queryset = ActionPoint.objects.filter(reach)
     if not include_archived:
         queryset = queryset.filter(status__in=ActionPoint.ACTIVE)
-    return _with_last_update(
-        queryset.select_related("coalition", "owner_organisation", "owner", "meeting")
-    ).order_by("due_date", "id")
+    return queryset.order_by("due_date", "id")
 
 
 def owner_organisation_choices(*, coalition: Coalition) -> QuerySet[Organisation]:

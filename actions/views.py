@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.pagination import paginate
+from coalitions.pagination import DetailedPaginator, paginate
 from coalitions.submissions import already_done, create_once, run_once
 from config.csv_cells import SafeCsvWriter
 from config.form_views import add_service_errors, chosen, safe_next, submitted
@@ -55,7 +55,9 @@ def _listing(request, access):
 def action_point_list(request, slug):
     access = perms.require_access(request.user, slug)
     form, filters, queryset = _listing(request, access)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DetailedPaginator(queryset, PAGE_SIZE, details=selectors.with_list_details).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     today = selectors.coalition_today(access.coalition)
@@ -81,6 +83,7 @@ def action_point_export(request, slug):
     """The list as filtered, as CSV; the same permission filter as the page."""
     access = perms.require_access(request.user, slug)
     _form, _filters, queryset = _listing(request, access)
+    queryset = selectors.with_list_details(queryset)
     today = selectors.coalition_today(access.coalition)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"action-points-{access.coalition.slug}-{today:%Y-%m-%d}.csv"
@@ -129,7 +132,9 @@ def my_action_points(request):
     queryset = selectors.my_action_points_everywhere(
         user=request.user, include_archived=include_archived
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DetailedPaginator(queryset, PAGE_SIZE, details=selectors.with_list_details).get_page(
+        request.GET.get("page")
+    )
     now = timezone.now()
     for item in page.object_list:
         item.overdue = item.is_overdue_on(selectors.coalition_today(item.coalition, now))

@@ -1,6 +1,9 @@
 """Pages of a long list, several on one page if need be, each with its own query parameter."""
 
+from collections.abc import Callable
+
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 
 
 def paginate(request, items, *, per_page: int, param: str = "page") -> tuple[Page, str]:
@@ -9,3 +12,22 @@ def paginate(request, items, *, per_page: int, param: str = "page") -> tuple[Pag
     query = request.GET.copy()
     query.pop(param, None)
     return page, query.urlencode()
+
+
+class DetailedPaginator(Paginator):
+    """Counts and pages a bare, ordered queryset; the page's rows are then read with `details`
+    (joins, annotations) in the same query, limited to the page's keys.
+
+    PostgreSQL would otherwise join the whole filtered list to every related table before the
+    sort and the limit, so the page's cost would grow with those tables; here the sort and the
+    limit run on the one table and its indexes, and only the rows shown are joined.
+    """
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, details: Callable, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.details = details
+
+    def _get_page(self, object_list, number, paginator) -> Page:
+        keys = object_list.values("pk")
+        rows = self.details(self.object_list.model.objects.filter(pk__in=keys))
+        return super()._get_page(rows.order_by(*self.object_list.query.order_by), number, paginator)
