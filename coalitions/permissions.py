@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404
 
 from .models import Coalition, CoalitionUserObjectPermission, Role, Visibility
@@ -290,42 +291,51 @@ class CoalitionAccess:
         return False
 
 
-def access_for(user, coalition: Coalition) -> CoalitionAccess:
-    """One query for the stored permissions (no superuser bypass, no group tables), one for the
-    membership when there is any."""
+def _member_rows(user, **coalition_lookup) -> list:
+    """The person's membership in one coalition, once per permission they hold there, with the
+    coalition and the organisation: what a coalition page needs about its reader, in one query.
+
+    No row: not a member, or a member without stored permissions (drift, which opens nothing);
+    permission rows without a membership (drift too) are not read at all.
+    """
     from .models import Membership
 
-    if not user.is_authenticated:
-        return CoalitionAccess(coalition=coalition, perms=frozenset(), membership=None)
-    perms = (
-        frozenset(
-            CoalitionUserObjectPermission.objects.filter(
-                user=user, content_object=coalition
-            ).values_list("permission__codename", flat=True)
-        )
-        & ALL_PERMISSIONS
+    held = "user__coalitionuserobjectpermission"
+    return list(
+        Membership.objects.filter(user=user, **coalition_lookup)
+        .filter(**{f"{held}__content_object": F("coalition")})
+        .annotate(codename=F(f"{held}__permission__codename"))
+        .select_related("coalition__national_authority", "organisation")
+        .order_by()
     )
-    membership = None
-    if perms:
-        membership = (
-            Membership.objects.select_related("organisation")
-            .filter(coalition=coalition, user=user)
-            .first()
-        )
-        if membership is None:
-            # Rows without a membership are drift; they open nothing.
-            perms = frozenset()
+
+
+def _access_from_rows(coalition: Coalition, rows: list) -> CoalitionAccess:
+    perms = frozenset(row.codename for row in rows) & ALL_PERMISSIONS
+    membership = rows[0] if perms else None
     return CoalitionAccess(coalition=coalition, perms=perms, membership=membership)
 
 
+def access_for(user, coalition: Coalition) -> CoalitionAccess:
+    """One query: the membership and the stored permissions (no superuser bypass, no group
+    tables)."""
+    if not user.is_authenticated:
+        return CoalitionAccess(coalition=coalition, perms=frozenset(), membership=None)
+    return _access_from_rows(coalition, _member_rows(user, coalition=coalition))
+
+
 def require_access(user, coalition_slug: str, perm: str | None = None) -> CoalitionAccess:
-    """Outsiders get 404 (nothing about the coalition leaks); members without `perm` get 403."""
-    coalition = (
-        Coalition.objects.select_related("national_authority").filter(slug=coalition_slug).first()
-    )
-    if coalition is None:
+    """Outsiders get 404 (nothing about the coalition leaks); members without `perm` get 403.
+
+    One query: the coalition is read through the person's membership, so an unknown address and
+    a coalition the person is not in look the same.
+    """
+    if not user.is_authenticated:
         raise Http404
-    access = access_for(user, coalition)
+    rows = _member_rows(user, coalition__slug=coalition_slug)
+    if not rows:
+        raise Http404
+    access = _access_from_rows(rows[0].coalition, rows)
     if VIEW not in access.perms:
         raise Http404
     if perm is not None and perm not in access.perms:
