@@ -6,9 +6,18 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 
-def paginate(request, items, *, per_page: int, param: str = "page") -> tuple[Page, str]:
-    """(the page asked for in `param`, the query string of the other parameters for its links)."""
-    page = Paginator(items, per_page).get_page(request.GET.get(param))
+def paginate(
+    request, items, *, per_page: int, param: str = "page", count: int | None = None
+) -> tuple[Page, str]:
+    """(the page asked for in `param`, the query string of the other parameters for its links).
+
+    A `count` already known (read with others in one query) saves the list its own count.
+    """
+    paginator = Paginator(items, per_page)
+    if count is not None:
+        paginator.count = count  # the cached property, filled in advance
+    # With nothing to show, the list is not read.
+    page = Page([], 1, paginator) if count == 0 else paginator.get_page(request.GET.get(param))
     query = request.GET.copy()
     query.pop(param, None)
     return page, query.urlencode()

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coalitions.models import Coalition, Membership
@@ -12,10 +13,18 @@ from .models import AgendaItem, Decision, Delivery, Document, Meeting, Participa
 
 
 def meeting_list(*, coalition: Coalition) -> QuerySet[Meeting]:
+    # Counted per meeting shown (after the limit), not by joining every agenda item first.
+    agenda_count = (
+        AgendaItem.objects.filter(meeting=OuterRef("pk"))
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Meeting.objects.filter(coalition=coalition)
         .select_related("coalition")
-        .annotate(agenda_count=Count("agenda_items", distinct=True))
+        .annotate(agenda_count=Coalesce(Subquery(agenda_count), 0))
     )
 
 
@@ -69,7 +78,7 @@ def next_meeting_after(*, meeting: Meeting) -> Meeting | None:
 
 def meeting_for_page(*, coalition: Coalition, pk: int) -> Meeting | None:
     return (
-        Meeting.objects.select_related("coalition", "chair", "facilitator", "created_by")
+        Meeting.objects.select_related("coalition", "chair", "facilitator", "created_by", "summary")
         .filter(coalition=coalition, pk=pk)
         .first()
     )
@@ -77,6 +86,10 @@ def meeting_for_page(*, coalition: Coalition, pk: int) -> Meeting | None:
 
 def agenda_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[AgendaItem]:
     return meeting.agenda_items.filter(visibility__in=visibilities_for(perms))
+
+
+def _visible_minutes(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[AgendaItem]:
+    return agenda_for(meeting=meeting, perms=perms).exclude(minutes="")
 
 
 def minutes_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[AgendaItem]:
@@ -93,7 +106,9 @@ def minutes_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[AgendaIt
         .values("n")
     )
     return (
-        visible.exclude(minutes="").annotate(number=Subquery(up_to_here)).order_by("position", "pk")
+        _visible_minutes(meeting=meeting, perms=perms)
+        .annotate(number=Subquery(up_to_here))
+        .order_by("position", "pk")
     )
 
 
@@ -115,6 +130,29 @@ def decisions_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[Decisi
 def documents_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[Document]:
     return meeting.documents.filter(visibility__in=visibilities_for(perms)).select_related(
         "uploaded_by"
+    )
+
+
+def section_counts(*, meeting: Meeting, perms: frozenset[str]) -> dict[str, int]:
+    """How many rows each list of the meeting page holds for this reader, in one query, so each
+    list is read only when it has rows (and never counted on its own)."""
+
+    def count(queryset: QuerySet) -> Coalesce:
+        rows = queryset.order_by().values("meeting").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(rows), 0)
+
+    return (
+        Meeting.objects.filter(pk=meeting.pk)
+        .values()
+        .annotate(
+            agenda=count(agenda_for(meeting=meeting, perms=perms)),
+            participants=count(meeting.participants.all()),
+            minutes=count(_visible_minutes(meeting=meeting, perms=perms)),
+            decisions=count(decisions_for(meeting=meeting, perms=perms)),
+            documents=count(documents_for(meeting=meeting, perms=perms)),
+        )
+        .values("agenda", "participants", "minutes", "decisions", "documents")
+        .get()
     )
 
 

@@ -19,7 +19,7 @@ from config.form_views import add_service_errors, submitted
 from .. import selectors, services
 from ..forms import MeetingForm
 from ..ical import invitation_ics
-from ..models import Delivery, Summary
+from ..models import Delivery
 from .page import detail_url, meeting_or_404, page_context
 
 # Each long list of the meeting page is a page of its own (agenda.py re-renders the agenda's).
@@ -101,23 +101,39 @@ def meeting_edit(request, slug, pk):
 def meeting_detail(request, slug, pk):
     access = perms.require_access(request.user, slug)
     meeting = meeting_or_404(access, pk)
-    summary = Summary.objects.filter(meeting=meeting).first()
+    summary = getattr(meeting, "summary", None)
     counts = selectors.delivery_counts(meeting=meeting)
+    sizes = selectors.section_counts(meeting=meeting, perms=access.perms)
     # Each long list is a page of its own, so the meeting page stays small at any size.
     agenda, agenda_query = paginate(
-        request, selectors.agenda_for(meeting=meeting, perms=access.perms), **AGENDA_PAGE
+        request,
+        selectors.agenda_for(meeting=meeting, perms=access.perms),
+        count=sizes["agenda"],
+        **AGENDA_PAGE,
     )
     participants, participants_query = paginate(
-        request, selectors.participants_for(meeting=meeting), **PARTICIPANTS_PAGE
+        request,
+        selectors.participants_for(meeting=meeting),
+        count=sizes["participants"],
+        **PARTICIPANTS_PAGE,
     )
     minutes, minutes_query = paginate(
-        request, selectors.minutes_for(meeting=meeting, perms=access.perms), **MINUTES_SHOWN
+        request,
+        selectors.minutes_for(meeting=meeting, perms=access.perms),
+        count=sizes["minutes"],
+        **MINUTES_SHOWN,
     )
     decisions, decisions_query = paginate(
-        request, selectors.decisions_for(meeting=meeting, perms=access.perms), **DECISIONS_PAGE
+        request,
+        selectors.decisions_for(meeting=meeting, perms=access.perms),
+        count=sizes["decisions"],
+        **DECISIONS_PAGE,
     )
     documents, documents_query = paginate(
-        request, selectors.documents_for(meeting=meeting, perms=access.perms), **DOCUMENTS_PAGE
+        request,
+        selectors.documents_for(meeting=meeting, perms=access.perms),
+        count=sizes["documents"],
+        **DOCUMENTS_PAGE,
     )
     context = page_context(
         access,
@@ -141,7 +157,10 @@ def meeting_detail(request, slug, pk):
     )
     if access.can(perms.PUBLISH_SUMMARY) and summary is not None:
         context["summary_deliveries"], context["deliveries_query"] = paginate(
-            request, selectors.summary_deliveries(meeting=meeting), **DELIVERIES_PAGE
+            request,
+            selectors.summary_deliveries(meeting=meeting),
+            count=(counts.get(Delivery.Kind.SUMMARY) or {}).get("total", 0),
+            **DELIVERIES_PAGE,
         )
     return render(request, "meetings/meeting_detail.html", context)
 
