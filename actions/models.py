@@ -6,12 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from coalitions.choice_labels import ChoiceLabels
 from coalitions.models import Coalition, Organisation, Visibility
 from coalitions.text_limits import TEXT_MAX_LENGTH, BoundedTextField
 from mail.models import MailRecord
 
 
-class ActionPoint(models.Model):
+class ActionPoint(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         IN_PROGRESS = "in_progress", _("In progress")

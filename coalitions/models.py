@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from mail.models import MailRecord
 from users.models import validate_time_zone
 
+from .choice_labels import ChoiceLabels
 from .text_limits import NOTE_MAX_LENGTH, TEXT_MAX_LENGTH, BoundedTextField
 
 
@@ -31,7 +32,7 @@ class Visibility(models.TextChoices):
     RESTRICTED = "restricted", _("Restricted (authority, champion, facilitator, secretariat)")
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         STATE_AUTHORITY = "state_authority", _("State authority")
         DONOR_STATE = "donor_state", _("Donor state")
@@ -135,7 +136,7 @@ class CoalitionUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Coalition, on_delete=models.CASCADE)
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -164,7 +165,7 @@ def _new_nonce() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Invitation(MailRecord):
+class Invitation(ChoiceLabels, MailRecord):
     """An invitation and the sending state of its mail (mail pipeline): a resend draws a new
     nonce and puts the mail back to pending, so the new link goes out once."""
 

@@ -9,13 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coalitions import date_range
+from coalitions.choice_labels import ChoiceLabels
 from coalitions.date_range import validate_instant_in_range
 from coalitions.models import Coalition, Organisation, Visibility
 from coalitions.text_limits import MINUTES_MAX_LENGTH, TEXT_MAX_LENGTH, BoundedTextField
 from mail.models import MailRecord
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         COALITION = "coalition", _("Coalition meeting")
         TECHNICAL_WORKING_GROUP = "twg", _("Technical working group")
@@ -102,7 +103,7 @@ class Meeting(models.Model):
         return self.STATUS_CSS[self.status]
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ChoiceLabels, models.Model):
     class Topic(models.TextChoices):
         STRATEGY = "strategy", _("Strategy")
         EXTENSION_REQUEST = "extension_request", _("Extension request")
@@ -143,7 +144,7 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class Participant(models.Model):
+class Participant(ChoiceLabels, models.Model):
     """A person invited to a meeting, and whether they came."""
 
     class Attendance(models.TextChoices):
@@ -279,7 +280,7 @@ class Summary(models.Model):
         return self.STATE_CSS[self.state]
 
 
-class Delivery(MailRecord):
+class Delivery(ChoiceLabels, MailRecord):
     """One meeting mail to one person, recorded so a retried or duplicated task never sends it
     twice; its sending state is the mail pipeline's (mail/models.py)."""
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from coalitions import date_range
+from coalitions.choice_labels import ChoiceLabels
 from coalitions.date_range import validate_date_in_range
 from coalitions.models import Coalition, Organisation
 from coalitions.text_limits import TEXT_MAX_LENGTH, BoundedTextField
@@ -65,7 +66,7 @@ class Article(models.IntegerChoices):
     VICTIM_ASSISTANCE = 5, _("Article 5: victim assistance")
 
 
-class Obligation(models.Model):
+class Obligation(ChoiceLabels, models.Model):
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETED = "completed", _("Completed")
@@ -140,7 +141,7 @@ class Obligation(models.Model):
         return treaty.extension_max_years(convention=self.convention, article=self.article)
 
 
-class ExtensionRequest(models.Model):
+class ExtensionRequest(ChoiceLabels, models.Model):
     class Decision(models.TextChoices):
         PENDING = "pending", _("Pending")
         GRANTED = "granted", _("Granted")
@@ -192,7 +193,7 @@ class ExtensionRequest(models.Model):
         )
 
 
-class Indicator(models.Model):
+class Indicator(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         AREA_RELEASED = "area_released", _("Area released (m²)")
         REMNANTS_DESTROYED = "remnants_destroyed", _("Cluster munition remnants destroyed")
