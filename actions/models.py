@@ -87,6 +87,12 @@ class ActionPoint(ChoiceLabels, models.Model):
             ),
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["recorded_by"]),
+            # The reminder sweep's due-soon and overdue windows.
+            models.Index(
+                fields=["due_date"],
+                name="action_point_open_due",
+                condition=Q(status__in=["open", "in_progress"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -186,9 +192,13 @@ class ReminderSent(MailRecord):
         DUE_SOON = "due_soon", _("Due soon")
         OVERDUE = "overdue", _("Overdue")
 
-    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="+")
+    # The sweep inserts these by the tens of thousands: no index of their own for the coalition
+    # and the action point, which lead the (coalition, created_at) index and the unique key.
+    coalition = models.ForeignKey(
+        Coalition, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     action_point = models.ForeignKey(
-        ActionPoint, on_delete=models.CASCADE, related_name="reminders"
+        ActionPoint, on_delete=models.CASCADE, related_name="reminders", db_index=False
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

@@ -1,11 +1,13 @@
 """Benchmark: the reminder sweep over 100,000 action points in 200 coalitions, and the "mine" list
 with 10,000 action points, on PostgreSQL in a database of its own (dropped and made afresh).
 
-    .venv/bin/python benchmarks/reminder_sweep.py
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cc_actions_bench (default)
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cc_actions_bench (default) \
+        .venv/bin/python benchmarks/reminder_sweep.py [--coalitions 200 --per-coalition 500]
 
-Mail tasks are queued to an in-memory broker (not sent), so the figures are the sweep's own work:
-finding what is due, recording it, and queueing one mail per person and kind.
+From another script: `run(coalitions=..., per_coalition=...)` builds the data in that database and
+returns the figures as a dict; with Django already set up on data of its own, `measure()` returns
+them for that data. The mail tasks the sweep queues are counted, not sent, so the figures are the
+sweep's own work: finding what is due, recording it, and queueing one mail per person and kind.
 """
 
 import os
@@ -22,9 +24,6 @@ sys.path.insert(0, str(ROOT))
 BENCH_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cc_actions_bench"
 )
-os.environ["DATABASE_URL"] = BENCH_URL
-os.environ.pop("REDIS_URL", None)
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 
 COALITIONS = 200
 PER_COALITION = 500  # 100,000 action points
@@ -51,7 +50,7 @@ class QueryCounter:
         return execute(sql, params, many, context)
 
 
-def build_sweep_data(now):
+def build_sweep_data(now, *, coalitions: int = COALITIONS, per_coalition: int = PER_COALITION):
     from django.contrib.auth import get_user_model
 
     from actions.models import ActionPoint
@@ -59,11 +58,12 @@ def build_sweep_data(now):
     from meetings.models import Meeting
 
     User = get_user_model()
+    count = coalitions
     shared = Organisation.objects.bulk_create(
         [Organisation(name=f"Shared organisation {i}", kind="operator") for i in range(4)]
     )
     authorities = Organisation.objects.bulk_create(
-        [Organisation(name=f"Authority {c}", kind="state_authority") for c in range(COALITIONS)]
+        [Organisation(name=f"Authority {c}", kind="state_authority") for c in range(count)]
     )
     zones = ["Asia/Beirut", "Europe/Podgorica", "Africa/Gaborone", "America/Bogota", "Asia/Kabul"]
     coalitions = Coalition.objects.bulk_create(
@@ -75,13 +75,13 @@ def build_sweep_data(now):
                 national_authority=authorities[c],
                 timezone=zones[c % len(zones)],
             )
-            for c in range(COALITIONS)
+            for c in range(count)
         ]
     )
     users = User.objects.bulk_create(
         [
             User(email=f"bench{c}-{k}@example.net", name=f"Bench {c}-{k}", password="!")
-            for c in range(COALITIONS)
+            for c in range(count)
             for k in range(5)
         ]
     )
@@ -107,7 +107,7 @@ def build_sweep_data(now):
                 title="Held",
                 starts_at=held,
                 ends_at=held + timedelta(hours=3),
-                status="held",
+                status=Meeting.Status.HELD,
             )
         )
         nxt = now + timedelta(days=50)
@@ -117,7 +117,7 @@ def build_sweep_data(now):
                 title="Next",
                 starts_at=nxt,
                 ends_at=nxt + timedelta(hours=3),
-                status="planned",
+                status=Meeting.Status.PLANNED,
             )
         )
     Meeting.objects.bulk_create(meetings)
@@ -125,7 +125,7 @@ def build_sweep_data(now):
     rows = []
     for c, coalition in enumerate(coalitions):
         organisations = [authorities[c], *shared]
-        for i in range(PER_COALITION):
+        for i in range(per_coalition):
             k = i % 5
             rows.append(
                 ActionPoint(
@@ -140,24 +140,29 @@ def build_sweep_data(now):
     ActionPoint.objects.bulk_create(rows, batch_size=5000)
 
 
-def run_sweep(now, queued):
-    """Rounds as the task chain runs them. Python's allocations are traced in the first two
-    rounds only (tracing slows Python down); every round holds at most one batch of rows."""
+def run_sweep(now, *, trace_every: int = 10) -> dict:
+    """One whole run, round by round as the task chain runs them, on the data in the database.
+
+    Python's allocations are traced in rounds 1, 2 and every `trace_every`th (tracing slows Python
+    down, so those rounds are timed too but are few); each round should hold at most one batch."""
     from django.db import connection
 
     from actions.reminders.recording import SWEEP_BATCH_SIZE, reminder_sweep
 
     counter = QueryCounter()
+    queued = _count_mail_tasks()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    rounds, totals, cursor, peak = 0, {}, None, 0
+    rounds, totals, cursor, peaks = 0, {}, None, []
     with connection.execute_wrapper(counter):
         while True:
             rounds += 1
-            if rounds <= 2:
+            traced = rounds <= 2 or rounds % trace_every == 0
+            if traced:
                 tracemalloc.start()
             result = reminder_sweep(now=now, cursor=cursor)
-            if rounds <= 2:
-                peak = max(peak, tracemalloc.get_traced_memory()[1])
+            if traced:
+                peaks.append(tracemalloc.get_traced_memory()[1])
                 tracemalloc.stop()
             cursor = result.cursor
             for key, value in result.found.items():
@@ -169,9 +174,50 @@ def run_sweep(now, queued):
         "rounds": rounds,
         "seconds": time.perf_counter() - started,
         "queries": counter.count,
-        "peak_python_mib": peak / 2**20,
+        "peak_python_mib": max(peaks) / 2**20,
+        "peak_python_mib_by_traced_round": [round(peak / 2**20, 2) for peak in peaks],
+        "rss_growth_mib": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024,
         "found": totals,
-        "mails_queued": queued.pop("n", 0),
+        "mails_queued": queued["n"],
+    }
+
+
+def _count_mail_tasks() -> dict:
+    """Counts the mail tasks the sweep queues instead of sending them: the sweep is measured."""
+    from actions import tasks
+
+    queued = {"n": 0}
+
+    def count_task(*args, **kwargs):
+        queued["n"] += 1
+
+    tasks.send_reminders_task.delay = count_task
+    tasks.send_digest_task.delay = count_task
+    return queued
+
+
+def measure(*, now=None, settle: bool = True) -> dict:
+    """The sweep's figures on the data in the current database (Django set up): a first run, then
+    a run 15 minutes later that finds nothing new (best and median of 5). `settle` lets
+    PostgreSQL do between the two what autovacuum does within those minutes (VACUUM ANALYZE)."""
+    from django.db import connection
+
+    now = now or datetime.now(UTC).replace(microsecond=0)
+    first = run_sweep(now)
+    if settle:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE actions_remindersent, actions_digestsent")
+    repeats = [run_sweep(now + timedelta(minutes=15 + n)) for n in range(5)]
+    seconds = sorted(run["seconds"] for run in repeats)
+    return {
+        "first_run": first,
+        "no_op": {
+            "best_seconds": seconds[0],
+            "median_seconds": seconds[len(seconds) // 2],
+            "rounds": repeats[0]["rounds"],
+            "queries": repeats[0]["queries"],
+            "found": repeats[-1]["found"],
+        },
     }
 
 
@@ -226,7 +272,13 @@ def run_mine_page():
     return figures
 
 
-def main() -> None:
+def run(*, coalitions: int = COALITIONS, per_coalition: int = PER_COALITION) -> dict:
+    """Builds `coalitions` x `per_coalition` action points in a fresh database (BENCH_DATABASE_URL)
+    and returns the sweep's figures (see `measure`). For a harness that brings its own data, set
+    Django up on it and call `measure()` instead."""
+    os.environ["DATABASE_URL"] = BENCH_URL
+    os.environ.pop("REDIS_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     recreate_database()
     import django
 
@@ -234,42 +286,51 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from actions import tasks
-
-    # Count the mail tasks the sweep queues instead of sending them: the sweep is what is measured.
-    queued = {}
-
-    def count_task(*args, **kwargs):
-        queued["n"] = queued.get("n", 0) + 1
-
-    tasks.send_reminders_task.delay = count_task
-    tasks.send_digest_task.delay = count_task
     call_command("migrate", verbosity=0)
     now = datetime.now(UTC).replace(microsecond=0)
     started = time.perf_counter()
-    build_sweep_data(now)
+    build_sweep_data(now, coalitions=coalitions, per_coalition=per_coalition)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    figures = measure(now=now)
+    figures["action_points"] = coalitions * per_coalition
+    figures["build_seconds"] = time.perf_counter() - started
+    return figures
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--coalitions", type=int, default=COALITIONS)
+    parser.add_argument("--per-coalition", type=int, default=PER_COALITION)
+    parser.add_argument("--sweep-only", action="store_true", help="Leave out the 'mine' list.")
+    args = parser.parse_args()
+    figures = run(coalitions=args.coalitions, per_coalition=args.per_coalition)
+    first, no_op = figures["first_run"], figures["no_op"]
     print(
-        f"Built {COALITIONS * PER_COALITION:,} action points in {COALITIONS} coalitions "
-        f"in {time.perf_counter() - started:.1f} s"
+        f"Built {figures['action_points']:,} action points in {args.coalitions} coalitions "
+        f"in {figures['build_seconds']:.1f} s"
     )
-    first = run_sweep(now, queued)
     print(
         f"Sweep, first run: {first['seconds']:.1f} s, {first['rounds']} rounds of "
         f"{first['batch_size']}, {first['queries']} queries, peak Python memory "
-        f"{first['peak_python_mib']:.1f} MiB; recorded {first['found']}, "
-        f"{first['mails_queued']} mail tasks queued"
+        f"{first['peak_python_mib']:.1f} MiB (traced rounds: "
+        f"{first['peak_python_mib_by_traced_round']}), RSS growth {first['rss_growth_mib']:.0f} "
+        f"MiB; recorded {first['found']}, {first['mails_queued']} mail tasks queued"
     )
-    again = run_sweep(now + timedelta(minutes=15), queued)
     print(
-        f"Sweep, next run (nothing new): {again['seconds'] * 1000:.0f} ms, {again['queries']} "
-        f"queries, peak Python memory {again['peak_python_mib']:.1f} MiB"
+        f"Sweep, next run (nothing new): {no_op['median_seconds'] * 1000:.0f} ms median, "
+        f"{no_op['best_seconds'] * 1000:.0f} ms best of 5, {no_op['rounds']} round(s), "
+        f"{no_op['queries']} queries; recorded {no_op['found']}"
     )
     print(f"Process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    if args.sweep_only:
+        return
     for label, (ms, queries) in run_mine_page().items():
         print(
-            f'"Mine" list with {MINE_ROWS:,} action points, {label}: {ms:.0f} ms (median of 10), {queries} queries'
+            f'"Mine" list with {MINE_ROWS:,} action points, {label}: {ms:.0f} ms (median of 10), '
+            f"{queries} queries"
         )
 
 

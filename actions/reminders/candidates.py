@@ -1,25 +1,17 @@
 """Finding what is due: the mid-term periods under way, and the action points (with the people
 to tell) whose due-soon, overdue or mid-term reminder is not recorded yet.
 
-Every query here reads against each coalition's own today: one term per time zone in use, so the
-number of terms stays small whatever the number of rows.
+Every query here reads against each coalition's own today: one term per time zone (and due-soon
+window) in use, so the number of terms stays small whatever the number of rows. The queries are
+built so that PostgreSQL can answer "nothing new" from indexes: the record of a reminder is looked
+up by its whole unique key, and each kind first narrows the action points by an index.
 """
 
 import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import (
-    Case,
-    CharField,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
 
 from coalitions.models import Coalition, Membership
@@ -57,6 +49,7 @@ class MidTerm:
     meeting_start: datetime
     request_date: date
     next_start: datetime
+    tz_name: str
 
     @property
     def period(self) -> str:
@@ -102,22 +95,45 @@ def mid_terms_under_way(*, now: datetime) -> list[MidTerm]:
             meeting_start=start,
             request_date=mid_term_date(meeting_start=start, next_start=nxt, tz_name=tz_name),
             next_start=nxt,
+            tz_name=tz_name,
         )
         for pk, coalition_id, start, nxt, tz_name in rows
     ]
 
 
-def todays(now: datetime) -> dict[str, date]:
-    """Today in each time zone a coalition uses."""
-    zones = Coalition.objects.values_list("timezone", flat=True).distinct()
-    return {tz_name: local_today(tz_name, now) for tz_name in zones}
+@dataclass(frozen=True)
+class Today:
+    """What one round of the sweep reads against, in two queries: each coalition's today (per time
+    zone and due-soon window in use) and the mid-terms under way."""
+
+    now: datetime
+    # (time zone, due-soon days) in use -> that zone's today
+    windows: dict[tuple[str, int], date]
+    mid_terms: list[MidTerm]
+
+    @classmethod
+    def at(cls, now: datetime) -> "Today":
+        in_use = Coalition.objects.values_list(
+            "timezone", "reminder_settings__due_soon_days"
+        ).distinct()
+        windows = {
+            (tz_name, days or ReminderSettings.DEFAULT_DUE_SOON_DAYS): local_today(tz_name, now)
+            for tz_name, days in in_use
+        }
+        return cls(now=now, windows=windows, mid_terms=mid_terms_under_way(now=now))
+
+    @property
+    def zones(self) -> dict[str, date]:
+        return {tz_name: today for (tz_name, _days), today in self.windows.items()}
+
+    def mid_terms_on(self, on: str) -> list[MidTerm]:
+        """The mid-terms whose `on` date ("request_date" or "digest_date") has come where the
+        coalition is."""
+        return [m for m in self.mid_terms if local_today(m.tz_name, self.now) >= getattr(m, on)]
 
 
 def owner_recipients(queryset):
     """(action point, person) pairs: the owner, or every member for the owner organisation."""
-    preference = NotificationPreference.objects.filter(
-        user=OuterRef("recipient_id"), coalition=OuterRef("coalition_id"), topic=TOPIC
-    ).values("delivery")[:1]
     return (
         queryset.annotate(
             recipient_id=F("owner_organisation__memberships__user_id"),
@@ -125,100 +141,129 @@ def owner_recipients(queryset):
         )
         .filter(member_coalition_id=F("coalition_id"))
         .filter(Q(owner__isnull=True) | Q(owner_id=F("recipient_id")))
-        .annotate(delivery=Subquery(preference))
     )
 
 
-def not_recorded(queryset, kind: str):
+def with_delivery(queryset):
+    """Each pair with the person's choice for the coalition's mails (None: each as it happens).
+    Read only for the rows a batch takes, never while counting."""
+    preference = NotificationPreference.objects.filter(
+        user=OuterRef("recipient_id"), coalition=OuterRef("coalition_id"), topic=TOPIC
+    ).values("delivery")[:1]
+    return queryset.annotate(delivery=Subquery(preference))
+
+
+def not_recorded(queryset, kind: str, *, periods: list[str] | None = None):
+    """Pairs without a record of `kind` for their period. With `periods`, the record of any of
+    them counts: each coalition has one mid-term under way and an action point is in one
+    coalition, so a record for one of the current periods is the record for its own; the lookup
+    then uses the record's unique key whole instead of working out each row's period."""
+    period = Q(period__in=periods) if periods is not None else Q(period=OuterRef("period"))
     recorded = ReminderSent.objects.filter(
+        period,
         action_point=OuterRef("pk"),
         recipient=OuterRef("recipient_id"),
         kind=kind,
-        period=OuterRef("period"),
     )
     return queryset.filter(~Exists(recorded))
 
 
 def active_with_reminders():
+    turned_off = ReminderSettings.objects.filter(reminders_enabled=False).values("coalition_id")
     return ActionPoint.objects.filter(status__in=ActionPoint.ACTIVE).exclude(
-        coalition__reminder_settings__reminders_enabled=False
+        coalition_id__in=turned_off
     )
 
 
-def due_soon_candidates(*, now: datetime):
-    """Open items due within each coalition's window, read against each coalition's today.
-
-    One OR term per (time zone, window length) in use: a handful, whatever the number of rows.
-    """
-    lengths = set(ReminderSettings.objects.values_list("due_soon_days", flat=True).distinct())
-    lengths.add(ReminderSettings.DEFAULT_DUE_SOON_DAYS)
-    window = Q(pk__in=[])
-    for tz_name, today in todays(now).items():
-        for days in sorted(lengths):
-            window |= Q(
-                coalition__timezone=tz_name,
-                soon_days=days,
-                due_date__gte=today,
-                due_date__lte=today + timedelta(days=days),
-            )
-    queryset = (
-        active_with_reminders()
-        .annotate(
-            soon_days=Coalesce(
-                F("coalition__reminder_settings__due_soon_days"),
-                Value(ReminderSettings.DEFAULT_DUE_SOON_DAYS),
-            )
-        )
-        .filter(window)
-    )
+def _dated(queryset, window: Q, first: date, last: date, kind: str):
+    """The bounds common to every zone's term let an index on the due date narrow the rows."""
+    queryset = queryset.filter(window, due_date__gte=first, due_date__lte=last)
     queryset = queryset.annotate(period=Cast("due_date", CharField()))
-    return not_recorded(owner_recipients(queryset), ReminderSent.Kind.DUE_SOON)
+    return not_recorded(owner_recipients(queryset), kind)
 
 
-def overdue_candidates(*, now: datetime):
+def due_soon_candidates(*, today: Today):
+    """Open items due within each coalition's window, read against each coalition's today."""
     window = Q(pk__in=[])
-    for tz_name, today in todays(now).items():
+    for (tz_name, days), local in today.windows.items():
         window |= Q(
             coalition__timezone=tz_name,
-            due_date__lt=today,
-            due_date__gte=today - timedelta(days=OVERDUE_WINDOW_DAYS),
+            soon_days=days,
+            due_date__gte=local,
+            due_date__lte=local + timedelta(days=days),
         )
-    queryset = active_with_reminders().filter(window)
-    queryset = queryset.annotate(period=Cast("due_date", CharField()))
-    return not_recorded(owner_recipients(queryset), ReminderSent.Kind.OVERDUE)
-
-
-def mid_terms_due(*, now: datetime, mid_terms: list[MidTerm], on: str) -> list[MidTerm]:
-    """The mid-terms whose `on` date ("request_date" or "digest_date") has come where the
-    coalition is."""
-    today = todays(now)
-    zones = dict(
-        Coalition.objects.filter(pk__in=[m.coalition_id for m in mid_terms]).values_list(
-            "pk", "timezone"
+    queryset = active_with_reminders().annotate(
+        soon_days=Coalesce(
+            F("coalition__reminder_settings__due_soon_days"),
+            Value(ReminderSettings.DEFAULT_DUE_SOON_DAYS),
         )
     )
-    return [m for m in mid_terms if today[zones[m.coalition_id]] >= getattr(m, on)]
-
-
-def _period_of(due: list[MidTerm]) -> Case:
-    return Case(
-        *[When(coalition_id=m.coalition_id, then=Value(m.period)) for m in due],
-        output_field=CharField(),
+    first = min(today.windows.values(), default=today.now.date())
+    last = max(
+        (local + timedelta(days=days) for (_tz, days), local in today.windows.items()),
+        default=first,
     )
+    return _dated(queryset, window, first, last, ReminderSent.Kind.DUE_SOON)
 
 
-def mid_term_request_candidates(*, now: datetime, mid_terms: list[MidTerm]):
-    due = mid_terms_due(now=now, mid_terms=mid_terms, on="request_date")
+def overdue_candidates(*, today: Today):
+    window = Q(pk__in=[])
+    for tz_name, local in today.zones.items():
+        window |= Q(
+            coalition__timezone=tz_name,
+            due_date__lt=local,
+            due_date__gte=local - timedelta(days=OVERDUE_WINDOW_DAYS),
+        )
+    days = today.zones.values()
+    first = min(days, default=today.now.date()) - timedelta(days=OVERDUE_WINDOW_DAYS)
+    last = max(days, default=today.now.date())
+    return _dated(active_with_reminders(), window, first, last, ReminderSent.Kind.OVERDUE)
+
+
+def mid_term_request_candidates(*, today: Today):
+    """Open items of the coalitions whose mid-term request date has come. Their rows' period is
+    each coalition's mid-term (`mid_term_periods`), filled in when they are recorded."""
+    due = today.mid_terms_on("request_date")
     if not due:
         return None
     queryset = active_with_reminders().filter(coalition_id__in=[m.coalition_id for m in due])
-    queryset = queryset.annotate(period=_period_of(due))
-    return not_recorded(owner_recipients(queryset), ReminderSent.Kind.MID_TERM_REQUEST)
+    return not_recorded(
+        owner_recipients(queryset),
+        ReminderSent.Kind.MID_TERM_REQUEST,
+        periods=[m.period for m in due],
+    )
 
 
-def mid_term_digest_candidates(*, now: datetime, mid_terms: list[MidTerm]):
-    """Every member of a coalition whose mid-term digest is due and not recorded for them."""
-    due = mid_terms_due(now=now, mid_terms=mid_terms, on="digest_date")
+def with_period(queryset, kind: str, today: Today, first: int, last: int):
+    """The candidates of coalitions `first` to `last` with each row's period: the due date
+    (already there), or the coalition's mid-term, spelled out for those coalitions only."""
+    if kind != ReminderSent.Kind.MID_TERM_REQUEST:
+        return queryset
+    periods = [
+        When(coalition_id=m.coalition_id, then=Value(m.period))
+        for m in today.mid_terms
+        if first <= m.coalition_id <= last
+    ]
+    return queryset.annotate(period=Case(*periods, output_field=CharField()))
+
+
+def mid_term_periods(today: Today) -> dict[int, str]:
+    return {m.coalition_id: m.period for m in today.mid_terms}
+
+
+def reminder_candidates(*, today: Today) -> dict:
+    """Each kind of reminder the sweep sends, with its candidates (None: none can be due)."""
+    return {
+        ReminderSent.Kind.MID_TERM_REQUEST: mid_term_request_candidates(today=today),
+        ReminderSent.Kind.DUE_SOON: due_soon_candidates(today=today),
+        ReminderSent.Kind.OVERDUE: overdue_candidates(today=today),
+    }
+
+
+def mid_term_digest_candidates(*, today: Today):
+    """Every member of a coalition whose mid-term digest is due and not recorded for them (the
+    period of each is its coalition's mid-term, as for the requests)."""
+    due = today.mid_terms_on("digest_date")
     if not due:
         return None
     preference = NotificationPreference.objects.filter(
@@ -228,12 +273,12 @@ def mid_term_digest_candidates(*, now: datetime, mid_terms: list[MidTerm]):
         recipient=OuterRef("user_id"),
         coalition=OuterRef("coalition_id"),
         kind=DigestSent.Kind.MID_TERM,
-        period=OuterRef("period"),
+        period__in=[m.period for m in due],
     )
     return (
         Membership.objects.filter(coalition_id__in=[m.coalition_id for m in due])
-        .annotate(period=_period_of(due), delivery=Subquery(preference))
         .filter(~Exists(recorded))
+        .annotate(delivery=Subquery(preference))
     )
 
 
@@ -242,4 +287,4 @@ def new_action_point_candidates(*, action_point_id: int):
     queryset = owner_recipients(
         ActionPoint.objects.filter(pk=action_point_id, status__in=ActionPoint.ACTIVE)
     ).annotate(period=Value("assigned", output_field=CharField()))
-    return not_recorded(queryset, ReminderSent.Kind.ASSIGNED)
+    return with_delivery(not_recorded(queryset, ReminderSent.Kind.ASSIGNED))
