@@ -5,8 +5,8 @@ with 10,000 action points, on PostgreSQL in a database of its own (dropped and m
         .venv/bin/python benchmarks/reminder_sweep.py [--coalitions 200 --per-coalition 500]
 
 From another script: `run(coalitions=..., per_coalition=...)` builds the data in that database and
-returns the figures as a dict; with Django already set up on data of its own, `measure()` returns
-them for that data. The mail tasks the sweep queues are counted, not sent, so the figures are the
+returns the figures as a dict; with Django set up on data of its own, `measure()` returns them
+for that data, and `run_sweep(now)` the figures of one run. The mail tasks the sweep queues are counted, not sent, so the figures are the
 sweep's own work: finding what is due, recording it, and queueing one mail per person and kind.
 """
 
@@ -24,6 +24,10 @@ sys.path.insert(0, str(ROOT))
 BENCH_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cc_actions_bench"
 )
+# Importing this module chooses its settings (benchmarks/probe.py relies on it).
+os.environ["DATABASE_URL"] = BENCH_URL
+os.environ.pop("REDIS_URL", None)
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 
 COALITIONS = 200
 PER_COALITION = 500  # 100,000 action points
@@ -140,7 +144,7 @@ def build_sweep_data(now, *, coalitions: int = COALITIONS, per_coalition: int = 
     ActionPoint.objects.bulk_create(rows, batch_size=5000)
 
 
-def run_sweep(now, *, trace_every: int = 10) -> dict:
+def run_sweep(now, queued: dict | None = None, *, trace_every: int = 10) -> dict:
     """One whole run, round by round as the task chain runs them, on the data in the database.
 
     Python's allocations are traced in rounds 1, 2 and every `trace_every`th (tracing slows Python
@@ -150,7 +154,8 @@ def run_sweep(now, *, trace_every: int = 10) -> dict:
     from actions.reminders.recording import SWEEP_BATCH_SIZE, reminder_sweep
 
     counter = QueryCounter()
-    queued = _count_mail_tasks()
+    if queued is None:  # a caller that counts the mail tasks itself passes its counter
+        queued = _count_mail_tasks()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
     rounds, totals, cursor, peaks = 0, {}, None, []
@@ -178,7 +183,7 @@ def run_sweep(now, *, trace_every: int = 10) -> dict:
         "peak_python_mib_by_traced_round": [round(peak / 2**20, 2) for peak in peaks],
         "rss_growth_mib": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024,
         "found": totals,
-        "mails_queued": queued["n"],
+        "mails_queued": queued.pop("n", 0),
     }
 
 
@@ -186,10 +191,10 @@ def _count_mail_tasks() -> dict:
     """Counts the mail tasks the sweep queues instead of sending them: the sweep is measured."""
     from actions import tasks
 
-    queued = {"n": 0}
+    queued = {}
 
     def count_task(*args, **kwargs):
-        queued["n"] += 1
+        queued["n"] = queued.get("n", 0) + 1
 
     tasks.send_reminders_task.delay = count_task
     tasks.send_digest_task.delay = count_task
@@ -276,9 +281,6 @@ def run(*, coalitions: int = COALITIONS, per_coalition: int = PER_COALITION) -> 
     """Builds `coalitions` x `per_coalition` action points in a fresh database (BENCH_DATABASE_URL)
     and returns the sweep's figures (see `measure`). For a harness that brings its own data, set
     Django up on it and call `measure()` instead."""
-    os.environ["DATABASE_URL"] = BENCH_URL
-    os.environ.pop("REDIS_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     recreate_database()
     import django
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actions', '0003_free_text_length_limits'),
+        ('actions', '0004_actionpoint_coalition_owner_org_index'),
         ('coalitions', '0006_free_text_length_limits'),
         ('meetings', '0006_free_text_length_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
