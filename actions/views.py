@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
 from coalitions.pagination import DetailedPaginator, paginate
+from coalitions.sections import page_context
 from coalitions.submissions import already_done, create_once, run_once
 from config.csv_cells import SafeCsvWriter
-from config.form_views import add_service_errors, chosen, safe_next, submitted
+from config.form_views import add_service_errors, chosen, form_response, safe_next, submitted
 from meetings.models import Meeting
 
 from . import selectors, services
@@ -32,10 +33,6 @@ from .unsubscribe import UnsubscribeLinkError, UnsubscribeLinkExpired, unsubscri
 
 PAGE_SIZE = 25
 MEETING_PANEL_ITEMS = 50
-
-
-def _page_context(request, access, **extra) -> dict:
-    return {"access": access, "coalition": access.coalition, "section": "action_points", **extra}
 
 
 def _listing(request, access):
@@ -66,9 +63,9 @@ def action_point_list(request, slug):
     return render(
         request,
         "actions/actionpoint_list.html",
-        _page_context(
-            request,
+        page_context(
             access,
+            "action_points",
             form=form,
             filters=filters,
             page=page,
@@ -170,9 +167,9 @@ def action_point_detail(request, slug, pk):
     return render(
         request,
         "actions/actionpoint_detail.html",
-        _page_context(
-            request,
+        page_context(
             access,
+            "action_points",
             action_point=action_point,
             updates=updates,
             updates_query=updates_query,
@@ -194,25 +191,24 @@ def action_point_update(request, slug, pk):
     if not may_update(access, action_point, request.user):
         raise PermissionDenied
     form = ActionUpdateForm(submitted(request), action_point=action_point)
-    if request.method == "POST" and form.is_valid():
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.action_update_post(
-                action_point=action_point,
-                actor=request.user,
-                text=form.cleaned_data["text"],
-                new_status=form.cleaned_data["new_status"],
-            ),
-            url_for=lambda _update: reverse("actions:detail", args=[slug, pk]),
-            notice=_("Your update was posted."),
-        )
-        if done:
-            return done
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.action_update_post(
+            action_point=action_point,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            new_status=form.cleaned_data["new_status"],
+        ),
+        url_for=lambda _update: reverse("actions:detail", args=[slug, pk]),
+        notice=_("Your update was posted."),
+    )
+    if done:
+        return done
     return render(
         request,
         "actions/actionupdate_form.html",
-        _page_context(request, access, action_point=action_point, form=form),
+        page_context(access, "action_points", action_point=action_point, form=form),
     )
 
 
@@ -225,22 +221,21 @@ def action_point_new(request, slug):
     form = ActionPointForm(
         submitted(request), coalition=access.coalition, initial={"meeting": meeting}
     )
-    if request.method == "POST" and form.is_valid():
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.action_point_create(
-                coalition=access.coalition, actor=request.user, **form.cleaned_data
-            ),
-            url_for=lambda action_point: reverse("actions:detail", args=[slug, action_point.pk]),
-            notice=_("The action point was recorded."),
-        )
-        if done:
-            return done
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.action_point_create(
+            coalition=access.coalition, actor=request.user, **form.cleaned_data
+        ),
+        url_for=lambda action_point: reverse("actions:detail", args=[slug, action_point.pk]),
+        notice=_("The action point was recorded."),
+    )
+    if done:
+        return done
     return render(
         request,
         "actions/actionpoint_form.html",
-        _page_context(request, access, form=form, action_point=None),
+        page_context(access, "action_points", form=form, action_point=None),
     )
 
 
@@ -251,20 +246,21 @@ def action_point_edit(request, slug, pk):
     if not may_edit(access, action_point):
         raise PermissionDenied
     form = ActionPointForm(submitted(request), coalition=access.coalition, instance=action_point)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_point_edit(
-                action_point=action_point, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The action point was saved."))
-            return redirect("actions:detail", slug=slug, pk=pk)
+    done = form_response(
+        request,
+        form,
+        save=lambda: services.action_point_edit(
+            action_point=action_point, actor=request.user, **form.cleaned_data
+        ),
+        then=reverse("actions:detail", args=[slug, pk]),
+        notice=_("The action point was saved."),
+    )
+    if done:
+        return done
     return render(
         request,
         "actions/actionpoint_form.html",
-        _page_context(request, access, form=form, action_point=action_point),
+        page_context(access, "action_points", form=form, action_point=action_point),
     )
 
 
@@ -302,8 +298,11 @@ def meeting_action_points(request, slug, pk):
     return render(
         request,
         "actions/meeting_action_points.html",
-        _page_context(
-            request, access, meeting=meeting, panel=meeting_panel_context(request, access, meeting)
+        page_context(
+            access,
+            "action_points",
+            meeting=meeting,
+            panel=meeting_panel_context(request, access, meeting),
         ),
     )
 
@@ -349,9 +348,9 @@ def meeting_quick_entry(request, slug, pk):
         return render(
             request,
             "actions/meeting_action_points.html",
-            _page_context(
-                request,
+            page_context(
                 access,
+                "action_points",
                 meeting=meeting,
                 panel=meeting_panel_context(request, access, meeting, form=form),
             ),
@@ -376,24 +375,29 @@ def reminder_settings(request, slug):
     form = ReminderSettingsForm(
         submitted(request), instance=current or ReminderSettings(coalition=access.coalition)
     )
-    if request.method == "POST" and form.is_valid():
-        services.reminder_settings_update(
+    done = form_response(
+        request,
+        form,
+        save=lambda: services.reminder_settings_update(
             coalition=access.coalition,
             actor=request.user,
             reminders_enabled=form.cleaned_data["reminders_enabled"],
             due_soon_days=form.cleaned_data["due_soon_days"],
-        )
-        messages.success(request, _("Reminder settings saved."))
-        return redirect("actions:reminders", slug=slug)
+        ),
+        then=reverse("actions:reminders", args=[slug]),
+        notice=_("Reminder settings saved."),
+    )
+    if done:
+        return done
     page = Paginator(selectors.reminder_log(coalition=access.coalition), 50).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "actions/reminder_settings.html",
-        _page_context(
-            request,
+        page_context(
             access,
+            "action_points",
             form=form,
             page=page,
             digests=list(selectors.digest_log(coalition=access.coalition)[:20]),
@@ -406,13 +410,20 @@ def preferences(request, slug):
     access = perms.require_access(request.user, slug)
     current = selectors.notification_delivery(user=request.user, coalition=access.coalition)
     form = PreferenceForm(submitted(request), initial={"delivery": current})
-    if request.method == "POST" and form.is_valid():
-        services.notification_preference_set(
+    done = form_response(
+        request,
+        form,
+        save=lambda: services.notification_preference_set(
             user=request.user, coalition=access.coalition, delivery=form.cleaned_data["delivery"]
-        )
-        messages.success(request, _("Your choice was saved."))
-        return redirect("actions:preferences", slug=slug)
-    return render(request, "actions/preferences.html", _page_context(request, access, form=form))
+        ),
+        then=reverse("actions:preferences", args=[slug]),
+        notice=_("Your choice was saved."),
+    )
+    if done:
+        return done
+    return render(
+        request, "actions/preferences.html", page_context(access, "action_points", form=form)
+    )
 
 
 @csrf_exempt

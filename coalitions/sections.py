@@ -4,6 +4,9 @@ from their AppConfig.ready(), so that no app needs to import the app that shows 
 Slots in use: "coalition_home" (context function gets request, access) and "meeting_detail"
 (request, access, meeting=...). A context function returns a dict for its template, or None to
 show nothing, and costs a fixed number of queries.
+
+Every coalition page's context starts from `page_context`: the person's access, the coalition and
+the section of the navigation it belongs to.
 """
 
 from collections.abc import Callable
@@ -39,6 +42,12 @@ def register_section(section: Section) -> None:
 
 def register_panel(panel: Panel) -> None:
     _panels[(panel.slot, panel.template)] = panel
+
+
+def page_context(access, section: str | None, **extra) -> dict:
+    """The context every page of a coalition starts from: the person's access, the coalition,
+    and the section of its navigation the page belongs to."""
+    return {"access": access, "coalition": access.coalition, "section": section, **extra}
 
 
 def sections_for(access) -> list[dict]:

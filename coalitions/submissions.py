@@ -120,15 +120,21 @@ def create_once(
     create: Callable[[], Any],
     url_for: Callable[[Any], str],
     notice: str | Callable[[Any], str],
+    errors_on: str | None = None,
 ) -> HttpResponse | None:
-    """The create view's POST: run the service once, give the notice, go to what was created.
+    """A create form's POST, as `config.form_views.form_response` with the service run once:
+    a valid form runs `create`, gives the notice and goes to what was created; a repeated
+    submission goes to what the first one created.
 
-    Returns None when the service refused (its errors are then on the form, to render again).
+    None for a GET, an invalid form or a refused one (its errors are then on the form): the view
+    renders the form (again).
     """
+    if request.method != "POST" or not form.is_valid():
+        return None
     try:
         outcome = run_once(form=form, user=request.user, create=create, url_for=url_for)
     except ValidationError as exc:
-        add_service_errors(form, exc)
+        add_service_errors(form, exc, errors_on=errors_on)
         return None
     if outcome.repeated:
         messages.info(request, already_done())

@@ -11,13 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.form_views import add_service_errors, submitted
+from config.form_views import form_response, submitted
 
 from . import permissions as perms
 from .forms import InvitationForm, MembershipRoleForm
 from .models import Invitation, Membership, Role
 from .pagination import paginate
-from .sections import panels_for
+from .sections import page_context, panels_for
 from .selectors import coalition_list_for_user, membership_list, pending_invitation_list
 from .services import (
     InvitationLinkError,
@@ -59,15 +59,14 @@ def coalition_detail(request, slug):
         for organisation, group in groupby(members, key=lambda m: m.organisation)
     ]
     champions = list(coalition.champions.order_by("name"))
-    context = {
-        "access": access,
-        "coalition": coalition,
-        "champions": champions,
-        "by_organisation": by_organisation,
-        "member_count": member_count,
-        "home_panels": panels_for("coalition_home", request, access),
-        "section": "home",
-    }
+    context = page_context(
+        access,
+        "home",
+        champions=champions,
+        by_organisation=by_organisation,
+        member_count=member_count,
+        home_panels=panels_for("coalition_home", request, access),
+    )
     return render(request, "coalitions/coalition_detail.html", context)
 
 
@@ -80,7 +79,7 @@ def member_list(request, slug):
     return render(
         request,
         "coalitions/membership_list.html",
-        {"access": access, "coalition": access.coalition, "page": page},
+        page_context(access, "members", page=page),
     )
 
 
@@ -91,31 +90,24 @@ def member_edit(request, slug, pk):
         Membership.objects.select_related("user", "organisation"), pk=pk, coalition=access.coalition
     )
     form = MembershipRoleForm(submitted(request), instance=membership, editor_role=access.role)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership_change_role(
-                membership=membership,
-                role=form.cleaned_data["role"],
-                organisation=form.cleaned_data["organisation"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("%(person)s's role was changed.") % {"person": membership.user}
-            )
-            return redirect("coalitions:members", slug=slug)
+    done = form_response(
+        request,
+        form,
+        save=lambda: membership_change_role(
+            membership=membership,
+            role=form.cleaned_data["role"],
+            organisation=form.cleaned_data["organisation"],
+            actor=request.user,
+        ),
+        then=reverse("coalitions:members", args=[slug]),
+        notice=_("%(person)s's role was changed.") % {"person": membership.user},
+    )
+    if done:
+        return done
     return render(
         request,
         "coalitions/membership_form.html",
-        {
-            "access": access,
-            "coalition": access.coalition,
-            "membership": membership,
-            "form": form,
-            "section": "members",
-        },
+        page_context(access, "members", membership=membership, form=form),
     )
 
 
@@ -140,13 +132,7 @@ def member_remove(request, slug, pk):
     return render(
         request,
         "coalitions/membership_confirm_delete.html",
-        {
-            "access": access,
-            "coalition": access.coalition,
-            "membership": membership,
-            "error": error,
-            "section": "members",
-        },
+        page_context(access, "members", membership=membership, error=error),
     )
 
 
@@ -159,14 +145,9 @@ def invitation_list(request, slug):
     return render(
         request,
         "coalitions/invitation_list.html",
-        {
-            "access": access,
-            "coalition": access.coalition,
-            "invitations": invitations,
-            "page": invitations,
-            "query_string": query,
-            "section": "invitations",
-        },
+        page_context(
+            access, "invitations", invitations=invitations, page=invitations, query_string=query
+        ),
     )
 
 
@@ -174,38 +155,38 @@ def invitation_list(request, slug):
 def invitation_new(request, slug):
     access = perms.require_access(request.user, slug, perms.INVITE_MEMBERS)
     form = InvitationForm(submitted(request), coalition=access.coalition, inviter_role=access.role)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        new_organisation = None
-        if data["new_organisation_name"].strip():
-            new_organisation = NewOrganisation(
-                name=data["new_organisation_name"],
-                kind=data["new_organisation_kind"],
-                country=data["new_organisation_country"],
-            )
-        done = create_once(
-            request,
-            form,
-            create=lambda: invitation_create(
-                coalition=access.coalition,
-                email=data["email"],
-                role=data["role"],
-                organisation=data["organisation"],
-                new_organisation=new_organisation,
-                message=data["message"],
-                actor=request.user,
-            ),
-            url_for=lambda _invitation: reverse("coalitions:invitations", args=[slug]),
-            notice=lambda invitation: (
-                _("An invitation was sent to %(email)s.") % {"email": invitation.email}
-            ),
-        )
-        if done:
-            return done
-    return render(
+    done = create_once(
         request,
-        "coalitions/invitation_form.html",
-        {"access": access, "coalition": access.coalition, "form": form},
+        form,
+        create=lambda: invitation_create(
+            coalition=access.coalition,
+            email=form.cleaned_data["email"],
+            role=form.cleaned_data["role"],
+            organisation=form.cleaned_data["organisation"],
+            new_organisation=_new_organisation(form.cleaned_data),
+            message=form.cleaned_data["message"],
+            actor=request.user,
+        ),
+        url_for=lambda _invitation: reverse("coalitions:invitations", args=[slug]),
+        notice=lambda invitation: (
+            _("An invitation was sent to %(email)s.") % {"email": invitation.email}
+        ),
+    )
+    if done:
+        return done
+    return render(
+        request, "coalitions/invitation_form.html", page_context(access, "invitations", form=form)
+    )
+
+
+def _new_organisation(data: dict) -> NewOrganisation | None:
+    """The organisation the invitation form describes, when it names one not yet listed."""
+    if not data["new_organisation_name"].strip():
+        return None
+    return NewOrganisation(
+        name=data["new_organisation_name"],
+        kind=data["new_organisation_kind"],
+        country=data["new_organisation_country"],
     )
 
 
@@ -245,12 +226,7 @@ def invitation_revoke_view(request, slug, pk):
     return render(
         request,
         "coalitions/invitation_confirm_revoke.html",
-        {
-            "access": access,
-            "coalition": access.coalition,
-            "invitation": invitation,
-            "section": "invitations",
-        },
+        page_context(access, "invitations", invitation=invitation),
     )
 
 

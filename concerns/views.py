@@ -10,18 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
+from coalitions.sections import page_context
 from coalitions.submissions import create_once
-from config.form_views import submitted
+from config.form_views import form_response, submitted
 
 from . import selectors, services
 from .forms import AgendaForm, ConcernForm, NoteForm
 from .models import Concern
 
 PAGE_SIZE = 25
-
-
-def _context(access, section: str, **extra) -> dict:
-    return {"access": access, "coalition": access.coalition, "section": section, **extra}
 
 
 @login_required
@@ -34,7 +31,7 @@ def concern_raise(request, slug):
     if request.method == "POST" and not has_reader:
         messages.error(request, services.no_reader_message())
         status = 409
-    elif request.method == "POST" and form.is_valid():
+    elif has_reader:
         organisation = access.membership.organisation if access.membership else None
         done = create_once(
             request,
@@ -55,7 +52,7 @@ def concern_raise(request, slug):
     return render(
         request,
         "concerns/concern_raise.html",
-        _context(access, "concerns", form=form, page=page, has_reader=has_reader),
+        page_context(access, "concerns", form=form, page=page, has_reader=has_reader),
         status=status,
     )
 
@@ -69,7 +66,7 @@ def concern_detail(request, slug, pk):
         return render(
             request,
             "concerns/concern_detail_reader.html",
-            _context(
+            page_context(
                 access,
                 "concerns_inbox",
                 concern=concern,
@@ -81,7 +78,7 @@ def concern_detail(request, slug, pk):
     return render(
         request,
         "concerns/concern_detail_sender.html",
-        _context(access, "concerns", concern=concern, statuses=Concern.Status),
+        page_context(access, "concerns", concern=concern, statuses=Concern.Status),
     )
 
 
@@ -96,7 +93,7 @@ def concern_inbox(request, slug):
     return render(
         request,
         "concerns/concern_inbox.html",
-        _context(
+        page_context(
             access,
             "concerns_inbox",
             page=page,
@@ -138,16 +135,21 @@ def concern_acknowledge(request, slug, pk):
 def concern_note(request, slug, pk):
     access, concern = _reader_concern(request, slug, pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        services.concern_note_save(
+    done = form_response(
+        request,
+        form,
+        save=lambda: services.concern_note_save(
             concern=concern, actor=request.user, note=form.cleaned_data["note"]
-        )
-        messages.success(request, _("Your private note was saved."))
-        return redirect("concerns:detail", slug=slug, pk=pk)
+        ),
+        then=reverse("concerns:detail", args=[slug, pk]),
+        notice=_("Your private note was saved."),
+    )
+    if done:
+        return done
     return render(
         request,
         "concerns/concern_detail_reader.html",
-        _context(
+        page_context(
             access, "concerns_inbox", concern=concern, note_form=form, statuses=Concern.Status
         ),
         status=400,
@@ -167,7 +169,7 @@ def concern_close(request, slug, pk):
     return render(
         request,
         "concerns/concern_confirm_close.html",
-        _context(access, "concerns_inbox", concern=concern),
+        page_context(access, "concerns_inbox", concern=concern),
     )
 
 
@@ -182,22 +184,21 @@ def concern_agenda(request, slug, pk):
         zone=zoneinfo.ZoneInfo(access.coalition.timezone),
         initial={"title": concern.subject, "background": concern.text},
     )
-    if request.method == "POST" and form.is_valid():
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.concern_bring_to_agenda(
-                concern=concern, actor=request.user, **form.cleaned_data
-            ),
-            url_for=lambda item: reverse("meetings:detail", args=[slug, item.meeting_id]),
-            notice=_("The concern is on the meeting's agenda, without a name."),
-        )
-        if done:
-            return done
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.concern_bring_to_agenda(
+            concern=concern, actor=request.user, **form.cleaned_data
+        ),
+        url_for=lambda item: reverse("meetings:detail", args=[slug, item.meeting_id]),
+        notice=_("The concern is on the meeting's agenda, without a name."),
+    )
+    if done:
+        return done
     return render(
         request,
         "concerns/concern_agenda_form.html",
-        _context(
+        page_context(
             access, "concerns_inbox", concern=concern, form=form, has_meetings=meetings.exists()
         ),
     )

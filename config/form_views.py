@@ -1,21 +1,56 @@
 """What every form view reads from a request, read one way (the submitted data, a `next`
-target, an id given in the query string), and how it shows a service's refusal on the form."""
+target, an id given in the query string), how it shows a service's refusal on the form, and the
+one shape of its POST (`form_response`; a create form's is `coalitions.submissions.create_once`)."""
+
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Shows a service's ValidationError on the form: by field where it names one, else on top."""
+def add_service_errors(
+    form: forms.Form, exc: ValidationError, *, errors_on: str | None = None
+) -> None:
+    """Shows a service's ValidationError on the form: by field where it names one, else on the
+    field `errors_on` (on top of the form by default)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
+            form.add_error(field if field in form.fields else errors_on, errors)
     else:
-        form.add_error(None, exc.messages)
+        form.add_error(errors_on, exc.messages)
+
+
+def form_response(
+    request: HttpRequest,
+    form: forms.Form,
+    *,
+    save: Callable[[], Any],
+    then: str | Callable[[Any], str],
+    notice: str | Callable[[Any], str],
+    errors_on: str | None = None,
+) -> HttpResponse | None:
+    """A form view's POST: a valid form runs `save` (the service); a refusal goes on the form
+    (see add_service_errors); else the notice, and a redirect to `then` (a URL, or made from what
+    `save` returned).
+
+    None for a GET, an invalid form or a refused one: the view renders the form (again).
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = save()
+    except ValidationError as exc:
+        add_service_errors(form, exc, errors_on=errors_on)
+        return None
+    messages.success(request, notice(saved) if callable(notice) else notice)
+    return redirect(then(saved) if callable(then) else then)
 
 
 def submitted(request: HttpRequest) -> QueryDict | None:

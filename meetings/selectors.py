@@ -9,7 +9,7 @@ from django.utils import timezone
 from coalitions.models import Coalition, Membership
 from coalitions.permissions import visibilities_for
 
-from .models import AgendaItem, Decision, Delivery, Document, Meeting, Participant
+from .models import AgendaItem, Decision, Delivery, Document, Meeting, Participant, Summary
 
 
 def meeting_list(*, coalition: Coalition) -> QuerySet[Meeting]:
@@ -172,6 +172,11 @@ def delivery_counts(*, meeting: Meeting) -> dict[str, dict[str, int]]:
         kind[bucket] = kind.get(bucket, 0) + row["n"]
         kind["total"] += row["n"]
     return counts
+
+
+def summary_for(*, meeting: Meeting) -> Summary | None:
+    """The meeting's summary, once it was published; None before."""
+    return Summary.objects.filter(meeting=meeting).first()
 
 
 def summary_deliveries(*, meeting: Meeting) -> QuerySet[Delivery]:

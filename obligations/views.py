@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from coalitions import permissions as perms
 from coalitions.models import Organisation
 from coalitions.pagination import paginate
+from coalitions.sections import page_context
 from coalitions.submissions import already_done, create_once, run_once
-from config.form_views import add_service_errors, chosen, submitted, submitted_files
+from config.form_views import add_service_errors, chosen, form_response, submitted, submitted_files
 
 from . import pack as extension_pack_pdf
 from . import services
@@ -49,14 +50,6 @@ from .selectors import (
 )
 
 
-def _page(request, access, template, **context):
-    return render(
-        request,
-        template,
-        {"access": access, "coalition": access.coalition, "section": "obligations", **context},
-    )
-
-
 def _detail_url(slug: str, pk: int) -> str:
     return reverse("obligations:detail", args=[slug, pk])
 
@@ -75,13 +68,16 @@ def _obligation(access, pk) -> Obligation:
 def dashboard(request, slug):
     access = perms.require_access(request.user, slug)
     statuses = obligation_status_list(coalition=access.coalition)
-    return _page(
+    return render(
         request,
-        access,
         "obligations/dashboard.html",
-        statuses=statuses,
-        method=METHOD,
-        today=timezone.localdate(),
+        page_context(
+            access,
+            "obligations",
+            statuses=statuses,
+            method=METHOD,
+            today=timezone.localdate(),
+        ),
     )
 
 
@@ -89,19 +85,20 @@ def dashboard(request, slug):
 def obligation_new(request, slug):
     access = perms.require_access(request.user, slug, perms.MANAGE_OBLIGATIONS)
     form = ObligationCreateForm(submitted(request))
-    if request.method == "POST" and form.is_valid():
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.obligation_create(
-                coalition=access.coalition, actor=request.user, **form.cleaned_data
-            ),
-            url_for=lambda obligation: _detail_url(slug, obligation.pk),
-            notice=_("The obligation was added."),
-        )
-        if done:
-            return done
-    return _page(request, access, "obligations/obligation_form.html", form=form)
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.obligation_create(
+            coalition=access.coalition, actor=request.user, **form.cleaned_data
+        ),
+        url_for=lambda obligation: _detail_url(slug, obligation.pk),
+        notice=_("The obligation was added."),
+    )
+    if done:
+        return done
+    return render(
+        request, "obligations/obligation_form.html", page_context(access, "obligations", form=form)
+    )
 
 
 @login_required
@@ -113,18 +110,21 @@ def obligation_edit(request, slug, pk):
         for f in ObligationEditForm.base_fields
     }  # fmt: skip
     form = ObligationEditForm(submitted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.obligation_update(
-                obligation=obligation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The obligation was saved."))
-            return redirect("obligations:detail", slug=slug, pk=obligation.pk)
-    return _page(
-        request, access, "obligations/obligation_form.html", form=form, obligation=obligation
+    done = form_response(
+        request,
+        form,
+        save=lambda: services.obligation_update(
+            obligation=obligation, actor=request.user, **form.cleaned_data
+        ),
+        then=_detail_url(slug, obligation.pk),
+        notice=_("The obligation was saved."),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "obligations/obligation_form.html",
+        page_context(access, "obligations", form=form, obligation=obligation),
     )
 
 
@@ -135,17 +135,20 @@ def obligation_detail(request, slug, pk):
     today = timezone.localdate()
     indicators = [indicator_status(obligation, i, today) for i in obligation.indicators.all()]
     page = Paginator(progress_list(obligation=obligation), 25).get_page(request.GET.get("page"))
-    return _page(
+    return render(
         request,
-        access,
         "obligations/obligation_detail.html",
-        obligation=obligation,
-        indicators=indicators,
-        extension_requests=list(obligation.extension_requests.all()),
-        may_download_pack=may_download_pack(access),
-        page=page,
-        method=METHOD,
-        today=today,
+        page_context(
+            access,
+            "obligations",
+            obligation=obligation,
+            indicators=indicators,
+            extension_requests=list(obligation.extension_requests.all()),
+            may_download_pack=may_download_pack(access),
+            page=page,
+            method=METHOD,
+            today=today,
+        ),
     )
 
 
@@ -157,20 +160,21 @@ def extension_new(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.MANAGE_OBLIGATIONS)
     obligation = _obligation(access, pk)
     form = ExtensionRequestForm(submitted(request))
-    if request.method == "POST" and form.is_valid():
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.extension_request_create(
-                obligation=obligation, actor=request.user, **form.cleaned_data
-            ),
-            url_for=lambda _extension: _detail_url(slug, obligation.pk),
-            notice=_("The extension request was recorded."),
-        )
-        if done:
-            return done
-    return _page(
-        request, access, "obligations/extension_form.html", form=form, obligation=obligation
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.extension_request_create(
+            obligation=obligation, actor=request.user, **form.cleaned_data
+        ),
+        url_for=lambda _extension: _detail_url(slug, obligation.pk),
+        notice=_("The extension request was recorded."),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "obligations/extension_form.html",
+        page_context(access, "obligations", form=form, obligation=obligation),
     )
 
 
@@ -180,23 +184,27 @@ def extension_decide(request, slug, pk, request_pk):
     obligation = _obligation(access, pk)
     extension = get_object_or_404(ExtensionRequest, pk=request_pk, obligation=obligation)
     form = ExtensionDecisionForm(submitted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.extension_request_decide(
-                request=extension, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The decision was recorded."))
-            return redirect("obligations:detail", slug=slug, pk=obligation.pk)
-    return _page(
+    done = form_response(
         request,
-        access,
+        form,
+        save=lambda: services.extension_request_decide(
+            request=extension, actor=request.user, **form.cleaned_data
+        ),
+        then=_detail_url(slug, obligation.pk),
+        notice=_("The decision was recorded."),
+    )
+    if done:
+        return done
+    return render(
+        request,
         "obligations/extension_form.html",
-        form=form,
-        obligation=obligation,
-        extension=extension,
+        page_context(
+            access,
+            "obligations",
+            form=form,
+            obligation=obligation,
+            extension=extension,
+        ),
     )
 
 
@@ -228,20 +236,21 @@ def indicator_new(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.MANAGE_OBLIGATIONS)
     obligation = _obligation(access, pk)
     form = IndicatorForm(submitted(request), initial={"target_date": obligation.current_deadline})
-    if request.method == "POST" and form.is_valid():
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.indicator_create(
-                obligation=obligation, actor=request.user, **form.cleaned_data
-            ),
-            url_for=lambda _indicator: _detail_url(slug, obligation.pk),
-            notice=_("The indicator was added."),
-        )
-        if done:
-            return done
-    return _page(
-        request, access, "obligations/indicator_form.html", form=form, obligation=obligation
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.indicator_create(
+            obligation=obligation, actor=request.user, **form.cleaned_data
+        ),
+        url_for=lambda _indicator: _detail_url(slug, obligation.pk),
+        notice=_("The indicator was added."),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "obligations/indicator_form.html",
+        page_context(access, "obligations", form=form, obligation=obligation),
     )
 
 
@@ -256,22 +265,29 @@ def indicator_edit(request, slug, pk, indicator_pk):
         creates=False,
     )
     form.fields["kind"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "kind"}
-        try:
-            services.indicator_update(indicator=indicator, actor=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The indicator was saved."))
-            return redirect("obligations:detail", slug=slug, pk=obligation.pk)
-    return _page(
+    done = form_response(
         request,
-        access,
+        form,
+        save=lambda: services.indicator_update(
+            indicator=indicator,
+            actor=request.user,
+            **{k: v for k, v in form.cleaned_data.items() if k != "kind"},
+        ),
+        then=_detail_url(slug, obligation.pk),
+        notice=_("The indicator was saved."),
+    )
+    if done:
+        return done
+    return render(
+        request,
         "obligations/indicator_form.html",
-        form=form,
-        obligation=obligation,
-        indicator=indicator,
+        page_context(
+            access,
+            "obligations",
+            form=form,
+            obligation=obligation,
+            indicator=indicator,
+        ),
     )
 
 
@@ -290,28 +306,29 @@ def progress_new(request, slug, pk):
     indicators = Indicator.objects.filter(obligation=obligation).order_by("-is_headline", "kind")
     headline = next((i for i in obligation.indicators.all() if i.is_headline), None)
     form = ProgressForm(submitted(request), indicators=indicators, initial={"indicator": headline})
-    if request.method == "POST" and form.is_valid():
-        if access.can(perms.VALIDATE_PROGRESS):
-            notice = _("The figure was recorded and counts in the forecast.")
-        else:
-            notice = _("The figure was recorded; it counts in the forecast once the national "
-                       "authority validates it.")  # fmt: skip
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.progress_report(
-                actor=request.user,
-                organisation=organisation,
-                validate=access.can(perms.VALIDATE_PROGRESS),
-                **form.cleaned_data,
-            ),
-            url_for=lambda _entry: _detail_url(slug, obligation.pk),
-            notice=notice,
-        )
-        if done:
-            return done
-    return _page(
-        request, access, "obligations/progress_form.html", form=form, obligation=obligation
+    if access.can(perms.VALIDATE_PROGRESS):
+        notice = _("The figure was recorded and counts in the forecast.")
+    else:
+        notice = _("The figure was recorded; it counts in the forecast once the national "
+                   "authority validates it.")  # fmt: skip
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.progress_report(
+            actor=request.user,
+            organisation=organisation,
+            validate=access.can(perms.VALIDATE_PROGRESS),
+            **form.cleaned_data,
+        ),
+        url_for=lambda _entry: _detail_url(slug, obligation.pk),
+        notice=notice,
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "obligations/progress_form.html",
+        page_context(access, "obligations", form=form, obligation=obligation),
     )
 
 
@@ -344,7 +361,11 @@ def progress_delete(request, slug, entry_pk):
         services.progress_delete(entry=entry, actor=request.user)
         messages.success(request, _("The figure was deleted."))
         return redirect("obligations:detail", slug=slug, pk=obligation_pk)
-    return _page(request, access, "obligations/progress_confirm_delete.html", entry=entry)
+    return render(
+        request,
+        "obligations/progress_confirm_delete.html",
+        page_context(access, "obligations", entry=entry),
+    )
 
 
 @login_required
@@ -404,26 +425,14 @@ def progress_import(request, slug):
                     % {"n": count},
                 )
             return redirect(outcome.url)
-    return _page(
-        request, access, "obligations/progress_import.html", form=form, row_errors=row_errors
+    return render(
+        request,
+        "obligations/progress_import.html",
+        page_context(access, "obligations", form=form, row_errors=row_errors),
     )
 
 
 # Needs and offers --------------------------------------------------------------------------------
-
-
-def _needs_page(request, access, template, **context):
-    return render(
-        request,
-        template,
-        {
-            "access": access,
-            "coalition": access.coalition,
-            "section": "needs",
-            "currency_codes": CURRENCY_CODES,
-            **context,
-        },
-    )
 
 
 @login_required
@@ -440,19 +449,23 @@ def needs(request, slug):
         if focus is not None
         else (None, "")
     )
-    return _needs_page(
+    return render(
         request,
-        access,
         "obligations/needs_board.html",
-        board=board,
-        needs_page=needs_page,
-        needs_query=needs_query,
-        offers_page=offers_page,
-        offers_query=offers_query,
-        focus=focus,
-        focus_offers_page=focus_offers_page,
-        focus_offers_query=focus_offers_query,
-        offers_shown_per_need=OFFERS_SHOWN_PER_NEED,
+        page_context(
+            access,
+            "needs",
+            currency_codes=CURRENCY_CODES,
+            board=board,
+            needs_page=needs_page,
+            needs_query=needs_query,
+            offers_page=offers_page,
+            offers_query=offers_query,
+            focus=focus,
+            focus_offers_page=focus_offers_page,
+            focus_offers_query=focus_offers_query,
+            offers_shown_per_need=OFFERS_SHOWN_PER_NEED,
+        ),
     )
 
 
@@ -463,19 +476,22 @@ def need_new(request, slug):
         submitted(request),
         obligations=Obligation.objects.filter(coalition=access.coalition),
     )
-    if request.method == "POST" and form.is_valid():
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.need_create(
-                coalition=access.coalition, actor=request.user, **form.cleaned_data
-            ),
-            url_for=lambda _need: reverse("obligations:needs", args=[slug]),
-            notice=_("The need was posted."),
-        )
-        if done:
-            return done
-    return _needs_page(request, access, "obligations/need_form.html", form=form)
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.need_create(
+            coalition=access.coalition, actor=request.user, **form.cleaned_data
+        ),
+        url_for=lambda _need: reverse("obligations:needs", args=[slug]),
+        notice=_("The need was posted."),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "obligations/need_form.html",
+        page_context(access, "needs", currency_codes=CURRENCY_CODES, form=form),
+    )
 
 
 @login_required
@@ -497,19 +513,22 @@ def offer_new(request, slug):
     form = OfferForm(
         submitted(request), needs=needs_qs, coalition=access.coalition, initial=initial
     )
-    if request.method == "POST" and form.is_valid():
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.offer_create(
-                coalition=access.coalition, donor=donor, actor=request.user, **form.cleaned_data
-            ),
-            url_for=lambda _offer: reverse("obligations:needs", args=[slug]),
-            notice=_("The offer was posted."),
-        )
-        if done:
-            return done
-    return _needs_page(request, access, "obligations/offer_form.html", form=form)
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.offer_create(
+            coalition=access.coalition, donor=donor, actor=request.user, **form.cleaned_data
+        ),
+        url_for=lambda _offer: reverse("obligations:needs", args=[slug]),
+        notice=_("The offer was posted."),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "obligations/offer_form.html",
+        page_context(access, "needs", currency_codes=CURRENCY_CODES, form=form),
+    )
 
 
 @login_required

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,14 +10,15 @@ from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
 from coalitions.pagination import paginate
+from coalitions.sections import page_context
 from coalitions.submissions import create_once
-from config.form_views import add_service_errors, submitted
+from config.form_views import form_response, submitted
 
 from .. import selectors, services
 from ..forms import AgendaItemForm
 from ..models import AgendaItem
 from .meetings import AGENDA_PAGE
-from .page import detail_url, meeting_or_404, page_context
+from .page import detail_url, meeting_or_404
 
 
 def _item(meeting, item_pk) -> AgendaItem:
@@ -30,24 +30,25 @@ def agenda_item_new(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_AGENDA)
     meeting = meeting_or_404(access, pk)
     form = AgendaItemForm(submitted(request))
-    if request.method == "POST" and form.is_valid():
-        if "another" in request.POST:
-            then = reverse("meetings:agenda_item_new", args=[slug, pk])
-        else:
-            then = detail_url(meeting) + "#agenda"
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.agenda_item_create(
-                meeting=meeting, actor=request.user, **form.cleaned_data
-            ),
-            url_for=lambda _item: then,
-            notice=_("The agenda item was added."),
-        )
-        if done:
-            return done
+    if "another" in request.POST:
+        then = reverse("meetings:agenda_item_new", args=[slug, pk])
+    else:
+        then = detail_url(meeting) + "#agenda"
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.agenda_item_create(
+            meeting=meeting, actor=request.user, **form.cleaned_data
+        ),
+        url_for=lambda _item: then,
+        notice=_("The agenda item was added."),
+    )
+    if done:
+        return done
     return render(
-        request, "meetings/agendaitem_form.html", page_context(access, meeting, form=form)
+        request,
+        "meetings/agendaitem_form.html",
+        page_context(access, "meetings", meeting=meeting, form=form),
     )
 
 
@@ -57,18 +58,21 @@ def agenda_item_edit(request, slug, pk, item_pk):
     meeting = meeting_or_404(access, pk)
     item = _item(meeting, item_pk)
     form = AgendaItemForm(submitted(request), instance=item)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agenda_item_update(item=item, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The agenda item was saved."))
-            return redirect(detail_url(meeting) + "#agenda")
+    done = form_response(
+        request,
+        form,
+        save=lambda: services.agenda_item_update(
+            item=item, actor=request.user, **form.cleaned_data
+        ),
+        then=detail_url(meeting) + "#agenda",
+        notice=_("The agenda item was saved."),
+    )
+    if done:
+        return done
     return render(
         request,
         "meetings/agendaitem_form.html",
-        page_context(access, meeting, form=form, item=item),
+        page_context(access, "meetings", meeting=meeting, form=form, item=item),
     )
 
 
@@ -86,7 +90,8 @@ def agenda_item_delete(request, slug, pk, item_pk):
         "meetings/confirm_delete.html",
         page_context(
             access,
-            meeting,
+            "meetings",
+            meeting=meeting,
             question=_("Remove “%(title)s” from the agenda?") % {"title": item.title},
             detail=_("Its minutes are removed with it."),
         ),
@@ -110,6 +115,8 @@ def agenda_item_move(request, slug, pk, item_pk):
         return render(
             request,
             "meetings/_partials/agenda.html",
-            page_context(access, meeting, agenda=agenda, agenda_query=agenda_query),
+            page_context(
+                access, "meetings", meeting=meeting, agenda=agenda, agenda_query=agenda_query
+            ),
         )
     return redirect(detail_url(meeting) + "#agenda")

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from coalitions import permissions as perms
+from coalitions.sections import page_context
 
 from .. import selectors, services
 from ..ical import feed_ics
-from .page import page_context
 
 
 @login_required
@@ -28,7 +28,9 @@ def calendar_feed_page(request, slug):
     url = request.build_absolute_uri(
         reverse("meetings:feed", args=[services.calendar_feed_token(feed)])
     )
-    return render(request, "meetings/calendar_feed.html", page_context(access, feed_url=url))
+    return render(
+        request, "meetings/calendar_feed.html", page_context(access, "meetings", feed_url=url)
+    )
 
 
 def calendar_feed(request, token):

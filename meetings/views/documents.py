@@ -2,19 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from coalitions import permissions as perms
-from coalitions.submissions import already_done, run_once
+from coalitions.sections import page_context
+from coalitions.submissions import create_once
 from config.form_views import submitted, submitted_files
 
 from .. import services
 from ..forms import DocumentForm
 from ..models import Document
-from .page import detail_url, meeting_or_404, page_context
+from .page import detail_url, meeting_or_404
 
 
 @login_required
@@ -22,29 +22,28 @@ def document_upload(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = meeting_or_404(access, pk)
     form = DocumentForm(submitted(request), submitted_files(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            outcome = run_once(
-                form=form,
-                user=request.user,
-                create=lambda: services.document_upload(
-                    meeting=meeting,
-                    actor=request.user,
-                    uploaded=form.cleaned_data["file"],
-                    title=form.cleaned_data["title"],
-                    visibility=form.cleaned_data["visibility"],
-                ),
-                url_for=lambda _document: detail_url(meeting) + "#documents",
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc.messages)
-        else:
-            if outcome.repeated:
-                messages.info(request, already_done())
-            else:
-                messages.success(request, _("The document was attached."))
-            return redirect(outcome.url)
-    return render(request, "meetings/document_form.html", page_context(access, meeting, form=form))
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.document_upload(
+            meeting=meeting,
+            actor=request.user,
+            uploaded=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            visibility=form.cleaned_data["visibility"],
+        ),
+        url_for=lambda _document: detail_url(meeting) + "#documents",
+        notice=_("The document was attached."),
+        # The service refuses the file itself (its size, its type).
+        errors_on="file",
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "meetings/document_form.html",
+        page_context(access, "meetings", meeting=meeting, form=form),
+    )
 
 
 def _document(access, meeting, document_pk) -> Document:
@@ -83,7 +82,8 @@ def document_delete(request, slug, pk, document_pk):
         "meetings/confirm_delete.html",
         page_context(
             access,
-            meeting,
+            "meetings",
+            meeting=meeting,
             question=_("Remove the document “%(name)s”?") % {"name": document},
             detail=_("The file is deleted; members can no longer download it."),
         ),

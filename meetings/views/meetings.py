@@ -12,15 +12,15 @@ from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
 from coalitions.pagination import paginate
-from coalitions.sections import panels_for
+from coalitions.sections import page_context, panels_for
 from coalitions.submissions import create_once
-from config.form_views import add_service_errors, submitted
+from config.form_views import form_response, submitted
 
 from .. import selectors, services
 from ..forms import MeetingForm
 from ..ical import invitation_ics
 from ..models import Delivery
-from .page import detail_url, meeting_or_404, page_context
+from .page import detail_url, meeting_or_404
 
 # Each long list of the meeting page is a page of its own (agenda.py re-renders the agenda's).
 AGENDA_PAGE = {"per_page": 50, "param": "agenda"}
@@ -41,7 +41,9 @@ def meeting_list(request, slug):
         request.GET.get("page")
     )
     return render(
-        request, "meetings/meeting_list.html", page_context(access, upcoming=upcoming, page=page)
+        request,
+        "meetings/meeting_list.html",
+        page_context(access, "meetings", upcoming=upcoming, page=page),
     )
 
 
@@ -50,25 +52,26 @@ def meeting_new(request, slug):
     access = perms.require_access(request.user, slug, perms.MANAGE_MEETINGS)
     memberships = selectors.memberships_for_choice(coalition=access.coalition)
     form = MeetingForm(submitted(request), coalition=access.coalition, memberships=memberships)
-    if request.method == "POST" and form.is_valid():
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.meeting_create(
-                coalition=access.coalition,
-                actor=request.user,
-                participants=form.chosen_participants(),
-                **form.service_arguments(),
-            ),
-            url_for=detail_url,
-            notice=lambda meeting: (
-                _("The meeting was scheduled; %(n)s participants are being invited.")
-                % {"n": meeting.participants.count()}
-            ),
-        )
-        if done:
-            return done
-    return render(request, "meetings/meeting_form.html", page_context(access, form=form))
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.meeting_create(
+            coalition=access.coalition,
+            actor=request.user,
+            participants=form.chosen_participants(),
+            **form.service_arguments(),
+        ),
+        url_for=detail_url,
+        notice=lambda meeting: (
+            _("The meeting was scheduled; %(n)s participants are being invited.")
+            % {"n": meeting.participants.count()}
+        ),
+    )
+    if done:
+        return done
+    return render(
+        request, "meetings/meeting_form.html", page_context(access, "meetings", form=form)
+    )
 
 
 @login_required
@@ -81,20 +84,25 @@ def meeting_edit(request, slug, pk):
     form = MeetingForm(
         submitted(request), coalition=access.coalition, memberships=memberships, meeting=meeting
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(
-                meeting=meeting,
-                actor=request.user,
-                participants=form.chosen_participants(),
-                **form.service_arguments(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The meeting was saved."))
-            return redirect(detail_url(meeting))
-    return render(request, "meetings/meeting_form.html", page_context(access, meeting, form=form))
+    done = form_response(
+        request,
+        form,
+        save=lambda: services.meeting_update(
+            meeting=meeting,
+            actor=request.user,
+            participants=form.chosen_participants(),
+            **form.service_arguments(),
+        ),
+        then=detail_url(meeting),
+        notice=_("The meeting was saved."),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        page_context(access, "meetings", meeting=meeting, form=form),
+    )
 
 
 @login_required
@@ -137,7 +145,8 @@ def meeting_detail(request, slug, pk):
     )
     context = page_context(
         access,
-        meeting,
+        "meetings",
+        meeting=meeting,
         agenda=agenda,
         agenda_query=agenda_query,
         participants=participants,
@@ -179,7 +188,9 @@ def meeting_cancel(request, slug, pk):
             messages.success(request, _("The meeting was cancelled; participants are told."))
             return redirect(detail_url(meeting))
     return render(
-        request, "meetings/meeting_confirm_cancel.html", page_context(access, meeting, error=error)
+        request,
+        "meetings/meeting_confirm_cancel.html",
+        page_context(access, "meetings", meeting=meeting, error=error),
     )
 
 

@@ -2,22 +2,29 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from coalitions import permissions as perms
 from coalitions.pagination import paginate
+from coalitions.sections import page_context
 from coalitions.submissions import create_once
-from config.form_views import add_service_errors, submitted
+from config.form_views import form_response, submitted
 
 from .. import selectors, services
 from ..forms import AttendanceForm, DecisionForm, MinutesForm
 from ..models import Decision
-from .page import detail_url, meeting_or_404, page_context
+from .page import detail_url, meeting_or_404
 
 ATTENDANCE_PAGE = {"per_page": 50}
 MINUTES_PAGE = {"per_page": 5}
+
+
+def _next_page_or(request, page, url: str) -> str:
+    """A form saved one page at a time goes on to the next page, and to `url` after the last."""
+    if page.has_next():
+        return f"{request.path}?page={page.next_page_number()}"
+    return url
 
 
 @login_required
@@ -27,18 +34,21 @@ def attendance(request, slug, pk):
     # A page of participants at a time; saving records the page shown and nobody else.
     page, query = paginate(request, selectors.participants_for(meeting=meeting), **ATTENDANCE_PAGE)
     form = AttendanceForm(submitted(request), participants=list(page.object_list))
-    if request.method == "POST" and form.is_valid():
-        services.attendance_record(
+    done = form_response(
+        request,
+        form,
+        save=lambda: services.attendance_record(
             meeting=meeting, actor=request.user, attendance=form.attendance()
-        )
-        messages.success(request, _("Attendance was recorded."))
-        if page.has_next():
-            return redirect(f"{request.path}?page={page.next_page_number()}")
-        return redirect(detail_url(meeting) + "#attendance")
+        ),
+        then=_next_page_or(request, page, detail_url(meeting) + "#attendance"),
+        notice=_("Attendance was recorded."),
+    )
+    if done:
+        return done
     return render(
         request,
         "meetings/attendance_form.html",
-        page_context(access, meeting, form=form, page=page, query_string=query),
+        page_context(access, "meetings", meeting=meeting, form=form, page=page, query_string=query),
     )
 
 
@@ -52,25 +62,24 @@ def minutes(request, slug, pk):
     form = MinutesForm(
         submitted(request), meeting=meeting, items=items, first_number=page.start_index()
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.minutes_save(
-                meeting=meeting,
-                actor=request.user,
-                notes=form.cleaned_data["notes"],
-                item_minutes=form.item_minutes(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The minutes were saved."))
-            if page.has_next():
-                return redirect(f"{request.path}?page={page.next_page_number()}")
-            return redirect(detail_url(meeting) + "#minutes")
+    done = form_response(
+        request,
+        form,
+        save=lambda: services.minutes_save(
+            meeting=meeting,
+            actor=request.user,
+            notes=form.cleaned_data["notes"],
+            item_minutes=form.item_minutes(),
+        ),
+        then=_next_page_or(request, page, detail_url(meeting) + "#minutes"),
+        notice=_("The minutes were saved."),
+    )
+    if done:
+        return done
     return render(
         request,
         "meetings/minutes_form.html",
-        page_context(access, meeting, form=form, page=page, query_string=query),
+        page_context(access, "meetings", meeting=meeting, form=form, page=page, query_string=query),
     )
 
 
@@ -79,19 +88,22 @@ def decision_new(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = meeting_or_404(access, pk)
     form = DecisionForm(submitted(request), meeting=meeting)
-    if request.method == "POST" and form.is_valid():
-        done = create_once(
-            request,
-            form,
-            create=lambda: services.decision_create(
-                meeting=meeting, actor=request.user, **form.cleaned_data
-            ),
-            url_for=lambda _decision: detail_url(meeting) + "#decisions",
-            notice=_("The decision was recorded."),
-        )
-        if done:
-            return done
-    return render(request, "meetings/decision_form.html", page_context(access, meeting, form=form))
+    done = create_once(
+        request,
+        form,
+        create=lambda: services.decision_create(
+            meeting=meeting, actor=request.user, **form.cleaned_data
+        ),
+        url_for=lambda _decision: detail_url(meeting) + "#decisions",
+        notice=_("The decision was recorded."),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "meetings/decision_form.html",
+        page_context(access, "meetings", meeting=meeting, form=form),
+    )
 
 
 @login_required
@@ -106,5 +118,11 @@ def decision_delete(request, slug, pk, decision_pk):
     return render(
         request,
         "meetings/confirm_delete.html",
-        page_context(access, meeting, question=_("Remove this decision?"), detail=decision.text),
+        page_context(
+            access,
+            "meetings",
+            meeting=meeting,
+            question=_("Remove this decision?"),
+            detail=decision.text,
+        ),
     )

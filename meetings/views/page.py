@@ -1,5 +1,5 @@
-"""What every meeting page starts from: the meeting, found within the person's coalition, the
-context each of its pages shares, and the meeting page's address."""
+"""What every meeting page starts from: the meeting, found within the person's coalition, and the
+meeting page's address."""
 
 from django.http import Http404
 from django.urls import reverse
@@ -13,16 +13,6 @@ def meeting_or_404(access, pk) -> Meeting:
     if meeting is None:
         raise Http404
     return meeting
-
-
-def page_context(access, meeting=None, **extra) -> dict:
-    return {
-        "access": access,
-        "coalition": access.coalition,
-        "meeting": meeting,
-        "section": "meetings",
-        **extra,
-    }
 
 
 def detail_url(meeting: Meeting) -> str:

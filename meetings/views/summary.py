@@ -10,12 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
+from coalitions.sections import page_context
 
 from .. import selectors, services
 from ..forms import SendAgainForm
-from ..models import Delivery, Summary
+from ..models import Delivery
 from ..summary import summary_filename
-from .page import detail_url, meeting_or_404, page_context
+from .page import detail_url, meeting_or_404
 
 
 @login_required
@@ -29,8 +30,9 @@ def summary_status(request, slug, pk):
         "meetings/_partials/summary_status.html",
         page_context(
             access,
-            meeting,
-            summary=Summary.objects.filter(meeting=meeting).first(),
+            "meetings",
+            meeting=meeting,
+            summary=selectors.summary_for(meeting=meeting),
             summary_counts=counts.get(Delivery.Kind.SUMMARY),
         ),
     )
@@ -54,7 +56,13 @@ def summary_publish(request, slug, pk):
     return render(
         request,
         "meetings/summary_confirm_publish.html",
-        page_context(access, meeting, error=error, participant_count=meeting.participants.count()),
+        page_context(
+            access,
+            "meetings",
+            meeting=meeting,
+            error=error,
+            participant_count=meeting.participants.count(),
+        ),
     )
 
 
@@ -63,7 +71,7 @@ def summary_publish(request, slug, pk):
 def summary_send_again(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.PUBLISH_SUMMARY)
     meeting = meeting_or_404(access, pk)
-    if not Summary.objects.filter(meeting=meeting).exists():
+    if selectors.summary_for(meeting=meeting) is None:
         raise Http404
     form = SendAgainForm(request.POST, coalition=access.coalition)
     if not form.is_valid():
@@ -81,7 +89,7 @@ def summary_send_again(request, slug, pk):
 def summary_pdf(request, slug, pk):
     access = perms.require_access(request.user, slug)
     meeting = meeting_or_404(access, pk)
-    summary = Summary.objects.filter(meeting=meeting).first()
+    summary = selectors.summary_for(meeting=meeting)
     field = None
     if summary is not None:
         field = summary.pdf_full if access.can(perms.VIEW_RESTRICTED) else summary.pdf_members
