@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -177,30 +177,18 @@ def prepare(*, coalitions: int, per: int, reuse: bool) -> dict:
 
 
 def sweep_figures(*, now: datetime) -> dict:
-    """The reminder sweep over every action point of the database, then again with nothing new,
-    through benchmarks/reminder_sweep.py's own run (its settings, its mail-task counting)."""
+    """benchmarks/reminder_sweep.py's `measure`: the sweep over every action point of the
+    database, then the runs 15 minutes later that find nothing new (its settings, its counting of
+    the mail tasks); and the process's peak memory."""
     os.environ["BENCH_DATABASE_URL"] = os.environ["DATABASE_URL"]
     import django
 
     from benchmarks import reminder_sweep as script  # chooses its settings on import
 
     django.setup()
-    from actions import tasks
-
-    queued = {}
-
-    def count_task(*args, **kwargs):
-        queued["n"] = queued.get("n", 0) + 1
-
-    tasks.send_reminders_task.delay = count_task
-    tasks.send_digest_task.delay = count_task
-    first = script.run_sweep(now, queued)
-    again = script.run_sweep(now + timedelta(minutes=15), queued)
-    return {
-        "first": first,
-        "again": again,
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
+    figures = script.measure(now=now)
+    figures["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
 
 
 def pdf_figures(*, meeting_id: int, repeats: int = 3) -> dict:
