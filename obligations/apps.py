@@ -26,7 +26,7 @@ def register_searches() -> None:
     from coalitions.permissions import POST_OFFERS
     from coalitions.search import Search, register_search
 
-    from .selectors import need_choices
+    from .assistance.selectors import need_choices
 
     register_search(
         "needs",

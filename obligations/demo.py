@@ -19,6 +19,7 @@ from django.db import transaction
 from coalitions.models import Coalition
 
 from . import services
+from .assistance import services as assistance
 from .models import ExtensionRequest, Indicator, Obligation
 
 KM2 = Decimal(1_000_000)
@@ -166,7 +167,7 @@ def _lebanon(coalition: Coalition, organisations: dict) -> None:
             illustrative=illustrative, validator=authority,
         )  # fmt: skip
 
-    need = services.need_create(
+    need = assistance.need_create(
         coalition=coalition,
         obligation=obligation,
         activity="Clearance of cluster munition remnants, South Lebanon (illustrative)",
@@ -177,7 +178,7 @@ def _lebanon(coalition: Coalition, organisations: dict) -> None:
         is_illustrative=True,
         actor=authority,
     )
-    services.need_create(
+    assistance.need_create(
         coalition=coalition,
         obligation=obligation,
         activity="Risk education in the Bekaa (illustrative)",
@@ -188,7 +189,7 @@ def _lebanon(coalition: Coalition, organisations: dict) -> None:
         is_illustrative=True,
         actor=authority,
     )
-    services.offer_create(
+    assistance.offer_create(
         coalition=coalition,
         need=need,
         donor=organisations["Norway"],
@@ -201,7 +202,7 @@ def _lebanon(coalition: Coalition, organisations: dict) -> None:
         is_illustrative=True,
         actor=_user("champion@example.org"),
     )
-    services.offer_create(
+    assistance.offer_create(
         coalition=coalition,
         donor=organisations["Netherlands"],
         activity="Non-technical survey expertise (illustrative)",

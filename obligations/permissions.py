@@ -19,8 +19,3 @@ def may_delete_entry(access, entry) -> bool:
         and not entry.is_validated
         and entry.reporting_organisation_id == access.organisation_id
     )
-
-
-def may_move_offer(access, offer) -> bool:
-    """Only the offering organisation moves its offer along (pledged → committed → disbursed)."""
-    return access.can(perms.POST_OFFERS) and offer.donor_id == access.organisation_id

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .assistance import views as assistance
 
 app_name = "obligations"
 
@@ -32,12 +33,12 @@ urlpatterns = [
     path(f"{base}progress/<int:entry_pk>/delete/", views.progress_delete, name="progress_delete"),
     path(f"{base}progress.csv", views.progress_export, name="progress_export"),
     path(f"{base}progress/import/", views.progress_import, name="progress_import"),
-    path("coalitions/<slug:slug>/needs/", views.needs, name="needs"),
-    path("coalitions/<slug:slug>/needs/new/", views.need_new, name="need_new"),
-    path("coalitions/<slug:slug>/needs/offers/new/", views.offer_new, name="offer_new"),
+    path("coalitions/<slug:slug>/needs/", assistance.needs, name="needs"),
+    path("coalitions/<slug:slug>/needs/new/", assistance.need_new, name="need_new"),
+    path("coalitions/<slug:slug>/needs/offers/new/", assistance.offer_new, name="offer_new"),
     path(
         "coalitions/<slug:slug>/needs/offers/<int:pk>/status/",
-        views.offer_status,
+        assistance.offer_status,
         name="offer_status",
     ),
 ]

@@ -12,39 +12,29 @@ from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
 from coalitions.models import Organisation
-from coalitions.pagination import paginate
 from coalitions.sections import page_context
 from coalitions.submissions import already_done, create_once, run_once
-from config.form_views import add_service_errors, chosen, form_response, submitted, submitted_files
+from config.form_views import add_service_errors, form_response, submitted, submitted_files
 
 from . import pack as extension_pack_pdf
 from . import services
 from .csv_io import MAX_BYTES, CsvImportError, parse_progress_csv, progress_csv
 from .forecast import METHOD
 from .forms import (
-    CURRENCY_CODES,
     CsvUploadForm,
     ExtensionDecisionForm,
     ExtensionRequestForm,
     IndicatorForm,
-    NeedForm,
     ObligationCreateForm,
     ObligationEditForm,
-    OfferForm,
-    OfferStatusForm,
     ProgressForm,
 )
 from .models import ExtensionRequest, Indicator, Obligation, ProgressEntry
-from .permissions import may_delete_entry, may_download_pack, may_move_offer
+from .permissions import may_delete_entry, may_download_pack
 from .selectors import (
-    OFFERS_SHOWN_PER_NEED,
     indicator_status,
-    need_choices,
-    need_offers,
-    needs_board,
     obligation_get,
     obligation_status_list,
-    offer_get,
     progress_export_list,
     progress_list,
 )
@@ -430,126 +420,3 @@ def progress_import(request, slug):
         "obligations/progress_import.html",
         page_context(access, "obligations", form=form, row_errors=row_errors),
     )
-
-
-# Needs and offers --------------------------------------------------------------------------------
-
-
-@login_required
-def needs(request, slug):
-    access = perms.require_access(request.user, slug)
-    focus = chosen(need_choices(coalition=access.coalition), request.GET.get("need"))
-    board = needs_board(coalition=access.coalition, need=focus)
-    needs_page, needs_query = paginate(request, board.needs, per_page=25, param="needs")
-    offers_page, offers_query = paginate(
-        request, board.freestanding_offers, per_page=25, param="offers"
-    )
-    focus_offers_page, focus_offers_query = (
-        paginate(request, need_offers(need=focus), per_page=25, param="need_offers")
-        if focus is not None
-        else (None, "")
-    )
-    return render(
-        request,
-        "obligations/needs_board.html",
-        page_context(
-            access,
-            "needs",
-            currency_codes=CURRENCY_CODES,
-            board=board,
-            needs_page=needs_page,
-            needs_query=needs_query,
-            offers_page=offers_page,
-            offers_query=offers_query,
-            focus=focus,
-            focus_offers_page=focus_offers_page,
-            focus_offers_query=focus_offers_query,
-            offers_shown_per_need=OFFERS_SHOWN_PER_NEED,
-        ),
-    )
-
-
-@login_required
-def need_new(request, slug):
-    access = perms.require_access(request.user, slug, perms.POST_NEEDS)
-    form = NeedForm(
-        submitted(request),
-        obligations=Obligation.objects.filter(coalition=access.coalition),
-    )
-    done = create_once(
-        request,
-        form,
-        create=lambda: services.need_create(
-            coalition=access.coalition, actor=request.user, **form.cleaned_data
-        ),
-        url_for=lambda _need: reverse("obligations:needs", args=[slug]),
-        notice=_("The need was posted."),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "obligations/need_form.html",
-        page_context(access, "needs", currency_codes=CURRENCY_CODES, form=form),
-    )
-
-
-@login_required
-def offer_new(request, slug):
-    access = perms.require_access(request.user, slug, perms.POST_OFFERS)
-    # The offer is in the name of the person's organisation: someone who is not a member has none.
-    donor = perms.require_membership(access).organisation
-    needs_qs = need_choices(coalition=access.coalition)
-    initial = {}
-    need = chosen(needs_qs, request.GET.get("need"))
-    if need:
-        initial = {
-            "need": need,
-            "currency": need.currency,
-            "activity": need.activity,
-            "period_start": need.period_start,
-            "period_end": need.period_end,
-        }
-    form = OfferForm(
-        submitted(request), needs=needs_qs, coalition=access.coalition, initial=initial
-    )
-    done = create_once(
-        request,
-        form,
-        create=lambda: services.offer_create(
-            coalition=access.coalition, donor=donor, actor=request.user, **form.cleaned_data
-        ),
-        url_for=lambda _offer: reverse("obligations:needs", args=[slug]),
-        notice=_("The offer was posted."),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "obligations/offer_form.html",
-        page_context(access, "needs", currency_codes=CURRENCY_CODES, form=form),
-    )
-
-
-@login_required
-@require_POST
-def offer_status(request, slug, pk):
-    access = perms.require_access(request.user, slug, perms.POST_OFFERS)
-    offer = offer_get(coalition=access.coalition, pk=pk)
-    if offer is None:
-        raise Http404
-    if not may_move_offer(access, offer):
-        raise PermissionDenied
-    form = OfferStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            services.offer_set_status(
-                offer=offer, status=form.cleaned_data["status"], actor=request.user
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The offer's status was changed."))
-    else:
-        messages.error(request, _("Choose a valid status."))
-    return redirect("obligations:needs", slug=slug)

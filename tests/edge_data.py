@@ -165,12 +165,12 @@ def build_edge_data(*, staff) -> dict:
     from meetings.forms import MeetingForm
     from meetings.models import AgendaItem, Meeting
     from obligations import services as obligations
+    from obligations.assistance import services as assistance
+    from obligations.assistance.forms import NeedForm, OfferForm
     from obligations.forms import (
         ExtensionRequestForm,
         IndicatorForm,
-        NeedForm,
         ObligationCreateForm,
-        OfferForm,
         ProgressForm,
     )
     from obligations.models import Indicator, Need, Obligation
@@ -351,7 +351,7 @@ def build_edge_data(*, staff) -> dict:
     need = builder.first_saved(
         "need at the largest amount",
         [(first_day, last_day), (date(2000, 1, 1), date(2099, 12, 31))],
-        lambda period: obligations.need_create(
+        lambda period: assistance.need_create(
             coalition=edge, obligation=clearance, activity=long_text(longest(Need, "activity")),
             description=long_text(longest(Need, "description")), amount=need_amount,
             currency="XAF", period_start=period[0], period_end=period[1], actor=na,
@@ -362,7 +362,7 @@ def build_edge_data(*, staff) -> dict:
         builder.first_saved(
             f"offer at the largest amount ({'against a need' if target_need else 'freestanding'})",
             [largest(offer_form.fields["amount"])],
-            lambda amount, target_need=target_need, n=n: obligations.offer_create(
+            lambda amount, target_need=target_need, n=n: assistance.offer_create(
                 coalition=edge, need=target_need,
                 donor=organisations[(Role.CHAMPION, Role.DONOR)[n]],
                 activity=long_text(200), amount=amount,

@@ -60,6 +60,7 @@ def build_coalition(tag: str, slug: str) -> dict:
     from meetings import services as meetings
     from meetings.models import AgendaItem
     from obligations import services as obligations
+    from obligations.assistance import services as assistance
     from obligations.models import Indicator
     from users.services import user_create
 
@@ -161,11 +162,11 @@ def build_coalition(tag: str, slug: str) -> dict:
         obligation=obligation, requested_deadline=obligation.current_deadline
         + timedelta(days=365), submitted_on=timezone.localdate(), notes=f"Request {m}", actor=na,
     )  # fmt: skip
-    need = obligations.need_create(
+    need = assistance.need_create(
         coalition=coalition, obligation=obligation, activity=f"Need {m}", amount=Decimal(1000),
         currency="USD", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31), actor=na,
     )  # fmt: skip
-    obligations.offer_create(
+    assistance.offer_create(
         coalition=coalition, need=need, donor=organisations[Role.DONOR], activity=f"Offer {m}",
         amount=Decimal(500), currency="USD", period_start=date(2027, 1, 1),
         period_end=date(2027, 12, 31), actor=people[Role.DONOR],

@@ -128,6 +128,7 @@ def world(coalition, members, django_capture_on_commit_callbacks):
     from meetings import services as meeting_services
     from meetings.tests.factories import held_meeting_with_record, make_meeting
     from obligations import services as obligation_services
+    from obligations.assistance import services as assistance
     from obligations.tests.factories import make_indicator, make_obligation, report
     from outbox.models import OutboxMessage
 
@@ -162,7 +163,7 @@ def world(coalition, members, django_capture_on_commit_callbacks):
     obligation_services.extension_request_decide(
         request=extension, decision="refused", decided_on=date(2025, 6, 1), actor=authority
     )
-    need = obligation_services.need_create(
+    need = assistance.need_create(
         coalition=coalition,
         activity="Survey",
         amount=Decimal(1000),
@@ -171,7 +172,7 @@ def world(coalition, members, django_capture_on_commit_callbacks):
         period_end=date(2026, 12, 31),
         actor=authority,
     )
-    offer = obligation_services.offer_create(
+    offer = assistance.offer_create(
         coalition=coalition,
         donor=donor_organisation,
         activity="Survey",

@@ -7,6 +7,7 @@ model of the project's apps. A new form or model field without a limit fails her
 import importlib
 import inspect
 import io
+import pkgutil
 import time
 from pathlib import Path
 
@@ -45,16 +46,29 @@ PROJECT_APPS = [
 SYSTEM_TEXT_FIELDS = {("coalitions", "invitation", "send_error"), ("outbox", "outboxmessage", "to")}
 
 
+def forms_modules(config) -> list:
+    """An app's forms module and those of its parts (obligations/assistance/forms.py)."""
+    names = [f"{config.name}.forms"] + [
+        f"{config.name}.{part.name}.forms"
+        for part in pkgutil.iter_modules([config.path])
+        if part.ispkg
+    ]
+    found = []
+    for name in names:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError:
+            continue
+    return found
+
+
 def project_form_classes() -> list[type[forms.BaseForm]]:
     found = []
     for config in PROJECT_APPS:
-        try:
-            module = importlib.import_module(f"{config.name}.forms")
-        except ModuleNotFoundError:
-            continue
-        for _name, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
-                found.append(cls)
+        for module in forms_modules(config):
+            for _name, cls in inspect.getmembers(module, inspect.isclass):
+                if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                    found.append(cls)
     return found
 
 

@@ -9,8 +9,9 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from obligations.assistance.permissions import may_move_offer
 from obligations.models import Offer, ProgressEntry
-from obligations.permissions import may_delete_entry, may_move_offer
+from obligations.permissions import may_delete_entry
 
 register = template.Library()
 
@@ -96,7 +97,8 @@ def deletable_by(entry, access) -> bool:
 
 @register.filter
 def movable_by(offer, access) -> bool:
-    """`{% if offer|movable_by:access %}`: the rule is obligations.permissions.may_move_offer."""
+    """`{% if offer|movable_by:access %}`: the rule is
+    obligations.assistance.permissions.may_move_offer."""
     if not isinstance(offer, Offer) or not callable(getattr(access, "can", None)):
         return False
     return may_move_offer(access, offer)

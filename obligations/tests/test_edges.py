@@ -18,6 +18,7 @@ from meetings.models import Meeting
 from meetings.summary import render_summary_pdf
 from meetings.tests.factories import held_meeting_with_record
 from obligations import services
+from obligations.assistance import services as assistance
 from obligations.forecast import Status, forecast, quarter_end, quarter_index, quarter_start
 from obligations.models import FIGURE_MAX, Indicator, ProgressEntry
 from obligations.tests.factories import make_indicator, make_obligation, report
@@ -158,12 +159,12 @@ def edge_coalition(coalition, members):
     report(slow, start=quarter_start(last), end=quarter_end(last), value=Decimal("0.01"))
     reached = make_indicator(victims, kind=Indicator.Kind.PEOPLE_REACHED, target=FIGURE_MAX)
     report(reached, start=EARLIEST, end=quarter_end(last), value=FIGURE_MAX, organisation=donor)
-    need = services.need_create(
+    need = assistance.need_create(
         coalition=coalition, obligation=early, activity="Destruction", amount=LARGEST_AMOUNT,
         currency="EUR", period_start=EARLIEST, period_end=LATEST, actor=authority,
     )  # fmt: skip
     for _n in range(3):
-        services.offer_create(
+        assistance.offer_create(
             coalition=coalition, need=need, donor=donor, activity="Destruction",
             amount=LARGEST_AMOUNT, currency="EUR", period_start=EARLIEST, period_end=LATEST,
             actor=None,

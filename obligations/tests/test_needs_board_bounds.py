@@ -8,21 +8,21 @@ from django.urls import reverse
 
 from coalitions.models import Role
 from coalitions.tests.factories import CoalitionFactory, add_member
-from obligations import services
-from obligations.selectors import OFFERS_SHOWN_PER_NEED
+from obligations.assistance import services as assistance
+from obligations.assistance.selectors import OFFERS_SHOWN_PER_NEED
 
 
 def need_with_offers(coalition, count):
     authority = add_member(coalition, Role.NATIONAL_AUTHORITY)
     donor = add_member(coalition, Role.DONOR)
     organisation = donor.memberships.get(coalition=coalition).organisation
-    need = services.need_create(
+    need = assistance.need_create(
         coalition=coalition, activity="Clearance of the south", amount=Decimal(1_000_000),
         currency="USD", period_start=date(2027, 1, 1), period_end=date(2027, 12, 31),
         actor=authority,
     )  # fmt: skip
     for number in range(count):
-        services.offer_create(
+        assistance.offer_create(
             coalition=coalition, need=need, donor=organisation, activity=f"Offer number {number}",
             amount=Decimal(10), currency="USD", period_start=date(2027, 1, 1),
             period_end=date(2027, 6, 30), actor=donor,

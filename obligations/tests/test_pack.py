@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from coalitions.models import Role
 from coalitions.tests.factories import OrganisationFactory
 from obligations import services
+from obligations.assistance import services as assistance
 from obligations.models import ExtensionRequest
 from obligations.pack import pack_build, render_pack_pdf
 from obligations.tests.factories import make_indicator, make_obligation, report
@@ -77,7 +78,7 @@ def obligation(coalition):
         organisation=OrganisationFactory(),
         validate=False,
     )
-    need = services.need_create(
+    need = assistance.need_create(
         coalition=coalition,
         obligation=obligation,
         activity="Survey in the south",
@@ -87,7 +88,7 @@ def obligation(coalition):
         period_end=date(2026, 12, 31),
         actor=None,
     )
-    services.offer_create(
+    assistance.offer_create(
         coalition=coalition,
         donor=OrganisationFactory(),
         activity="Survey grant",
@@ -98,7 +99,7 @@ def obligation(coalition):
         need=need,
         actor=None,
     )
-    services.need_create(
+    assistance.need_create(
         coalition=coalition,
         obligation=obligation,
         activity="Clearance teams",

@@ -17,6 +17,7 @@ from django.urls import reverse
 from coalitions.models import Role
 from coalitions.tests.factories import CoalitionFactory, add_member
 from obligations import services
+from obligations.assistance import services as assistance
 from obligations.models import Indicator
 from obligations.tests.factories import make_indicator, make_obligation
 
@@ -116,20 +117,20 @@ def post_needs(coalition, n):
     donor = add_member(coalition, Role.DONOR)
     organisation = donor.memberships.get().organisation
     for i in range(n):
-        need = services.need_create(
+        need = assistance.need_create(
             coalition=coalition, activity=f"Need {i}", amount=Decimal(1000 + i),
             currency=["USD", "EUR", "NOK"][i % 3], period_start=date(2027, 1, 1),
             period_end=date(2027, 12, 31),
             actor=None,
         )  # fmt: skip
         for _ in range(2):
-            services.offer_create(
+            assistance.offer_create(
                 coalition=coalition, need=need, donor=organisation, activity="Support",
                 amount=Decimal(300), currency=need.currency, period_start=date(2027, 1, 1),
                 period_end=date(2027, 6, 30),
                 actor=None,
             )  # fmt: skip
-        services.offer_create(
+        assistance.offer_create(
             coalition=coalition, donor=organisation, activity="Freestanding", amount=Decimal(50),
             currency="CHF", period_start=date(2027, 1, 1), period_end=date(2027, 6, 30),
             actor=None,

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from coalitions.models import Role
 from obligations import services
+from obligations.assistance import services as assistance
 from obligations.models import Indicator, Need, Obligation, Offer, ProgressEntry
 from obligations.tests.factories import make_indicator, make_obligation, report
 
@@ -122,27 +123,27 @@ def test_same_period_twice_from_one_organisation_is_refused(area):
 
 @pytest.mark.django_db
 def test_offer_against_a_need_uses_its_currency_and_totals_stay_per_currency(coalition, members):
-    from obligations.selectors import needs_board
+    from obligations.assistance.selectors import needs_board
 
-    need = services.need_create(
+    need = assistance.need_create(
         coalition=coalition, activity="Clearance", amount=Decimal("1000"), currency="USD",
         period_start=date(2027, 1, 1), period_end=date(2027, 12, 31),
         actor=None,
     )  # fmt: skip
     donor = members[Role.DONOR].memberships.get().organisation
     with pytest.raises(ValidationError) as exc:
-        services.offer_create(
+        assistance.offer_create(
             coalition=coalition, need=need, donor=donor, activity="x", amount=Decimal(5),
             currency="EUR", period_start=date(2027, 1, 1), period_end=date(2027, 2, 1),
             actor=None,
         )  # fmt: skip
     assert "USD" in str(exc.value.message_dict["currency"])
-    services.offer_create(
+    assistance.offer_create(
         coalition=coalition, need=need, donor=donor, activity="x", amount=Decimal(400),
         currency="USD", period_start=date(2027, 1, 1), period_end=date(2027, 2, 1),
         actor=None,
     )  # fmt: skip
-    services.offer_create(
+    assistance.offer_create(
         coalition=coalition, donor=donor, activity="y", amount=Decimal(70),
         currency="EUR", period_start=date(2027, 1, 1), period_end=date(2027, 2, 1),
         actor=None,
@@ -162,7 +163,7 @@ def test_offer_against_a_need_uses_its_currency_and_totals_stay_per_currency(coa
 )
 def test_bad_money_is_refused(coalition, currency, amount):
     with pytest.raises(ValidationError):
-        services.need_create(
+        assistance.need_create(
             coalition=coalition, activity="Clearance", amount=amount, currency=currency,
             period_start=date(2027, 1, 1), period_end=date(2027, 12, 31),
             actor=None,
@@ -173,14 +174,14 @@ def test_bad_money_is_refused(coalition, currency, amount):
 @pytest.mark.django_db
 def test_offer_status_moves_forward_only(coalition, members):
     donor = members[Role.DONOR].memberships.get().organisation
-    offer = services.offer_create(
+    offer = assistance.offer_create(
         coalition=coalition, donor=donor, activity="y", amount=Decimal(70),
         currency="EUR", period_start=date(2027, 1, 1), period_end=date(2027, 2, 1),
         actor=None,
     )  # fmt: skip
-    services.offer_set_status(offer=offer, status="committed", actor=None)
+    assistance.offer_set_status(offer=offer, status="committed", actor=None)
     with pytest.raises(ValidationError):
-        services.offer_set_status(offer=offer, status="pledged", actor=None)
+        assistance.offer_set_status(offer=offer, status="pledged", actor=None)
     assert Offer.objects.get().status == "committed"
 
 

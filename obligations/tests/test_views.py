@@ -9,6 +9,7 @@ from django.urls import reverse
 from coalitions.models import Role
 from coalitions.tests.factories import CoalitionFactory, add_member
 from obligations import services
+from obligations.assistance import services as assistance
 from obligations.models import ExtensionRequest, Obligation, ProgressEntry
 from obligations.tests.factories import make_indicator, make_obligation, report
 
@@ -200,7 +201,7 @@ def test_recording_progress_moves_the_forecast(client, members, coalition, oblig
 @pytest.mark.django_db
 def test_only_the_offering_donor_changes_an_offers_status(client, members, coalition):
     donor_org = members[DO].memberships.get().organisation
-    offer = services.offer_create(
+    offer = assistance.offer_create(
         coalition=coalition, donor=donor_org, activity="Survey", amount=Decimal(100),
         currency="EUR", period_start=date(2027, 1, 1), period_end=date(2027, 3, 1),
         actor=None,
@@ -216,7 +217,7 @@ def test_only_the_offering_donor_changes_an_offers_status(client, members, coali
 
 @pytest.mark.django_db
 def test_donor_posts_an_offer_against_a_need(client, members, coalition):
-    need = services.need_create(
+    need = assistance.need_create(
         coalition=coalition, activity="Clearance", amount=Decimal(1000), currency="USD",
         period_start=date(2027, 1, 1), period_end=date(2027, 12, 31),
         actor=None,
