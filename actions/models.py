@@ -208,9 +208,6 @@ class ReminderSent(MailRecord):
     # "assigned" for the notice of a new action point.
     period = models.CharField(max_length=40)
 
-    # The rows one sweep round inserted, so it queues the mails for exactly those.
-    claim = models.UUIDField(null=True, editable=False)
-
     class Meta(MailRecord.Meta):
         constraints = [
             models.UniqueConstraint(
@@ -218,7 +215,6 @@ class ReminderSent(MailRecord):
             )
         ]
         indexes = [
-            models.Index(fields=["claim"]),
             models.Index(fields=["coalition", "-created_at"]),
             models.Index(
                 fields=["status", "created_at"],

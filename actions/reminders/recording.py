@@ -47,7 +47,7 @@ def _status():
 
 def _record(queryset, kind: str) -> int:
     """Records the candidates of `queryset` (with `period`) that are not recorded yet, and queues
-    the mails of those this call inserted; returns how many it inserted.
+    the mails of those this call inserted (the rows it returns); returns how many it inserted.
 
     One INSERT ... SELECT ... ON CONFLICT DO NOTHING: the rows go from the candidates' query into
     the records inside the database (a sweep writes tens of thousands, and building a model
@@ -68,8 +68,7 @@ def _record(queryset, kind: str) -> int:
     select_sql, select_params = (
         rows.order_by().values_list(*aliases.values()).query.sql_with_params()
     )
-    claim = uuid.uuid4()
-    template = ReminderSent(kind=kind, claim=claim)
+    template = ReminderSent(kind=kind)
     quote = connection.ops.quote_name
     columns, values, params = [], [], []
     for field in ReminderSent._meta.concrete_fields:
@@ -81,21 +80,25 @@ def _record(queryset, kind: str) -> int:
         else:
             values.append("%s")
             params.append(field.get_db_prep_save(field.pre_save(template, True), connection))
+    returned = ", ".join(quote(column) for column in ("recipient_id", "coalition_id", "status"))
     # WHERE true: SQLite would read ON CONFLICT as a join's ON without it.
     sql = (
         f"INSERT INTO {quote(ReminderSent._meta.db_table)} ({', '.join(columns)}) "
         f"SELECT {', '.join(values)} FROM ({select_sql}) AS due WHERE true "
-        "ON CONFLICT DO NOTHING"
+        f"ON CONFLICT DO NOTHING RETURNING {returned}"
     )
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(sql, (*params, *select_params))
-            inserted = cursor.rowcount
-        if inserted:
-            sending.queue_reminders_on_commit(
-                ReminderSent.objects.filter(claim=claim, status=MailStatus.PENDING)
-            )
-    return inserted
+            inserted = cursor.fetchall()
+        sending.queue_reminders_on_commit(
+            {
+                (recipient_id, coalition_id, kind)
+                for recipient_id, coalition_id, status in inserted
+                if status == MailStatus.PENDING
+            }
+        )
+    return len(inserted)
 
 
 def plan_windows(queryset, batch_size: int) -> list[list[int]]:

@@ -36,13 +36,9 @@ TEMPLATES = {
 # Queueing ----------------------------------------------------------------------------------------
 
 
-def _reminder_mails(rows) -> list[tuple[int, int, str]]:
-    """One mail per person, coalition and kind among `rows`."""
-    return list(rows.order_by().values_list("recipient_id", "coalition_id", "kind").distinct())
-
-
-def queue_reminders_on_commit(rows) -> None:
-    for recipient_id, coalition_id, kind in _reminder_mails(rows):
+def queue_reminders_on_commit(mails: set[tuple[int, int, str]]) -> None:
+    """Queues, once the rows commit, one mail per (person, coalition, kind) in `mails`."""
+    for recipient_id, coalition_id, kind in sorted(mails):
         pipeline.publish_on_commit(SEND_REMINDERS, recipient_id, coalition_id, kind)
 
 
@@ -53,9 +49,13 @@ def queue_digests_on_commit(rows) -> None:
 
 def queue_reminders(ids: list[int]) -> None:
     """The dispatcher's door: one task per person, coalition and kind among `ids`."""
-    for recipient_id, coalition_id, kind in _reminder_mails(
+    mails = (
         ReminderSent.objects.filter(pk__in=ids)
-    ):
+        .order_by()
+        .values_list("recipient_id", "coalition_id", "kind")
+        .distinct()
+    )
+    for recipient_id, coalition_id, kind in mails:
         pipeline.publish(SEND_REMINDERS, recipient_id, coalition_id, kind)
 
 
