@@ -113,9 +113,11 @@ class Today:
 
     @classmethod
     def at(cls, now: datetime) -> "Today":
-        in_use = Coalition.objects.values_list(
-            "timezone", "reminder_settings__due_soon_days"
-        ).distinct()
+        in_use = (
+            Coalition.objects.order_by()
+            .values_list("timezone", "reminder_settings__due_soon_days")
+            .distinct()
+        )
         windows = {
             (tz_name, days or ReminderSettings.DEFAULT_DUE_SOON_DAYS): local_today(tz_name, now)
             for tz_name, days in in_use
