@@ -277,4 +277,4 @@ def test_query_count_does_not_grow_with_progress_entries(client, members, obliga
             report(area, start=start, end=end, value=5, validate=False, organisation=operator)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
-    assert len(many) == len(few) == 12  # 5 for the request and access, 7 for the pack
+    assert len(many) == len(few) == 10  # 3 for the request and access, 7 for the pack
