@@ -4,7 +4,8 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
 
@@ -20,7 +21,7 @@ def build_mail(
 ) -> EmailMultiAlternatives:
     """`template` names `email/<template>_subject.txt`, `_body.txt` and `_body.html`."""
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"email/{template}_subject.txt", context).strip()
+        subject = render_subject(f"email/{template}_subject.txt", context)
         text = render_to_string(f"email/{template}_body.txt", context)
         html = render_to_string(f"email/{template}_body.html", context)
     message = EmailMultiAlternatives(
@@ -35,6 +36,11 @@ def build_mail(
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     return message
+
+
+def render_subject(name: str, context: dict) -> str:
+    """A subject is a header, not HTML: rendered without autoescaping ("Norway's", not "Norway&#x27;s")."""
+    return get_template(name).template.render(Context(context, autoescape=False)).strip()
 
 
 def open_connection():

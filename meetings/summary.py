@@ -139,7 +139,8 @@ def _mail_context(meeting: Meeting, recipient, reader_perms: frozenset[str]) -> 
         "meeting": meeting,
         "coalition": meeting.coalition,
         "recipient": recipient,
-        "when": timefmt.format_span_for_reader(
+        # Called by the template, so the weekday, month and "your time" are in the mail's language.
+        "when": lambda: timefmt.format_span_for_reader(
             meeting.starts_at, meeting.ends_at, meeting.coalition.timezone, recipient.timezone
         ),
         "url": settings.SITE_URL

@@ -120,7 +120,8 @@ def digest_content(*, digest: DigestSent, now: datetime) -> dict:
                     action_point=OuterRef("pk"), created_at__gte=digest.since
                 )
             )
-        ).select_related("owner_organisation", "owner")
+        ).exclude(due_date__lt=today)  # an overdue item is listed once, under "Overdue"
+        silent = silent.select_related("owner_organisation", "owner")
         content["no_update"] = list(silent.order_by("due_date", "id")[:MAIL_LIST_LIMIT])
         content["no_update_count"] = silent.count()
     else:

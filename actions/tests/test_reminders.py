@@ -197,6 +197,9 @@ def test_mid_term_digest_a_week_later_to_every_member_without_restricted_items_f
     assert "Moved item" in observer and "Half done" in observer
     assert "Silent item" in observer.split("No update since the meeting")[1]
     assert "Late item" in observer.split("Overdue")[1]
+    # Overdue and silent: listed once, under "Overdue", not again under "No update".
+    assert observer.count("Late item") == 1
+    assert "Late item" not in observer.split("No update since the meeting")[1]
     assert "Restricted item" not in observer
     assert "Restricted item" in mails[members[Role.CHAMPION].email]
     sweep(at(2026, 4, 8, 12))
