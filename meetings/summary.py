@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone, translation
 
 from coalitions import permissions as perms
+from coalitions.models import Visibility
 from config.mail import build_mail, open_connection
 from config.pdf import html_to_pdf
 from mail import pipeline
@@ -65,6 +66,13 @@ def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
     decisions = [
         d for d in decisions if d.agenda_item is None or d.agenda_item.visibility in visible
     ]
+    documents = list(meeting.documents.filter(visibility__in=visible))
+    action_points = action_points_for(meeting, reader_perms)
+    # The footer warns only when this copy holds a restricted item, not whenever the reader could.
+    restricted_copy = any(
+        getattr(item, "visibility", None) == Visibility.RESTRICTED
+        for item in (*agenda, *decisions, *documents, *action_points)
+    )
     counts = {value: 0 for value in Participant.Attendance.values}
     for participant in participants:
         counts[participant.attendance] += 1
@@ -79,10 +87,10 @@ def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
         "apologies_count": counts[Participant.Attendance.APOLOGIES],
         "absent_count": counts[Participant.Attendance.ABSENT],
         "decisions": decisions,
-        "documents": list(meeting.documents.filter(visibility__in=visible)),
-        "action_points": action_points_for(meeting, reader_perms),
+        "documents": documents,
+        "action_points": action_points,
         "obligations_status": obligations_status_for(meeting),
-        "restricted_copy": perms.VIEW_RESTRICTED in reader_perms,
+        "restricted_copy": restricted_copy,
         "meeting_date": dateformat.format(
             timefmt.in_zone(meeting.starts_at, meeting.coalition.timezone), "j F Y"
         ),

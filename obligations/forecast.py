@@ -214,7 +214,8 @@ def forecast(
         "today": today,
         "points": points,
         "completed_on": completed_on,
-        "last_reported": quarter_end(max(by_quarter)) if by_quarter else None,
+        # The end of the last period as entered: never a quarter's end that has not come yet.
+        "last_reported": max(period_end for period_end, _value in entries) if entries else None,
     }
 
     if completed_on is not None:

@@ -65,6 +65,8 @@ class PackIndicator:
     latest_deadline: date | None = None
     needed_for_latest: Decimal | None = None
     illustrative: bool = False
+    # The latest validated figure's period, as entered (not rounded to a quarter's end).
+    last_entry: ProgressEntry | None = None
 
     @property
     def has_split(self) -> bool:
@@ -117,6 +119,7 @@ class Pack:
 PACK_ENTRY_FIELDS = (
     "id",
     "indicator_id",
+    "period_start",
     "period_end",
     "value",
     "cancelled_m2",
@@ -239,6 +242,11 @@ def pack_build(*, coalition: Coalition, pk: int, today: date | None = None) -> P
                 latest_deadline=latest,
                 needed_for_latest=needed_for_latest,
                 illustrative=any(e.is_illustrative for e in indicator.validated_entries),
+                last_entry=max(
+                    indicator.validated_entries,
+                    key=lambda e: (e.period_end, e.period_start),
+                    default=None,
+                ),
             )
         )
     needs, needs_count, totals, needs_illustrative = _needs(obligation)

@@ -77,6 +77,20 @@ def money(value) -> str:
 
 
 @register.filter
+def pledged_share(need) -> str:
+    """The whole percent of a need pledged: 1 to 99 while it is partly matched (never a rounded
+    0 % or 100 %), '—' when there is nothing to divide."""
+    pledged = _finite_decimal(getattr(need, "pledged", None))
+    amount = _finite_decimal(getattr(need, "amount", None))
+    if pledged is None or not amount or amount <= 0:
+        return NOTHING
+    share = int(pledged * 100 / amount)
+    if 0 < pledged < amount:
+        share = min(max(share, 1), 99)
+    return number_format(share)
+
+
+@register.filter
 def projected_completion(forecast) -> str:
     """The projected day, 'beyond 2100' when the trend reaches the target later, or a dash."""
     projected = getattr(forecast, "projected_date", None)
