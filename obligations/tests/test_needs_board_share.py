@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from coalitions.models import Role
 from obligations.assistance import services as assistance
@@ -50,9 +51,11 @@ def test_a_third_pledged_need_is_partly_matched_with_its_share(
     reader.preferred_language = language
     reader.save()
     client.force_login(reader)
-    page = client.get(
-        reverse("obligations:needs", args=[coalition.slug]), HTTP_ACCEPT_LANGUAGE=language
-    ).content.decode()
+    # The request activates the reader's language; the override puts the test's back afterwards.
+    with translation.override("en"):
+        page = client.get(
+            reverse("obligations:needs", args=[coalition.slug]), HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
     assert partly in card(page, "Survey")
     not_yet = {"en": "Not yet matched", "fr": "Pas encore couvert", "es": "Aún no cubierta"}
     assert not_yet[language] in card(page, "Clearance")
