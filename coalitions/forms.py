@@ -4,6 +4,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from users.models import time_zone_choices
+
 from .models import Coalition, Invitation, Membership, Organisation, Role
 from .permissions import roles_given_by
 from .search import SearchChoiceField, bind_search_fields
@@ -19,8 +21,8 @@ def organisation_field(**kwargs) -> SearchChoiceField:
     )
 
 
-def _role_choices(giver_role: str | None) -> list[tuple[str, str]]:
-    allowed = roles_given_by(giver_role)
+def _role_choices(giver_role: str | None, coalition: Coalition) -> list[tuple[str, str]]:
+    allowed = roles_given_by(giver_role, coalition=coalition)
     return [("", "---------")] + [c for c in Role.choices if c[0] in allowed]
 
 
@@ -59,7 +61,7 @@ class InvitationForm(SubmittedOnce, forms.Form):
 
     def __init__(self, *args, coalition: Coalition, inviter_role: str | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _role_choices(inviter_role)
+        self.fields["role"].choices = _role_choices(inviter_role, coalition)
         self.fields["organisation"].queryset = coalition_organisations(coalition=coalition)
         bind_search_fields(self, coalition)
 
@@ -91,8 +93,94 @@ class MembershipRoleForm(forms.ModelForm):
 
     def __init__(self, *args, editor_role: str | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = _role_choices(editor_role)
+        self.fields["role"].choices = _role_choices(editor_role, self.instance.coalition)
         self.fields["organisation"].queryset = coalition_organisations(
             coalition=self.instance.coalition
         )
         bind_search_fields(self, self.instance.coalition)
+
+
+class CoalitionStartForm(SubmittedOnce, forms.Form):
+    """A new coalition and its first member: the person starting it, for their organisation."""
+
+    name = forms.CharField(
+        label=capfirst(_("name of the coalition")),
+        max_length=Coalition._meta.get_field("name").max_length,
+        help_text=_("For example: Country Coalition for Lebanon."),
+    )
+    state_party = forms.ChoiceField(
+        label=capfirst(_("State Party")), choices=[("", "---------")] + list(countries)
+    )
+    description = forms.CharField(
+        label=capfirst(_("description")),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=Coalition._meta.get_field("description").max_length,
+        required=False,
+    )
+    under_apmbc = forms.BooleanField(
+        label=_("The State is also party to the Anti-Personnel Mine Ban Convention (APMBC)"),
+        required=False,
+        help_text=_("Every coalition works under the Convention on Cluster Munitions (CCM)."),
+    )
+    cadence = forms.ChoiceField(
+        label=capfirst(_("meeting cadence")),
+        choices=Coalition.Cadence.choices,
+        initial=Coalition.Cadence.BIANNUAL,
+    )
+    timezone = forms.ChoiceField(
+        label=capfirst(_("time zone")),
+        required=False,
+        help_text=_("Meetings are planned in this zone. Left empty: the State Party's main zone."),
+    )
+    role = forms.ChoiceField(
+        label=capfirst(_("you start it as")),
+        widget=forms.RadioSelect,
+        choices=[
+            (
+                Role.NATIONAL_AUTHORITY,
+                _("The State's national authority, which owns the coalition"),
+            ),
+            (
+                Role.CHAMPION,
+                _("A champion proposing the coalition; the national authority joins by invitation"),
+            ),
+        ],
+    )
+    organisation_name = forms.CharField(
+        label=capfirst(_("your organisation")),
+        max_length=Organisation._meta.get_field("name").max_length,
+        help_text=_("An organisation already known by this name and country is used as it is."),
+    )
+    organisation_kind = forms.ChoiceField(
+        label=capfirst(_("your organisation: kind")),
+        choices=[("", "---------")] + list(Organisation.Kind.choices),
+    )
+    organisation_country = forms.ChoiceField(
+        label=capfirst(_("your organisation: country")),
+        choices=[("", _("None (international)"))] + list(countries),
+        required=False,
+    )
+    authority_name = forms.CharField(
+        label=capfirst(_("the State's national authority")),
+        max_length=Organisation._meta.get_field("name").max_length,
+        required=False,
+        help_text=_(
+            "Only when you start it as a champion: the national mine action authority or centre "
+            "you will invite."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [("", _("Suggested from the State Party"))] + (
+            time_zone_choices()
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("role") == Role.CHAMPION
+            and not (cleaned.get("authority_name") or "").strip()
+        ):
+            self.add_error("authority_name", _("Name the State's national mine action authority."))
+        return cleaned

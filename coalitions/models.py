@@ -94,6 +94,11 @@ class Coalition(models.Model):
         _("also under the Anti-Personnel Mine Ban Convention"), default=False
     )
     description = BoundedTextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
+    # A champion who proposes a coalition names the State's authority, which has not joined yet:
+    # until one of its people accepts an invitation, nothing is done in its name.
+    awaiting_national_authority = models.BooleanField(
+        _("awaiting the national authority"), default=False
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(default=django_timezone.now, editable=False)
 

@@ -109,9 +109,22 @@ ROLES_GIVEN_BY: dict[str, frozenset[str]] = {
 }
 
 
-def roles_given_by(role: str | None) -> frozenset[str]:
-    """The roles a member holding `role` may give, by invitation or by changing a role."""
-    return ROLES_GIVEN_BY.get(role, frozenset()) if role else frozenset()
+# A coalition proposed by a champion has no national authority yet to appoint anyone: until one
+# joins, the champion may also invite the State's national authority (and nothing more).
+ROLES_GIVEN_WHILE_AWAITING_AUTHORITY: dict[str, frozenset[str]] = {
+    Role.CHAMPION: frozenset({Role.NATIONAL_AUTHORITY}),
+}
+
+
+def roles_given_by(role: str | None, *, coalition: Coalition | None = None) -> frozenset[str]:
+    """The roles a member holding `role` may give, by invitation or by changing a role (in
+    `coalition`, when its state changes what may be given)."""
+    if not role:
+        return frozenset()
+    given = ROLES_GIVEN_BY.get(role, frozenset())
+    if coalition is not None and coalition.awaiting_national_authority:
+        given |= ROLES_GIVEN_WHILE_AWAITING_AUTHORITY.get(role, frozenset())
+    return given
 
 
 def organisation_may_hold_role(*, coalition: Coalition, organisation, role: str) -> bool:

@@ -2,7 +2,14 @@
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from .models import Coalition, CoalitionUserObjectPermission, Invitation, Membership, Organisation
+from .models import (
+    Coalition,
+    CoalitionUserObjectPermission,
+    Invitation,
+    Membership,
+    Organisation,
+    Role,
+)
 from .permissions import VIEW
 
 
@@ -53,3 +60,27 @@ def coalition_organisations(*, coalition: Coalition) -> QuerySet[Organisation]:
             ).values("organisation_id")
         )
     ).order_by("name")
+
+
+def coalition_start_steps(*, coalition: Coalition) -> dict[str, bool]:
+    """What of a new coalition's first steps is done, in one query: who has joined or been
+    invited for the three roles that start a coalition, and whether it has obligations and a
+    meeting (their apps' tables, reached through the coalition's relations)."""
+    members = Membership.objects.filter(coalition=OuterRef("pk"))
+    invited = Invitation.objects.filter(
+        coalition=OuterRef("pk"), accepted_at__isnull=True, revoked_at__isnull=True
+    )
+
+    def related(name: str):
+        model = Coalition._meta.get_field(name).related_model
+        return Exists(model.objects.filter(coalition=OuterRef("pk")))
+
+    annotations = {}
+    for role in (Role.NATIONAL_AUTHORITY, Role.CHAMPION, Role.FACILITATOR):
+        annotations[f"{role}_joined"] = Exists(members.filter(role=role))
+        annotations[f"{role}_invited"] = Exists(invited.filter(role=role))
+    annotations["has_obligations"] = related("obligations")
+    annotations["has_meetings"] = related("meetings")
+    return (
+        Coalition.objects.filter(pk=coalition.pk).annotate(**annotations).values(*annotations).get()
+    )

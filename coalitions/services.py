@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from config.mail import build_mail
@@ -20,6 +21,7 @@ from .audit import audited
 from .models import Coalition, Invitation, Membership, Organisation, Role
 from .permissions import organisation_may_hold_role, roles_given_by, sync_role_permissions
 from .selectors import coalition_organisations
+from .time_zones import suggested_time_zone
 
 INVITATION_SALT = "coalitions.invitation"
 
@@ -50,11 +52,13 @@ def coalition_create(
     timezone_name: str = "UTC",
     under_apmbc: bool = False,
     description: str = "",
+    awaiting_national_authority: bool = False,
     actor,
     is_demo: bool = False,
 ) -> Coalition:
     coalition = audited(
         Coalition(
+            awaiting_national_authority=awaiting_national_authority,
             name=name,
             slug=slug,
             state_party=state_party,
@@ -73,6 +77,93 @@ def coalition_create(
     return coalition
 
 
+# Addresses a coalition's short name may not take: they are pages of their own.
+RESERVED_SLUGS = frozenset({"new"})
+SLUG_MAX_LENGTH = 60
+
+
+def unique_slug(*, name: str, state_party: str) -> str:
+    """The coalition's short address from its name (or its State Party's code when the name has
+    no Latin letters), with -2, -3… when it is taken."""
+    base = slugify(name)[: SLUG_MAX_LENGTH - 6].strip("-") or slugify(state_party) or "coalition"
+    taken = (
+        set(Coalition.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        | RESERVED_SLUGS
+    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+STARTING_ROLES = (Role.NATIONAL_AUTHORITY, Role.CHAMPION)
+
+
+@transaction.atomic
+def coalition_start(
+    *,
+    name: str,
+    state_party: str,
+    role: str,
+    organisation: "NewOrganisation",
+    national_authority: "NewOrganisation | None" = None,
+    cadence: str = Coalition.Cadence.BIANNUAL,
+    timezone_name: str = "",
+    under_apmbc: bool = False,
+    description: str = "",
+    actor,
+) -> Coalition:
+    """A signed-in person starts a coalition and is its first member: as the State's national
+    authority, or as a champion proposing it, who names the authority that is then awaited.
+
+    Organisations are found by name and country (whatever the case) or created.
+    """
+    if role not in STARTING_ROLES:
+        raise ValidationError(
+            {"role": _("Start a coalition as its national authority or as a champion.")}
+        )
+    if not str(state_party or "").strip():
+        raise ValidationError({"state_party": _("Choose the State Party.")})
+    own = _named_organisation(organisation, field="organisation_name", actor=actor)
+    if role == Role.NATIONAL_AUTHORITY:
+        authority = own
+    else:
+        if national_authority is None or not national_authority.name.strip():
+            raise ValidationError(
+                {"authority_name": _("Name the State's national mine action authority.")}
+            )
+        authority = _named_organisation(national_authority, field="authority_name", actor=actor)
+        if authority.pk == own.pk:
+            raise ValidationError(
+                {
+                    "authority_name": _(
+                        "The national authority is another organisation than the champion's."
+                    )
+                }
+            )
+    try:
+        with transaction.atomic():
+            coalition = coalition_create(
+                name=" ".join(name.split()),
+                slug=unique_slug(name=name, state_party=state_party),
+                state_party=state_party,
+                national_authority=authority,
+                champions=[own] if role == Role.CHAMPION else [],
+                cadence=cadence,
+                timezone_name=timezone_name or suggested_time_zone(state_party),
+                under_apmbc=under_apmbc,
+                description=description,
+                awaiting_national_authority=role == Role.CHAMPION,
+                actor=actor,
+            )
+    except IntegrityError:
+        # Another coalition of the same name took the address meanwhile.
+        raise ValidationError(_("Another coalition took this name just now; send again.")) from None
+    membership_create(coalition=coalition, user=actor, organisation=own, role=role, actor=actor)
+    return coalition
+
+
 def _role_in(coalition: Coalition, user) -> str | None:
     if user is None:
         return None
@@ -83,7 +174,7 @@ def _role_in(coalition: Coalition, user) -> str | None:
 
 def _check_role_given_by(*, coalition: Coalition, actor, roles: set[str]) -> None:
     """Who appoints whom: the actor's own role in the coalition must give every role in `roles`."""
-    if not roles <= roles_given_by(_role_in(coalition, actor)):
+    if not roles <= roles_given_by(_role_in(coalition, actor), coalition=coalition):
         raise ValidationError({"role": _("You cannot give someone this role.")})
 
 
@@ -125,7 +216,16 @@ def membership_create(
     membership.full_clean()
     membership.save()
     sync_role_permissions(user=user, coalition=coalition, role=role)
+    if role == Role.NATIONAL_AUTHORITY:
+        _national_authority_joined(coalition, actor)
     return membership
+
+
+def _national_authority_joined(coalition: Coalition, actor) -> None:
+    """A coalition proposed by a champion becomes the State's own when its authority joins."""
+    if coalition.awaiting_national_authority:
+        coalition.awaiting_national_authority = False
+        audited(coalition, actor).save(update_fields=["awaiting_national_authority"])
 
 
 def _ensure_an_authority_remains(membership: Membership) -> None:
@@ -170,6 +270,8 @@ def membership_change_role(
     membership.full_clean()
     membership.save()
     sync_role_permissions(user=membership.user, coalition=membership.coalition, role=role)
+    if role == Role.NATIONAL_AUTHORITY:
+        _national_authority_joined(coalition, actor)
     return membership
 
 
@@ -272,6 +374,14 @@ def _organisation_for(new: NewOrganisation, *, actor) -> Organisation:
         return known
 
 
+def _named_organisation(new: NewOrganisation, *, field: str, actor) -> Organisation:
+    """`_organisation_for`, its refusals shown on the form field that named the organisation."""
+    try:
+        return _organisation_for(new, actor=actor)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from None
+
+
 @transaction.atomic
 def invitation_create(
     *,
@@ -300,6 +410,20 @@ def invitation_create(
                 "email": _(
                     "This address already has a pending invitation; resend it from the list instead."
                 )
+            }
+        )
+    if (
+        coalition.awaiting_national_authority
+        and role == Role.NATIONAL_AUTHORITY
+        and (organisation is None or organisation.pk != coalition.national_authority_id)
+    ):
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "The national authority awaited is %(organisation)s: invite one of its people "
+                    "for it."
+                )
+                % {"organisation": coalition.national_authority}
             }
         )
     if organisation is not None:

@@ -7,6 +7,8 @@ app_name = "coalitions"
 
 urlpatterns = [
     path("coalitions/", views.coalition_list, name="list"),
+    path("coalitions/new/", views.coalition_new, name="new"),
+    path("coalitions/<slug:slug>/start/", views.coalition_checklist, name="checklist"),
     path("coalitions/<slug:slug>/", views.coalition_detail, name="detail"),
     path("coalitions/<slug:slug>/members/", views.member_list, name="members"),
     path("coalitions/<slug:slug>/search/<str:kind>/", search_options, name="search"),

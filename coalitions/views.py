@@ -14,15 +14,21 @@ from django.views.decorators.http import require_POST
 from config.form_views import form_response, submitted
 
 from . import permissions as perms
-from .forms import InvitationForm, MembershipRoleForm
-from .models import Invitation, Membership, Role
+from .forms import CoalitionStartForm, InvitationForm, MembershipRoleForm
+from .models import Invitation, Membership, Organisation, Role
 from .pagination import paginate
 from .sections import page_context, panels_for
-from .selectors import coalition_list_for_user, membership_list, pending_invitation_list
+from .selectors import (
+    coalition_list_for_user,
+    coalition_start_steps,
+    membership_list,
+    pending_invitation_list,
+)
 from .services import (
     InvitationLinkError,
     NewOrganisation,
     WrongPersonError,
+    coalition_start,
     invitation_accept,
     invitation_create,
     invitation_from_token,
@@ -32,6 +38,7 @@ from .services import (
     membership_remove,
 )
 from .submissions import create_once
+from .time_zones import zones_by_country
 
 MEMBERS_ON_HOME = 30
 
@@ -42,6 +49,120 @@ def coalition_list(request):
     for coalition in coalitions:
         coalition.my_role_label = Role(coalition.my_role).label if coalition.my_role else ""
     return render(request, "coalitions/coalition_list.html", {"coalitions": coalitions})
+
+
+def _last_organisation(user) -> Organisation | None:
+    """The organisation the person joined a coalition for last: the likely one again."""
+    membership = (
+        Membership.objects.filter(user=user).select_related("organisation").order_by("-joined_at")
+    ).first()
+    return membership.organisation if membership else None
+
+
+def _start(data: dict, *, actor):
+    """The start form's data to the service: the champion names the authority it awaits."""
+    authority = None
+    if data["role"] == Role.CHAMPION:
+        authority = NewOrganisation(
+            name=data["authority_name"],
+            kind=Organisation.Kind.STATE_AUTHORITY,
+            country=data["state_party"],
+        )
+    return coalition_start(
+        name=data["name"],
+        state_party=data["state_party"],
+        role=data["role"],
+        organisation=NewOrganisation(
+            name=data["organisation_name"],
+            kind=data["organisation_kind"],
+            country=data["organisation_country"],
+        ),
+        national_authority=authority,
+        cadence=data["cadence"],
+        timezone_name=data["timezone"],
+        under_apmbc=data["under_apmbc"],
+        description=data["description"],
+        actor=actor,
+    )
+
+
+@login_required
+def coalition_new(request):
+    """Any signed-in person starts a coalition, as its national authority or as a champion."""
+    initial = {}
+    known = _last_organisation(request.user) if request.method == "GET" else None
+    if known is not None:
+        initial = {
+            "organisation_name": known.name,
+            "organisation_kind": known.kind,
+            "organisation_country": known.country.code if known.country else "",
+        }
+    form = CoalitionStartForm(submitted(request), initial=initial)
+    done = create_once(
+        request,
+        form,
+        create=lambda: _start(form.cleaned_data, actor=request.user),
+        url_for=lambda coalition: reverse("coalitions:checklist", args=[coalition.slug]),
+        notice=lambda coalition: (
+            _("The coalition %(coalition)s was created.") % {"coalition": coalition}
+        ),
+    )
+    if done:
+        return done
+    zones = {country: found[0] for country, found in zones_by_country().items()}
+    return render(request, "coalitions/coalition_form.html", {"form": form, "zones": zones})
+
+
+@login_required
+def coalition_checklist(request, slug):
+    """A new coalition's first steps, each with the link that does it when the person may."""
+    access = perms.require_access(request.user, slug)
+    coalition = access.coalition
+    done = coalition_start_steps(coalition=coalition)
+    given = perms.roles_given_by(access.role, coalition=coalition)
+    steps = []
+    for role, label in (
+        (Role.NATIONAL_AUTHORITY, _("Invite the national authority")),
+        (Role.CHAMPION, _("Invite the champion")),
+        (Role.FACILITATOR, _("Invite a facilitator")),
+    ):
+        url = None
+        if role in given and access.can(perms.INVITE_MEMBERS):
+            url = reverse("coalitions:invitation_new", args=[slug]) + f"?role={role}"
+        steps.append(
+            {
+                "key": role,
+                "label": label,
+                "done": done[f"{role}_joined"],
+                "invited": done[f"{role}_invited"],
+                "url": url,
+            }
+        )
+    steps.append(
+        {
+            "key": "obligations",
+            "label": _("Add the obligations"),
+            "done": done["has_obligations"],
+            "url": reverse("obligations:new", args=[slug])
+            if access.can(perms.MANAGE_OBLIGATIONS) and not coalition.awaiting_national_authority
+            else None,
+        }
+    )
+    steps.append(
+        {
+            "key": "meeting",
+            "label": _("Plan the first meeting"),
+            "done": done["has_meetings"],
+            "url": reverse("meetings:new", args=[slug])
+            if access.can(perms.MANAGE_MEETINGS)
+            else None,
+        }
+    )
+    return render(
+        request,
+        "coalitions/coalition_checklist.html",
+        page_context(access, "home", steps=steps),
+    )
 
 
 @login_required
@@ -154,7 +275,18 @@ def invitation_list(request, slug):
 @login_required
 def invitation_new(request, slug):
     access = perms.require_access(request.user, slug, perms.INVITE_MEMBERS)
-    form = InvitationForm(submitted(request), coalition=access.coalition, inviter_role=access.role)
+    initial = {}
+    suggested_role = request.GET.get("role", "")
+    if suggested_role in perms.roles_given_by(access.role, coalition=access.coalition):
+        initial["role"] = suggested_role
+        if suggested_role == Role.NATIONAL_AUTHORITY:
+            initial["organisation"] = access.coalition.national_authority
+    form = InvitationForm(
+        submitted(request),
+        coalition=access.coalition,
+        inviter_role=access.role,
+        initial=initial,
+    )
     done = create_once(
         request,
         form,

@@ -91,6 +91,13 @@ def obligation_create(
     is_illustrative: bool = False,
     actor,
 ) -> Obligation:
+    if coalition.awaiting_national_authority:
+        raise ValidationError(
+            _(
+                "The coalition holds no obligations until its national authority has joined: "
+                "the obligations are the State's own."
+            )
+        )
     _check_dates_in_range(
         entry_into_force=entry_into_force,
         plan_start=plan_start,

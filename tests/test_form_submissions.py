@@ -464,6 +464,20 @@ CREATE_CASES = {
             "organisation": str(w["donor_organisation"].pk),
         },
     ),
+    "coalitions:new": (
+        Role.CHAMPION,
+        None,
+        lambda w: {
+            "name": "Country Coalition for Botswana",
+            "state_party": "BW",
+            "cadence": "biannual",
+            "role": Role.CHAMPION,
+            "organisation_name": "Norway",
+            "organisation_kind": "donor_state",
+            "organisation_country": "NO",
+            "authority_name": "Botswana Defence Force",
+        },
+    ),
 }
 
 

@@ -6,6 +6,22 @@ document.addEventListener("DOMContentLoaded", function () {
       language.form.submit();
     });
   }
+  // A new coalition's time zone follows its State Party until the person picks one.
+  var zones = document.getElementById("country-zones");
+  var country = document.getElementById("id_state_party");
+  var zone = document.getElementById("id_timezone");
+  if (zones && country && zone) {
+    var byCountry = JSON.parse(zones.textContent);
+    var picked = zone.value !== "";
+    zone.addEventListener("change", function () {
+      picked = true;
+    });
+    country.addEventListener("change", function () {
+      if (!picked && byCountry[country.value]) {
+        zone.value = byCountry[country.value];
+      }
+    });
+  }
   document.querySelectorAll("[data-select-on-focus]").forEach(function (field) {
     field.addEventListener("focus", function () {
       field.select();
