@@ -22,6 +22,7 @@ class ActionsConfig(AppConfig):
                 "meeting_detail", "actions/_partials/meeting_panel.html", panels.meeting_panel, 40
             )
         )
+        register_panel(Panel("today", "actions/_partials/today_panel.html", panels.today_panel, 10))
         register_demo_extension(seed_action_points, order=80)
 
         from mail.pipeline import MailKind, register

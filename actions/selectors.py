@@ -4,7 +4,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 
 from coalitions import permissions as perms
@@ -284,3 +284,24 @@ def reminder_log(*, coalition: Coalition) -> QuerySet[ReminderSent]:
 
 def digest_log(*, coalition: Coalition) -> QuerySet[DigestSent]:
     return DigestSent.objects.filter(coalition=coalition).select_related("recipient")
+
+
+TODAY_ITEMS = 10
+
+
+def my_action_points_today(*, user, today: date) -> dict:
+    """For the Today page: the person's open items everywhere (their own and their
+    organisation's), overdue and upcoming, the first of each with their totals (2 queries)."""
+    mine = my_action_points_everywhere(user=user).annotate(total=Window(Count("pk")))
+    overdue = list(mine.filter(due_date__lt=today)[:TODAY_ITEMS])
+    upcoming = list(
+        mine.exclude(due_date__lt=today).order_by(F("due_date").asc(nulls_last=True), "id")[
+            :TODAY_ITEMS
+        ]
+    )
+    return {
+        "overdue": overdue,
+        "overdue_total": overdue[0].total if overdue else 0,
+        "upcoming": upcoming,
+        "upcoming_total": upcoming[0].total if upcoming else 0,
+    }

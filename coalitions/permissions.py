@@ -337,6 +337,37 @@ def access_for(user, coalition: Coalition) -> CoalitionAccess:
     return _access_from_rows(coalition, _member_rows(user, coalition=coalition))
 
 
+def accesses_everywhere(user) -> list[CoalitionAccess]:
+    """What the person may do in every coalition they belong to, in two queries whatever their
+    number (for pages across coalitions, such as Today), in the coalitions' name order."""
+    from .models import Membership
+
+    if not user.is_authenticated:
+        return []
+    held: dict[int, set[str]] = defaultdict(set)
+    for coalition_id, codename in CoalitionUserObjectPermission.objects.filter(
+        user=user
+    ).values_list("content_object_id", "permission__codename"):
+        held[coalition_id].add(codename)
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("coalition__national_authority", "organisation")
+        .order_by("coalition__name", "coalition_id")
+    )
+    accesses = []
+    for membership in memberships:
+        found = frozenset(held.get(membership.coalition_id, ())) & ALL_PERMISSIONS
+        if VIEW in found:
+            accesses.append(
+                CoalitionAccess(coalition=membership.coalition, perms=found, membership=membership)
+            )
+    return accesses
+
+
+def coalition_ids_with(accesses: list[CoalitionAccess], perm: str) -> list[int]:
+    return [access.coalition.pk for access in accesses if access.can(perm)]
+
+
 def require_access(user, coalition_slug: str, perm: str | None = None) -> CoalitionAccess:
     """Outsiders get 404 (nothing about the coalition leaks); members without `perm` get 403.
 

@@ -1,8 +1,9 @@
 """Other apps add pages to a coalition's navigation, and panels to pages they do not own, here,
 from their AppConfig.ready(), so that no app needs to import the app that shows its panel.
 
-Slots in use: "coalition_home" (context function gets request, access) and "meeting_detail"
-(request, access, meeting=...). A context function returns a dict for its template, or None to
+Slots in use: "coalition_home" (context function gets request, access), "meeting_detail"
+(request, access, meeting=...) and "today" (request, accesses: the person's CoalitionAccess in
+every coalition they belong to; see `today_panels_for`). A context function returns a dict for its template, or None to
 show nothing, and costs a fixed number of queries.
 
 Every coalition page's context starts from `page_context`: the person's access, the coalition and
@@ -63,6 +64,16 @@ def panels_for(slot: str, request, access, **kwargs) -> list[dict]:
     rendered = []
     for panel in sorted((p for p in _panels.values() if p.slot == slot), key=lambda p: p.order):
         context = panel.context(request, access, **kwargs)
+        if context is not None:
+            rendered.append({"template": panel.template, "context": context})
+    return rendered
+
+
+def today_panels_for(request, accesses: list) -> list[dict]:
+    """The Today page's panels, each in a fixed number of queries over all the coalitions."""
+    rendered = []
+    for panel in sorted((p for p in _panels.values() if p.slot == "today"), key=lambda p: p.order):
+        context = panel.context(request, accesses)
         if context is not None:
             rendered.append({"template": panel.template, "context": context})
     return rendered

@@ -1,6 +1,6 @@
 """Every queryset a coalition page iterates, with the permission filter and its joins."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 
 from .models import (
     Coalition,
@@ -83,4 +83,23 @@ def coalition_start_steps(*, coalition: Coalition) -> dict[str, bool]:
     annotations["has_meetings"] = related("meetings")
     return (
         Coalition.objects.filter(pk=coalition.pk).annotate(**annotations).values(*annotations).get()
+    )
+
+
+TODAY_INVITATIONS = 10
+
+
+def invitations_sent_pending(*, user, coalition_ids: list[int]) -> list[Invitation]:
+    """The person's own invitations still waiting for an answer, in the coalitions where they
+    may still invite, with their total as `total` (1 query)."""
+    return list(
+        Invitation.objects.filter(
+            invited_by=user,
+            coalition_id__in=coalition_ids,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .select_related("coalition", "organisation")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-created_at", "-pk")[:TODAY_INVITATIONS]
     )

@@ -6,6 +6,7 @@ from .search import search_options
 app_name = "coalitions"
 
 urlpatterns = [
+    path("today/", views.today, name="today"),
     path("coalitions/", views.coalition_list, name="list"),
     path("coalitions/new/", views.coalition_new, name="new"),
     path("coalitions/<slug:slug>/start/", views.coalition_checklist, name="checklist"),

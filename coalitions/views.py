@@ -17,10 +17,11 @@ from . import permissions as perms
 from .forms import CoalitionStartForm, InvitationForm, MembershipRoleForm
 from .models import Invitation, Membership, Organisation, Role
 from .pagination import paginate
-from .sections import page_context, panels_for
+from .sections import page_context, panels_for, today_panels_for
 from .selectors import (
     coalition_list_for_user,
     coalition_start_steps,
+    invitations_sent_pending,
     membership_list,
     pending_invitation_list,
 )
@@ -41,6 +42,28 @@ from .submissions import create_once
 from .time_zones import zones_by_country
 
 MEMBERS_ON_HOME = 30
+
+
+@login_required
+def today(request):
+    """The page a signed-in person lands on: what needs them in every coalition they belong to,
+    each item linking where it is handled, in a fixed number of queries."""
+    accesses = perms.accesses_everywhere(request.user)
+    invite_ids = perms.coalition_ids_with(accesses, perms.INVITE_MEMBERS)
+    invitations = (
+        invitations_sent_pending(user=request.user, coalition_ids=invite_ids) if invite_ids else []
+    )
+    return render(
+        request,
+        "coalitions/today.html",
+        {
+            "accesses": accesses,
+            "panels": today_panels_for(request, accesses),
+            "invitations": invitations,
+            "invitations_total": invitations[0].total if invitations else 0,
+            "may_invite": bool(invite_ids),
+        },
+    )
 
 
 @login_required

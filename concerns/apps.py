@@ -9,9 +9,10 @@ class ConcernsConfig(AppConfig):
     def ready(self):
         from coalitions import permissions as perms
         from coalitions.demo import register_demo_extension
-        from coalitions.sections import Section, register_section
+        from coalitions.sections import Panel, Section, register_panel, register_section
 
         from .demo import seed_concerns
+        from .panels import today_panel
 
         # Two tabs, one per side of the channel; a person sees the one their role carries.
         register_section(
@@ -32,6 +33,7 @@ class ConcernsConfig(AppConfig):
                 perm=perms.READ_CONCERNS,
             )
         )
+        register_panel(Panel("today", "concerns/_today_panel.html", today_panel, 40))
         register_demo_extension(seed_concerns, order=85)
 
         from mail.pipeline import MailKind, register

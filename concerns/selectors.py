@@ -1,6 +1,6 @@
 """Every queryset the concern pages iterate: one place decides who sees which concern."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 
 from meetings.models import Meeting
@@ -59,4 +59,19 @@ def concern_for_sender(*, coalition, user, pk: int) -> Concern:
 def planned_meetings(*, coalition) -> QuerySet[Meeting]:
     return Meeting.objects.filter(coalition=coalition, status=Meeting.Status.PLANNED).order_by(
         "starts_at"
+    )
+
+
+TODAY_CONCERNS = 10
+
+
+def concerns_waiting_everywhere(*, coalition_ids: list[int]) -> list[Concern]:
+    """New concerns of the given coalitions (those whose concerns the person reads), the oldest
+    first, with their total as `total`; neither sender nor private note is read (1 query)."""
+    return list(
+        Concern.objects.filter(coalition_id__in=coalition_ids, status=Concern.Status.NEW)
+        .select_related("coalition")
+        .only("pk", "subject", "created_at", "status", "coalition__slug", "coalition__name")
+        .annotate(total=Window(Count("pk")))
+        .order_by("created_at", "pk")[:TODAY_CONCERNS]
     )

@@ -6,7 +6,7 @@ from django.urls import include, path
 
 def home(request):
     if request.user.is_authenticated:
-        return redirect("coalitions:list")
+        return redirect("coalitions:today")
     return render(request, "home.html")
 
 

@@ -11,12 +11,13 @@ class MeetingsConfig(AppConfig):
         from coalitions.sections import Panel, Section, register_panel, register_section
 
         from .demo import publish_demo_summary, seed_meetings
-        from .panels import next_meeting_panel
+        from .panels import next_meeting_panel, today_panel
 
         register_section(Section("meetings", _("Meetings"), "meetings:list", order=20))
         register_panel(
             Panel("coalition_home", "meetings/_panels/next_meeting.html", next_meeting_panel, 10)
         )
+        register_panel(Panel("today", "meetings/_panels/today.html", today_panel, 20))
         register_demo_extension(seed_meetings, order=20)
         register_demo_extension(publish_demo_summary, order=90)
 

@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from coalitions.models import Coalition, Membership
+from coalitions import permissions as perms
+from coalitions.models import Coalition, Membership, Visibility
 from coalitions.permissions import visibilities_for
 
 from .models import AgendaItem, Decision, Delivery, Document, Meeting, Participant, Summary
@@ -192,4 +193,28 @@ def memberships_for_choice(*, coalition: Coalition) -> QuerySet[Membership]:
         Membership.objects.filter(coalition=coalition)
         .select_related("user", "organisation")
         .order_by("organisation__name", "user__name")
+    )
+
+
+TODAY_MEETINGS = 5
+TODAY_AGENDA_ITEMS = 8
+
+
+def next_meetings_everywhere(*, accesses) -> list[Meeting]:
+    """For the Today page: the next planned meetings of every coalition of the person, each with
+    the agenda items the person may see in it (`visible_agenda`), in 2 queries."""
+    restricted = perms.coalition_ids_with(accesses, perms.VIEW_RESTRICTED)
+    agenda = AgendaItem.objects.filter(
+        Q(visibility=Visibility.MEMBERS)
+        | Q(visibility=Visibility.RESTRICTED, meeting__coalition_id__in=restricted)
+    ).order_by("position", "pk")
+    return list(
+        Meeting.objects.filter(
+            coalition_id__in=[access.coalition.pk for access in accesses],
+            status=Meeting.Status.PLANNED,
+            ends_at__gte=timezone.now(),
+        )
+        .select_related("coalition")
+        .prefetch_related(Prefetch("agenda_items", queryset=agenda, to_attr="visible_agenda"))
+        .order_by("starts_at", "pk")[:TODAY_MEETINGS]
     )

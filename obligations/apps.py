@@ -11,12 +11,16 @@ class ObligationsConfig(AppConfig):
         from coalitions.sections import Panel, Section, register_panel, register_section
 
         from .demo import seed_obligations
-        from .panels import home_panel_context
+        from .panels import home_panel_context, today_figures_panel, today_obligations_panel
 
         register_section(Section("obligations", _("Obligations"), "obligations:dashboard", 20))
         register_section(Section("needs", _("Needs & offers"), "obligations:needs", 25))
         register_panel(
             Panel("coalition_home", "obligations/_home_panel.html", home_panel_context, 20)
+        )
+        register_panel(Panel("today", "obligations/_today_figures.html", today_figures_panel, 30))
+        register_panel(
+            Panel("today", "obligations/_today_obligations.html", today_obligations_panel, 60)
         )
         register_demo_extension(seed_obligations, order=20)
         register_searches()

@@ -2,9 +2,34 @@
 
 from django.utils import timezone
 
-from .selectors import obligation_status_list
+from coalitions import permissions as perms
+
+from .selectors import figures_to_validate, obligation_status_list, obligation_statuses_everywhere
 
 
 def home_panel_context(request, access) -> dict | None:
     statuses = obligation_status_list(coalition=access.coalition, with_charts=False)
     return {"coalition": access.coalition, "statuses": statuses, "today": timezone.localdate()}
+
+
+def today_figures_panel(request, accesses) -> dict | None:
+    """Figures waiting for the person's validation, where the role table lets them validate."""
+    coalition_ids = perms.coalition_ids_with(accesses, perms.VALIDATE_PROGRESS)
+    if not coalition_ids:
+        return None
+    entries = figures_to_validate(coalition_ids=coalition_ids)
+    return {"entries": entries, "total": entries[0].total if entries else 0}
+
+
+def today_obligations_panel(request, accesses) -> dict | None:
+    """Each coalition's obligations at a glance: on track, at risk, will miss."""
+    if not accesses:
+        return None
+    today = timezone.localdate()
+    found = obligation_statuses_everywhere(
+        coalition_ids=[access.coalition.pk for access in accesses], today=today
+    )
+    return {
+        "rows": [(access.coalition, found.get(access.coalition.pk, [])) for access in accesses],
+        "today": today,
+    }

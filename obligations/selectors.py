@@ -1,12 +1,15 @@
 """Every queryset the obligations pages iterate, with its joins and coalition filter (the needs
 board's: obligations/assistance/selectors.py)."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
+    Count,
     Prefetch,
     QuerySet,
+    Window,
 )
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -113,8 +116,14 @@ def obligation_status_list(
     The SVG uses presentation attributes only, so it can be placed in a WeasyPrint PDF as it is.
     """
     today = today or timezone.localdate()
+    return _statuses(
+        obligation_list(coalition=coalition, with_extensions=False), today, with_charts
+    )
+
+
+def _statuses(obligations, today: date, with_charts: bool) -> list[ObligationStatus]:
     statuses = []
-    for obligation in obligation_list(coalition=coalition, with_extensions=False):
+    for obligation in obligations:
         rows = [
             indicator_status(obligation, i, today, with_chart=with_charts)
             for i in obligation.indicators.all()
@@ -157,4 +166,40 @@ def progress_export_list(*, coalition: Coalition) -> QuerySet[ProgressEntry]:
             "period_end",
             "pk",
         )
+    )
+
+
+# Across coalitions (the Today page) ---------------------------------------------------------------
+
+TODAY_FIGURES = 10
+
+
+def obligation_statuses_everywhere(*, coalition_ids: list[int], today: date) -> dict[int, list]:
+    """Each coalition's obligations with their forecast status (no charts), in 3 queries
+    whatever the number of coalitions."""
+    obligations = (
+        Obligation.objects.filter(coalition_id__in=coalition_ids)
+        .prefetch_related(
+            Prefetch(
+                "indicators", queryset=Indicator.objects.prefetch_related(_validated_entries())
+            )
+        )
+        .order_by("coalition_id", "convention", "article")
+    )
+    found: dict[int, list] = defaultdict(list)
+    for status in _statuses(obligations, today, with_charts=False):
+        found[status.obligation.coalition_id].append(status)
+    return found
+
+
+def figures_to_validate(*, coalition_ids: list[int]) -> list[ProgressEntry]:
+    """Reported figures not yet validated in the given coalitions, the oldest period first, with
+    their total as `total` (1 query)."""
+    return list(
+        ProgressEntry.objects.filter(
+            validated_at__isnull=True, indicator__obligation__coalition_id__in=coalition_ids
+        )
+        .select_related("indicator__obligation__coalition", "reporting_organisation")
+        .annotate(total=Window(Count("pk")))
+        .order_by("period_end", "pk")[:TODAY_FIGURES]
     )

@@ -119,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "coalitions:list"
+LOGIN_REDIRECT_URL = "coalitions:today"
 
 # Accounts: the e-mail address is the login, it must be verified, and MFA is open to everyone.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -40,7 +40,7 @@ def test_sign_in_is_by_email_address_in_any_case(client):
         reverse("account_login"), {"login": "CASE@Example.net", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("coalitions:list")
+    assert response["Location"] == reverse("coalitions:today")
 
 
 @pytest.mark.django_db
