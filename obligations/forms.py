@@ -60,13 +60,37 @@ def text_field(label):
 class ObligationCreateForm(SubmittedOnce, forms.Form):
     convention = forms.ChoiceField(label=_("Convention"), choices=Convention.choices)
     article = forms.TypedChoiceField(label=_("Article"), choices=Article.choices, coerce=int)
-    entry_into_force = date_field(
-        _("Entry into force"),
+    instrument_deposited_on = date_field(
+        _("Instrument of ratification or accession deposited on"),
+        required=False,
         help_text=_(
-            "The deadline is computed from it: article 3, 8 years; article 4, 10 years. "
-            "29 February gives 28 February of a non-leap year."
+            "The entry into force follows from it (Article 17): the first day of the sixth month "
+            "after the month of deposit."
         ),
     )
+    entry_into_force = date_field(
+        _("Entry into force"),
+        required=False,
+        help_text=_(
+            "Leave empty when you give the deposit. The deadline is computed from it: article 3, "
+            "8 years; article 4, 10 years. 29 February gives 28 February of a non-leap year."
+        ),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not (
+            cleaned.get("entry_into_force") or cleaned.get("instrument_deposited_on")
+        ):
+            self.add_error(
+                "entry_into_force",
+                _(
+                    "Give the entry into force, or the date the State deposited its instrument "
+                    "of ratification or accession."
+                ),
+            )
+        return cleaned
+
     plan_start = date_field(_("Plan period from"), required=False)
     plan_end = date_field(
         _("Plan period to"), required=False, help_text=_("For article 5, which has no deadline.")

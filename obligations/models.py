@@ -77,6 +77,13 @@ class Obligation(ChoiceLabels, models.Model):
     )
     article = models.PositiveSmallIntegerField(_("article"), choices=Article.choices)
     entry_into_force = models.DateField(_("entry into force"), validators=[validate_date_in_range])
+    # When the entry into force was worked out from the deposit (treaty.entry_into_force).
+    instrument_deposited_on = models.DateField(
+        _("instrument of ratification or accession deposited on"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
+    )
     original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
     current_deadline = models.DateField(_("current deadline"), null=True, blank=True)
     plan_start = models.DateField(
@@ -139,6 +146,15 @@ class Obligation(ChoiceLabels, models.Model):
     def extension_max_years(self) -> int | None:
         """Years one extension request may add under its convention's rule; None: no extension."""
         return treaty.extension_max_years(convention=self.convention, article=self.article)
+
+    @property
+    def entry_into_force_arithmetic(self) -> "treaty.EntryIntoForce | None":
+        """How the entry into force follows from the deposit, when it was given."""
+        if self.instrument_deposited_on is None:
+            return None
+        return treaty.entry_into_force(
+            convention=self.convention, deposited_on=self.instrument_deposited_on
+        )
 
 
 class ExtensionRequest(ChoiceLabels, models.Model):

@@ -4,7 +4,12 @@ from django.utils import timezone
 
 from coalitions import permissions as perms
 
-from .selectors import figures_to_validate, obligation_status_list, obligation_statuses_everywhere
+from .selectors import (
+    figures_to_validate,
+    obligation_status_list,
+    obligation_statuses_everywhere,
+    transparency_reports_for,
+)
 
 
 def home_panel_context(request, access) -> dict | None:
@@ -29,7 +34,9 @@ def today_obligations_panel(request, accesses) -> dict | None:
     found = obligation_statuses_everywhere(
         coalition_ids=[access.coalition.pk for access in accesses], today=today
     )
-    return {
-        "rows": [(access.coalition, found.get(access.coalition.pk, [])) for access in accesses],
-        "today": today,
-    }
+    rows = []
+    for access in accesses:
+        statuses = found.get(access.coalition.pk, [])
+        reports = transparency_reports_for([s.obligation for s in statuses], today)
+        rows.append((access.coalition, statuses, reports))
+    return {"rows": rows, "today": today}

@@ -16,9 +16,10 @@ from django.utils.safestring import SafeString
 
 from coalitions.models import Coalition
 
+from . import treaty
 from .charts import forecast_chart_svg
 from .forecast import Forecast, forecast
-from .models import ExtensionRequest, Indicator, Obligation, ProgressEntry
+from .models import Convention, ExtensionRequest, Indicator, Obligation, ProgressEntry
 
 AREA_UNIT = " m²"
 
@@ -203,3 +204,12 @@ def figures_to_validate(*, coalition_ids: list[int]) -> list[ProgressEntry]:
         .annotate(total=Window(Count("pk")))
         .order_by("period_end", "pk")[:TODAY_FIGURES]
     )
+
+
+def transparency_reports_for(obligations, today: date) -> dict | None:
+    """Article 7 dates of the State, from its CCM entry into force (the one its CCM obligations
+    share), or None when no CCM obligation is recorded; no query."""
+    in_force = [o.entry_into_force for o in obligations if o.convention == Convention.CCM]
+    if not in_force:
+        return None
+    return treaty.transparency_reports(entry_into_force=min(in_force), today=today)

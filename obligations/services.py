@@ -75,12 +75,48 @@ def _check_obligation(obligation: Obligation, coalition: Coalition) -> None:
         raise ValidationError(errors)
 
 
+def _entry_into_force(
+    *, convention: str, entry_into_force: date | None, instrument_deposited_on: date | None
+) -> date:
+    """The entry into force given, or worked out from the deposit (Article 17); both must agree."""
+    if instrument_deposited_on is None:
+        if entry_into_force is None:
+            raise ValidationError(
+                {
+                    "entry_into_force": _(
+                        "Give the entry into force, or the date the State deposited its "
+                        "instrument of ratification or accession."
+                    )
+                }
+            )
+        return entry_into_force
+    if instrument_deposited_on > timezone.localdate():
+        raise ValidationError(
+            {"instrument_deposited_on": _("The deposit cannot be in the future.")}
+        )
+    derived = treaty.entry_into_force(
+        convention=convention, deposited_on=instrument_deposited_on
+    ).entry_into_force
+    if entry_into_force is not None and entry_into_force != derived:
+        raise ValidationError(
+            {
+                "entry_into_force": _(
+                    "From that deposit the entry into force is %(date)s (Article 17); leave this "
+                    "empty or give that date."
+                )
+                % {"date": _day(derived)}
+            }
+        )
+    return derived
+
+
 @transaction.atomic
 def obligation_create(
     *,
     coalition: Coalition,
     article: int,
-    entry_into_force: date,
+    entry_into_force: date | None = None,
+    instrument_deposited_on: date | None = None,
     convention: str = Convention.CCM,
     plan_start: date | None = None,
     plan_end: date | None = None,
@@ -100,9 +136,15 @@ def obligation_create(
         )
     _check_dates_in_range(
         entry_into_force=entry_into_force,
+        instrument_deposited_on=instrument_deposited_on,
         plan_start=plan_start,
         plan_end=plan_end,
         completed_on=completed_on,
+    )
+    entry_into_force = _entry_into_force(
+        convention=convention,
+        entry_into_force=entry_into_force,
+        instrument_deposited_on=instrument_deposited_on,
     )
     deadline = treaty.original_deadline(
         convention=convention, article=article, entry_into_force=entry_into_force
@@ -112,6 +154,7 @@ def obligation_create(
         convention=convention,
         article=article,
         entry_into_force=entry_into_force,
+        instrument_deposited_on=instrument_deposited_on,
         original_deadline=deadline,
         current_deadline=deadline,
         plan_start=plan_start,
@@ -155,6 +198,8 @@ def obligation_update(
     moved = entry_into_force != obligation.entry_into_force
     obligation.entry_into_force = entry_into_force
     if moved:
+        # Set by hand: the deposit's arithmetic no longer explains it.
+        obligation.instrument_deposited_on = None
         obligation.original_deadline = treaty.original_deadline(
             convention=obligation.convention,
             article=obligation.article,

@@ -37,6 +37,7 @@ from .selectors import (
     obligation_status_list,
     progress_export_list,
     progress_list,
+    transparency_reports_for,
 )
 
 
@@ -58,6 +59,7 @@ def _obligation(access, pk) -> Obligation:
 def dashboard(request, slug):
     access = perms.require_access(request.user, slug)
     statuses = obligation_status_list(coalition=access.coalition)
+    today = timezone.localdate()
     return render(
         request,
         "obligations/dashboard.html",
@@ -65,8 +67,9 @@ def dashboard(request, slug):
             access,
             "obligations",
             statuses=statuses,
+            reports=transparency_reports_for([s.obligation for s in statuses], today),
             method=METHOD,
-            today=timezone.localdate(),
+            today=today,
         ),
     )
 
