@@ -24,7 +24,7 @@ def test_quick_entry_during_a_meeting(live_server, transactional_db, page, artif
     page.fill("input[name=login]", facilitator.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/coalitions/**")
+    page.wait_for_url("**/today/")
 
     url = live_server.url + reverse(
         "actions:meeting_action_points", args=[coalition.slug, meeting.pk]

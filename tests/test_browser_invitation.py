@@ -19,9 +19,9 @@ def test_champion_invites_an_operator_who_signs_up_from_the_mail(
     page.get_by_label("Email").fill(champion.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("heading", name="My coalitions")).to_be_visible()
+    expect(page.get_by_role("heading", name="Today")).to_be_visible()
 
-    page.get_by_role("link", name=coalition.name).click()
+    page.get_by_role("link", name=coalition.name).first.click()
     page.get_by_role("link", name="Invite someone").first.click()
     page.get_by_label("E-mail address").fill("new.operator@example.net")
     page.get_by_label("Role").select_option(Role.OPERATOR)

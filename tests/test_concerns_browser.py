@@ -13,7 +13,7 @@ def sign_in(page, live_server, user):
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url("**/coalitions/**")
+    page.wait_for_url("**/today/")
 
 
 @pytest.mark.browser

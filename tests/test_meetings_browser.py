@@ -16,7 +16,7 @@ def sign_in(page, base, email):
     page.fill("input[name=login]", email)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/coalitions/.*"))
+    page.wait_for_url(re.compile(r".*/today/"))
 
 
 @pytest.mark.browser
