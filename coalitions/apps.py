@@ -23,7 +23,12 @@ class CoalitionsConfig(AppConfig):
 
         register(MailKind("invitation", Invitation, queue_invitations, invitations_to_send))
 
+        from users.hooks import register_after_sign_up
+
         from . import checks  # noqa: F401
+        from .views import join_on_sign_up
+
+        register_after_sign_up(join_on_sign_up)
 
         post_migrate.connect(_store_the_role_table, sender=self)
 

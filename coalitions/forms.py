@@ -184,3 +184,31 @@ class CoalitionStartForm(SubmittedOnce, forms.Form):
         ):
             self.add_error("authority_name", _("Name the State's national mine action authority."))
         return cleaned
+
+
+class CoalitionSettingsForm(forms.Form):
+    """The national authority's settings (the short address stays: links in mails use it)."""
+
+    name = CoalitionStartForm.base_fields["name"]
+    description = CoalitionStartForm.base_fields["description"]
+    state_party = CoalitionStartForm.base_fields["state_party"]
+    under_apmbc = CoalitionStartForm.base_fields["under_apmbc"]
+    cadence = CoalitionStartForm.base_fields["cadence"]
+    timezone = forms.ChoiceField(label=capfirst(_("time zone")), choices=time_zone_choices)
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(
+        label=capfirst(_("name")), max_length=Organisation._meta.get_field("name").max_length
+    )
+    short_name = forms.CharField(
+        label=capfirst(_("short name")),
+        max_length=Organisation._meta.get_field("short_name").max_length,
+        required=False,
+    )
+    kind = forms.ChoiceField(label=capfirst(_("kind")), choices=Organisation.Kind.choices)
+    country = forms.ChoiceField(
+        label=capfirst(_("country")),
+        choices=[("", _("None (international)"))] + list(countries),
+        required=False,
+    )

@@ -99,6 +99,8 @@ class Coalition(models.Model):
     awaiting_national_authority = models.BooleanField(
         _("awaiting the national authority"), default=False
     )
+    # Archived: read-only for everyone and sends nothing, until the national authority restores it.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(default=django_timezone.now, editable=False)
 

@@ -116,6 +116,16 @@ ROLES_GIVEN_WHILE_AWAITING_AUTHORITY: dict[str, frozenset[str]] = {
 }
 
 
+# An archived coalition is read-only for everyone: its members keep reading what their role shows
+# them, and those who manage the coalition may restore it (and nothing else).
+ARCHIVED_PERMISSIONS = frozenset({VIEW, VIEW_RESTRICTED, READ_CONCERNS, MANAGE_COALITION})
+
+
+def in_effect(perms: frozenset[str], coalition: Coalition) -> frozenset[str]:
+    """The stored permissions as they apply now: all of them, or only reading when archived."""
+    return perms & ARCHIVED_PERMISSIONS if coalition.archived_at else perms
+
+
 def roles_given_by(role: str | None, *, coalition: Coalition | None = None) -> frozenset[str]:
     """The roles a member holding `role` may give, by invitation or by changing a role (in
     `coalition`, when its state changes what may be given)."""
@@ -326,7 +336,9 @@ def _member_rows(user, **coalition_lookup) -> list:
 def _access_from_rows(coalition: Coalition, rows: list) -> CoalitionAccess:
     perms = frozenset(row.codename for row in rows) & ALL_PERMISSIONS
     membership = rows[0] if perms else None
-    return CoalitionAccess(coalition=coalition, perms=perms, membership=membership)
+    return CoalitionAccess(
+        coalition=coalition, perms=in_effect(perms, coalition), membership=membership
+    )
 
 
 def access_for(user, coalition: Coalition) -> CoalitionAccess:
@@ -356,7 +368,10 @@ def accesses_everywhere(user) -> list[CoalitionAccess]:
     )
     accesses = []
     for membership in memberships:
-        found = frozenset(held.get(membership.coalition_id, ())) & ALL_PERMISSIONS
+        found = in_effect(
+            frozenset(held.get(membership.coalition_id, ())) & ALL_PERMISSIONS,
+            membership.coalition,
+        )
         if VIEW in found:
             accesses.append(
                 CoalitionAccess(coalition=membership.coalition, perms=found, membership=membership)

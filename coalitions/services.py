@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -164,6 +165,50 @@ def coalition_start(
     return coalition
 
 
+SETTINGS_FIELDS = ("name", "description", "state_party", "under_apmbc", "cadence", "timezone")
+
+
+def _check_not_archived(coalition: Coalition) -> None:
+    if coalition.archived_at is not None:
+        raise ValidationError(_("This coalition is archived: restore it first."))
+
+
+@transaction.atomic
+def coalition_update(*, coalition: Coalition, actor, **fields) -> Coalition:
+    """The national authority's settings; the short address never changes (links in mails)."""
+    coalition = Coalition.objects.select_for_update().get(pk=coalition.pk)
+    _check_not_archived(coalition)
+    unknown = set(fields) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"Not a setting: {sorted(unknown)}")
+    for field, value in fields.items():
+        setattr(coalition, field, value)
+    coalition.name = " ".join(coalition.name.split())
+    coalition.full_clean()
+    audited(coalition, actor).save()
+    return coalition
+
+
+@transaction.atomic
+def coalition_archive(*, coalition: Coalition, actor) -> Coalition:
+    """Read-only for everyone and no mail from now on; restorable."""
+    coalition = Coalition.objects.select_for_update().get(pk=coalition.pk)
+    _check_not_archived(coalition)
+    coalition.archived_at = timezone.now()
+    audited(coalition, actor).save(update_fields=["archived_at"])
+    return coalition
+
+
+@transaction.atomic
+def coalition_restore(*, coalition: Coalition, actor) -> Coalition:
+    coalition = Coalition.objects.select_for_update().get(pk=coalition.pk)
+    if coalition.archived_at is None:
+        raise ValidationError(_("This coalition is not archived."))
+    coalition.archived_at = None
+    audited(coalition, actor).save(update_fields=["archived_at"])
+    return coalition
+
+
 def _role_in(coalition: Coalition, user) -> str | None:
     if user is None:
         return None
@@ -281,6 +326,70 @@ def membership_remove(*, membership: Membership, actor) -> None:
     _ensure_an_authority_remains(membership)
     sync_role_permissions(user=membership.user, coalition=membership.coalition, role=None)
     audited(membership, actor).delete()
+
+
+@transaction.atomic
+def membership_leave(*, membership: Membership, actor) -> None:
+    """A member leaves the coalition. The last member of the national authority cannot: it hands
+    its role over first, by inviting a colleague of its organisation as national authority."""
+    membership = (
+        Membership.objects.select_for_update().select_related("coalition").get(pk=membership.pk)
+    )
+    if membership.user_id != getattr(actor, "pk", None):
+        raise ValidationError(_("Only the member themself leaves; others are removed."))
+    _check_not_archived(membership.coalition)
+    _ensure_an_authority_remains(membership)
+    sync_role_permissions(user=membership.user, coalition=membership.coalition, role=None)
+    audited(membership, actor).delete()
+
+
+@transaction.atomic
+def organisation_update(
+    *, organisation: Organisation, coalition: Coalition, actor, **fields
+) -> Organisation:
+    """The national authority keeps its coalition's organisations right (name, short name, kind,
+    country). One that also takes part in a coalition the actor does not run is left to site
+    staff, who merge duplicates in the admin."""
+    from .permissions import MANAGE_COALITION, accesses_everywhere, coalition_ids_with
+
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    _check_not_archived(coalition)
+    if not coalition_organisations(coalition=coalition).filter(pk=organisation.pk).exists():
+        raise ValidationError(_("This organisation does not take part in this coalition."))
+    run_by_actor = set(coalition_ids_with(accesses_everywhere(actor), MANAGE_COALITION))
+    elsewhere = set(
+        Coalition.objects.filter(
+            Q(national_authority=organisation)
+            | Q(champions=organisation)
+            | Q(memberships__organisation=organisation)
+            | Q(
+                invitations__organisation=organisation,
+                invitations__accepted_at__isnull=True,
+                invitations__revoked_at__isnull=True,
+            )
+        ).values_list("pk", flat=True)
+    )
+    if elsewhere - run_by_actor:
+        raise ValidationError(
+            _(
+                "This organisation also takes part in coalitions you do not run; ask the site's "
+                "staff to change it."
+            )
+        )
+    for field in ("name", "short_name", "kind", "country"):
+        if field in fields:
+            setattr(organisation, field, fields[field])
+    organisation.name = " ".join(organisation.name.split())
+    twin = Organisation.objects.filter(
+        name__iexact=organisation.name, country=organisation.country
+    ).exclude(pk=organisation.pk)
+    if twin.exists():
+        raise ValidationError(
+            {"name": _("Another organisation of this name and country exists already.")}
+        )
+    organisation.full_clean()
+    audited(organisation, actor).save()
+    return organisation
 
 
 # Invitations -------------------------------------------------------------------------------------

@@ -10,8 +10,18 @@ urlpatterns = [
     path("coalitions/", views.coalition_list, name="list"),
     path("coalitions/new/", views.coalition_new, name="new"),
     path("coalitions/<slug:slug>/start/", views.coalition_checklist, name="checklist"),
+    path("coalitions/<slug:slug>/settings/", views.coalition_settings, name="settings"),
+    path("coalitions/<slug:slug>/settings/archive/", views.coalition_archive_view, name="archive"),
+    path("coalitions/<slug:slug>/settings/restore/", views.coalition_restore_view, name="restore"),
     path("coalitions/<slug:slug>/", views.coalition_detail, name="detail"),
     path("coalitions/<slug:slug>/members/", views.member_list, name="members"),
+    path("coalitions/<slug:slug>/leave/", views.membership_leave_view, name="leave"),
+    path("coalitions/<slug:slug>/organisations/", views.organisation_list, name="organisations"),
+    path(
+        "coalitions/<slug:slug>/organisations/<int:pk>/edit/",
+        views.organisation_edit,
+        name="organisation_edit",
+    ),
     path("coalitions/<slug:slug>/search/<str:kind>/", search_options, name="search"),
     path("coalitions/<slug:slug>/members/<int:pk>/edit/", views.member_edit, name="member_edit"),
     path(

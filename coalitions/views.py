@@ -14,29 +14,42 @@ from django.views.decorators.http import require_POST
 from config.form_views import form_response, submitted
 
 from . import permissions as perms
-from .forms import CoalitionStartForm, InvitationForm, MembershipRoleForm
+from .forms import (
+    CoalitionSettingsForm,
+    CoalitionStartForm,
+    InvitationForm,
+    MembershipRoleForm,
+    OrganisationForm,
+)
 from .models import Invitation, Membership, Organisation, Role
 from .pagination import paginate
 from .sections import page_context, panels_for, today_panels_for
 from .selectors import (
     coalition_list_for_user,
+    coalition_organisations,
     coalition_start_steps,
     invitations_sent_pending,
     membership_list,
     pending_invitation_list,
 )
 from .services import (
+    SETTINGS_FIELDS,
     InvitationLinkError,
     NewOrganisation,
     WrongPersonError,
+    coalition_archive,
+    coalition_restore,
     coalition_start,
+    coalition_update,
     invitation_accept,
     invitation_create,
     invitation_from_token,
     invitation_resend,
     invitation_revoke,
     membership_change_role,
+    membership_leave,
     membership_remove,
+    organisation_update,
 )
 from .submissions import create_once
 from .time_zones import zones_by_country
@@ -189,6 +202,63 @@ def coalition_checklist(request, slug):
 
 
 @login_required
+def coalition_settings(request, slug):
+    """The national authority's settings; an archived coalition offers only to be restored."""
+    access = perms.require_access(request.user, slug, perms.MANAGE_COALITION)
+    coalition = access.coalition
+    initial = {field: getattr(coalition, field) for field in SETTINGS_FIELDS}
+    initial["state_party"] = coalition.state_party.code
+    form = CoalitionSettingsForm(submitted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            coalition_update(coalition=coalition, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The coalition's settings were saved."))
+            return redirect("coalitions:settings", slug=slug)
+    return render(
+        request,
+        "coalitions/coalition_settings.html",
+        {"access": access, "coalition": coalition, "form": form, "section": "settings"},
+    )
+
+
+@login_required
+def coalition_archive_view(request, slug):
+    access = perms.require_access(request.user, slug, perms.MANAGE_COALITION)
+    error = None
+    if request.method == "POST":
+        try:
+            coalition_archive(coalition=access.coalition, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request, _("The coalition was archived: it is read-only and sends nothing.")
+            )
+            return redirect("coalitions:settings", slug=slug)
+    return render(
+        request,
+        "coalitions/coalition_confirm_archive.html",
+        {"access": access, "coalition": access.coalition, "error": error, "section": "settings"},
+    )
+
+
+@login_required
+@require_POST
+def coalition_restore_view(request, slug):
+    access = perms.require_access(request.user, slug, perms.MANAGE_COALITION)
+    try:
+        coalition_restore(coalition=access.coalition, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The coalition was restored."))
+    return redirect("coalitions:settings", slug=slug)
+
+
+@login_required
 def coalition_detail(request, slug):
     access = perms.require_access(request.user, slug)
     coalition = access.coalition
@@ -277,6 +347,97 @@ def member_remove(request, slug, pk):
         request,
         "coalitions/membership_confirm_delete.html",
         page_context(access, "members", membership=membership, error=error),
+    )
+
+
+@login_required
+def membership_leave_view(request, slug):
+    """A member leaves; the last member of the national authority is told to hand over first."""
+    access = perms.require_access(request.user, slug)
+    membership = perms.require_membership(access)
+    error = None
+    if request.method == "POST":
+        try:
+            membership_leave(membership=membership, actor=request.user)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request, _("You left %(coalition)s.") % {"coalition": access.coalition}
+            )
+            return redirect("coalitions:today")
+    hand_over_url = None
+    if access.role == Role.NATIONAL_AUTHORITY and access.can(perms.INVITE_MEMBERS):
+        hand_over_url = (
+            reverse("coalitions:invitation_new", args=[slug]) + f"?role={Role.NATIONAL_AUTHORITY}"
+        )
+    return render(
+        request,
+        "coalitions/membership_confirm_leave.html",
+        {
+            "access": access,
+            "coalition": access.coalition,
+            "membership": membership,
+            "error": error,
+            "hand_over_url": hand_over_url,
+        },
+    )
+
+
+@login_required
+def organisation_list(request, slug):
+    access = perms.require_access(request.user, slug)
+    organisations, query = paginate(
+        request, coalition_organisations(coalition=access.coalition), per_page=50
+    )
+    return render(
+        request,
+        "coalitions/organisation_list.html",
+        {
+            "access": access,
+            "coalition": access.coalition,
+            "organisations": organisations,
+            "page": organisations,
+            "query_string": query,
+            "section": "organisations",
+        },
+    )
+
+
+@login_required
+def organisation_edit(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.MANAGE_COALITION)
+    organisation = get_object_or_404(coalition_organisations(coalition=access.coalition), pk=pk)
+    initial = {
+        "name": organisation.name,
+        "short_name": organisation.short_name,
+        "kind": organisation.kind,
+        "country": organisation.country.code if organisation.country else "",
+    }
+    form = OrganisationForm(submitted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation_update(
+                organisation=organisation,
+                coalition=access.coalition,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The organisation was saved."))
+            return redirect("coalitions:organisations", slug=slug)
+    return render(
+        request,
+        "coalitions/organisation_form.html",
+        {
+            "access": access,
+            "coalition": access.coalition,
+            "organisation": organisation,
+            "form": form,
+            "section": "organisations",
+        },
     )
 
 
@@ -383,6 +544,26 @@ def invitation_revoke_view(request, slug, pk):
         "coalitions/invitation_confirm_revoke.html",
         page_context(access, "invitations", invitation=invitation),
     )
+
+
+def join_on_sign_up(request, user) -> str | None:
+    """Joining is one step: a person who signs up from an invitation link is in the coalition
+    when the sign-up is done, without a second "accept" (the sign-up is the POST that accepts).
+    Returns where they land, or None when the session holds no usable invitation of theirs."""
+    token = request.session.get("pending_invitation")
+    if not token:
+        return None
+    try:
+        membership = invitation_accept(token=token, user=user)
+    except (InvitationLinkError, WrongPersonError):
+        return None
+    request.session.pop("pending_invitation", None)
+    messages.success(
+        request,
+        _("Welcome to %(coalition)s. You joined as %(role)s.")
+        % {"coalition": membership.coalition, "role": membership.get_role_display()},
+    )
+    return reverse("coalitions:detail", args=[membership.coalition.slug])
 
 
 def invitation_open(request, token):

@@ -41,4 +41,6 @@ class ConcernsConfig(AppConfig):
         from .models import ConcernNotice
         from .services import queue_notices
 
-        register(MailKind("concern_notice", ConcernNotice, queue_notices))
+        register(
+            MailKind("concern_notice", ConcernNotice, queue_notices, coalition="concern__coalition")
+        )

@@ -220,6 +220,8 @@ class MailKind:
     queue: Callable[[list[int]], None]
     # Narrows the model's rows to those this kind sends (e.g. not revoked invitations).
     scope: Callable[[models.QuerySet], models.QuerySet] = lambda queryset: queryset
+    # The path from a row to its coalition: an archived coalition's mails wait, unsent.
+    coalition: str = "coalition"
 
 
 KINDS: dict[str, MailKind] = {}
@@ -233,7 +235,8 @@ def due(kind: MailKind, *, now: datetime) -> models.QuerySet:
     stale = now - stale_after()
     waiting = Q(status__in=UNSENT, next_attempt_at__lte=now - dispatch_grace())
     abandoned = Q(status=MailStatus.SENDING, locked_at__lt=stale)
-    return kind.scope(kind.model.objects.filter(waiting | abandoned))
+    live = {f"{kind.coalition}__archived_at__isnull": True}
+    return kind.scope(kind.model.objects.filter(waiting | abandoned).filter(**live))
 
 
 def dispatch(*, now: datetime | None = None) -> dict[str, int]:

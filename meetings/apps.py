@@ -26,7 +26,7 @@ class MeetingsConfig(AppConfig):
         from .models import Delivery
         from .tasks import queue_deliveries
 
-        register(MailKind("meeting", Delivery, queue_deliveries))
+        register(MailKind("meeting", Delivery, queue_deliveries, coalition="meeting__coalition"))
         register_searches()
 
 

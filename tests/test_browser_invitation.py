@@ -45,7 +45,6 @@ def test_champion_invites_an_operator_who_signs_up_from_the_mail(
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
-    page.get_by_role("button", name="Accept and join").click()
 
     expect(page.get_by_role("heading", name=coalition.name, exact=True)).to_be_visible()
     expect(page.get_by_text("You joined as Operator")).to_be_visible()

@@ -16,6 +16,7 @@ ACTOR_NAMED_OTHERWISE = {
     "meetings.services.calendar_feed_for": "user",
     "meetings.services.calendar_feed_renew": "user",
     "users.services.user_update_profile": "user",
+    "users.services.user_set_language": "user",
 }
 
 # Functions in services modules that change nothing a person did, with the reason.
@@ -27,6 +28,7 @@ NOT_A_PERSONS_CHANGE = {
     "coalitions.services.invitation_send_mail": "the worker stamps the sending time",
     "coalitions.services.queue_invitations": "the mail dispatcher queues sends; writes nothing",
     "coalitions.services.invitations_to_send": "narrows a queryset for the dispatcher",
+    "coalitions.services.unique_slug": "finds a free short address; writes nothing",
     "concerns.services.concern_notice_send": "the worker stamps the sending time",
     "concerns.services.queue_notices": "the mail dispatcher queues sends; writes nothing",
     "concerns.services.no_reader_message": "a sentence for the page; writes nothing",

@@ -10,7 +10,13 @@ PASSWORD_MAX_LENGTH = 256
 
 class SignupForm(AllauthSignupForm):
     name = forms.CharField(label=_("Full name"), max_length=150)
-    timezone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices, initial="UTC")
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        initial="UTC",
+        # static/js/app.js puts the browser's own zone here while the field is untouched.
+        widget=forms.Select(attrs={"data-browser-zone": ""}),
+    )
 
     field_order = ["name", "email", "timezone", "password1", "password2"]
 

@@ -77,3 +77,11 @@ def user_update_profile(*, user: User, name: str, preferred_language: str, timez
     user.full_clean(exclude=["password"])
     user.save(update_fields=["name", "preferred_language", "timezone"])
     return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    user.preferred_language = language
+    user._history_user = user
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["preferred_language"])
+    return user

@@ -81,7 +81,12 @@ def mid_terms_under_way(*, now: datetime) -> list[MidTerm]:
         starts_at__lt=OuterRef("next_start"),
     )
     rows = (
-        Meeting.objects.filter(kind=coalition_meeting, status__in=HELD, starts_at__lte=now)
+        Meeting.objects.filter(
+            kind=coalition_meeting,
+            status__in=HELD,
+            starts_at__lte=now,
+            coalition__archived_at__isnull=True,
+        )
         .exclude(coalition__reminder_settings__reminders_enabled=False)
         .annotate(next_start=Subquery(next_planned.values("starts_at")[:1]))
         .filter(next_start__gt=now)
@@ -171,9 +176,13 @@ def not_recorded(queryset, kind: str, *, periods: list[str] | None = None):
 
 
 def active_with_reminders():
+    """Open items of coalitions that send reminders (not switched off, not archived)."""
     turned_off = ReminderSettings.objects.filter(reminders_enabled=False).values("coalition_id")
-    return ActionPoint.objects.filter(status__in=ActionPoint.ACTIVE).exclude(
-        coalition_id__in=turned_off
+    archived = Coalition.objects.filter(archived_at__isnull=False).values("pk")
+    return (
+        ActionPoint.objects.filter(status__in=ActionPoint.ACTIVE)
+        .exclude(coalition_id__in=turned_off)
+        .exclude(coalition_id__in=archived)
     )
 
 

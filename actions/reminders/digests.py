@@ -68,7 +68,9 @@ def digest_round(
         period=OuterRef("period"),
     )
     still_member = Membership.objects.filter(
-        user=OuterRef("user_id"), coalition=OuterRef("coalition_id")
+        user=OuterRef("user_id"),
+        coalition=OuterRef("coalition_id"),
+        coalition__archived_at__isnull=True,
     )
     rows = list(
         NotificationPreference.objects.filter(topic=TOPIC, delivery__in=CHOSEN, pk__gt=after)

@@ -91,15 +91,17 @@ def test_new_person_signs_up_from_the_link_and_lands_in_the_coalition(
             "password2": PASSWORD,
         },
     )
-    # The invited address needs no second verification: the person is signed in and back at the link.
+    # The invited address needs no second verification, and joining is one step: the person is
+    # signed in and in the coalition, without a second "accept".
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert response["Location"] == url
-    response = client.post(url.rstrip("/") + "/accept/")
-    assert response.status_code == 302
     assert response["Location"] == reverse("coalitions:detail", args=[coalition.slug])
     membership = Membership.objects.get(user__email="newcomer@example.net")
     assert membership.role == Role.OPERATOR
-    assert client.get(response["Location"]).status_code == 200
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "You joined as Operator" in page.content.decode()
+    # The link is used: opening it again says so.
+    assert client.get(url).status_code == 410
 
 
 @pytest.mark.django_db

@@ -6,6 +6,18 @@ document.addEventListener("DOMContentLoaded", function () {
       language.form.submit();
     });
   }
+  // Sign-up suggests the browser's own time zone.
+  document.querySelectorAll("select[data-browser-zone]").forEach(function (select) {
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (error) {
+      return;
+    }
+    if (select.value === "UTC" && zone && select.querySelector('option[value="' + zone + '"]')) {
+      select.value = zone;
+    }
+  });
   // A new coalition's time zone follows its State Party until the person picks one.
   var zones = document.getElementById("country-zones");
   var country = document.getElementById("id_state_party");
