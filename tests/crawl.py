@@ -88,6 +88,7 @@ PARAM_KINDS: dict[tuple[str, str], str] = {
     ("action-points", "pk"): "action_point",
     ("concerns", "pk"): "concern",
     ("members", "pk"): "membership",
+    ("organisations", "pk"): "organisation",
     ("invitations", "pk"): "invitation",
     ("invitations", "token"): "invitation_token",
     ("unsubscribe", "token"): "unsubscribe_token",

@@ -57,6 +57,7 @@ def providers(*, coalitions, per_kind: int = 6, per_model: int = 2) -> dict[str,
     from actions.unsubscribe import unsubscribe_token
     from coalitions import search
     from coalitions.models import Invitation, Membership
+    from coalitions.selectors import coalition_organisations
     from coalitions.services import invitation_token
     from concerns.models import Concern
     from meetings.models import AgendaItem, Decision, Document, Meeting
@@ -131,6 +132,10 @@ def providers(*, coalitions, per_kind: int = 6, per_model: int = 2) -> dict[str,
         "action_point": of(ActionPoint, coalition="coalition"),
         "concern": of(Concern, coalition="coalition"),
         "membership": of(Membership, coalition="coalition"),
+        "organisation": lambda chosen: [
+            (str(o.pk), o)
+            for o in sample(coalition_organisations(coalition=chosen["coalition"]), per_kind)
+        ],
         "invitation": of(Invitation, coalition="coalition"),
         "invitation_token": lambda _c: [
             (invitation_token(i), i)

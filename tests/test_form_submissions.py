@@ -219,6 +219,7 @@ def world(coalition, members, django_capture_on_commit_callbacks):
         ("coalitions:search", "kind"): "people",
         ("coalitions:member_edit", "pk"): membership.pk,
         ("coalitions:member_remove", "pk"): membership.pk,
+        ("coalitions:organisation_edit", "pk"): membership.organisation_id,
         ("coalitions:invitation_resend", "pk"): invitation.pk,
         ("coalitions:invitation_revoke", "pk"): invitation.pk,
         ("coalitions", "token"): invitation_token(invitation),

@@ -46,7 +46,7 @@ KNOWN_DEFECTS: list[tuple[str, tuple, str, str]] = []
 
 def _models():
     from actions.models import ActionPoint
-    from coalitions.models import Invitation, Membership
+    from coalitions.models import Invitation, Membership, Organisation
     from concerns.models import Concern
     from meetings.models import AgendaItem, Decision, Document, Meeting
     from obligations.models import ExtensionRequest, Indicator, Obligation, Offer, ProgressEntry
@@ -56,7 +56,7 @@ def _models():
         "document": Document, "obligation": Obligation, "extension_request": ExtensionRequest,
         "indicator": Indicator, "progress_entry": ProgressEntry, "offer": Offer,
         "action_point": ActionPoint, "concern": Concern, "membership": Membership,
-        "invitation": Invitation,
+        "invitation": Invitation, "organisation": Organisation,
     }  # fmt: skip
 
 
