@@ -48,5 +48,5 @@ def test_champion_invites_an_operator_who_signs_up_from_the_mail(
 
     expect(page.get_by_role("heading", name=coalition.name, exact=True)).to_be_visible()
     expect(page.get_by_text("You joined as Operator")).to_be_visible()
-    expect(page.get_by_text("Nadia Operator")).to_be_visible()
+    expect(page.locator(".people").get_by_text("Nadia Operator")).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "coalition_home_new_operator.png"), full_page=True)
