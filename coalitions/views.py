@@ -209,18 +209,17 @@ def coalition_settings(request, slug):
     initial = {field: getattr(coalition, field) for field in SETTINGS_FIELDS}
     initial["state_party"] = coalition.state_party.code
     form = CoalitionSettingsForm(submitted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            coalition_update(coalition=coalition, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The coalition's settings were saved."))
-            return redirect("coalitions:settings", slug=slug)
-    return render(
+    done = form_response(
         request,
-        "coalitions/coalition_settings.html",
-        {"access": access, "coalition": coalition, "form": form, "section": "settings"},
+        form,
+        save=lambda: coalition_update(coalition=coalition, actor=request.user, **form.cleaned_data),
+        then=reverse("coalitions:settings", args=[slug]),
+        notice=_("The coalition's settings were saved."),
+    )
+    if done:
+        return done
+    return render(
+        request, "coalitions/coalition_settings.html", page_context(access, "settings", form=form)
     )
 
 
@@ -241,7 +240,7 @@ def coalition_archive_view(request, slug):
     return render(
         request,
         "coalitions/coalition_confirm_archive.html",
-        {"access": access, "coalition": access.coalition, "error": error, "section": "settings"},
+        page_context(access, "settings", error=error),
     )
 
 
@@ -374,13 +373,9 @@ def membership_leave_view(request, slug):
     return render(
         request,
         "coalitions/membership_confirm_leave.html",
-        {
-            "access": access,
-            "coalition": access.coalition,
-            "membership": membership,
-            "error": error,
-            "hand_over_url": hand_over_url,
-        },
+        page_context(
+            access, "members", membership=membership, error=error, hand_over_url=hand_over_url
+        ),
     )
 
 
@@ -393,14 +388,13 @@ def organisation_list(request, slug):
     return render(
         request,
         "coalitions/organisation_list.html",
-        {
-            "access": access,
-            "coalition": access.coalition,
-            "organisations": organisations,
-            "page": organisations,
-            "query_string": query,
-            "section": "organisations",
-        },
+        page_context(
+            access,
+            "organisations",
+            organisations=organisations,
+            page=organisations,
+            query_string=query,
+        ),
     )
 
 
@@ -415,29 +409,24 @@ def organisation_edit(request, slug, pk):
         "country": organisation.country.code if organisation.country else "",
     }
     form = OrganisationForm(submitted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation_update(
-                organisation=organisation,
-                coalition=access.coalition,
-                actor=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The organisation was saved."))
-            return redirect("coalitions:organisations", slug=slug)
+    done = form_response(
+        request,
+        form,
+        save=lambda: organisation_update(
+            organisation=organisation,
+            coalition=access.coalition,
+            actor=request.user,
+            **form.cleaned_data,
+        ),
+        then=reverse("coalitions:organisations", args=[slug]),
+        notice=_("The organisation was saved."),
+    )
+    if done:
+        return done
     return render(
         request,
         "coalitions/organisation_form.html",
-        {
-            "access": access,
-            "coalition": access.coalition,
-            "organisation": organisation,
-            "form": form,
-            "section": "organisations",
-        },
+        page_context(access, "organisations", organisation=organisation, form=form),
     )
 
 
