@@ -291,8 +291,13 @@ TODAY_ITEMS = 10
 
 def my_action_points_today(*, user, today: date) -> dict:
     """For the Today page: the person's open items everywhere (their own and their
-    organisation's), overdue and upcoming, the first of each with their totals (2 queries)."""
-    mine = my_action_points_everywhere(user=user).annotate(total=Window(Count("pk")))
+    organisation's), overdue and upcoming, the first of each with their totals (3 queries: the
+    memberships, then each list)."""
+    mine = (
+        my_action_points_everywhere(user=user)
+        .select_related("coalition", "owner_organisation")
+        .annotate(total=Window(Count("pk")))
+    )
     overdue = list(mine.filter(due_date__lt=today)[:TODAY_ITEMS])
     upcoming = list(
         mine.exclude(due_date__lt=today).order_by(F("due_date").asc(nulls_last=True), "id")[
