@@ -20,9 +20,9 @@ urlpatterns = [
     path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    # Before Django's own: the switch also saves a signed-in person's preferred language.
+    # Django's own switch (django.conf.urls.i18n holds only it), which also saves a signed-in
+    # person's preferred language.
     path("i18n/setlang/", user_views.set_language, name="set_language"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("outbox/", include("outbox.urls")),
     path("", include("users.urls")),
     path("", include("meetings.urls")),
