@@ -132,9 +132,13 @@ def providers(*, coalitions, per_kind: int = 6, per_model: int = 2) -> dict[str,
         "action_point": of(ActionPoint, coalition="coalition"),
         "concern": of(Concern, coalition="coalition"),
         "membership": of(Membership, coalition="coalition"),
+        # Ids only, as for the other records (the matrix reads each back by id).
         "organisation": lambda chosen: [
-            (str(o.pk), o)
-            for o in sample(coalition_organisations(coalition=chosen["coalition"]), per_kind)
+            (str(pk), pk)
+            for pk in sample(
+                coalition_organisations(coalition=chosen["coalition"]).values_list("pk", flat=True),
+                per_kind,
+            )
         ],
         "invitation": of(Invitation, coalition="coalition"),
         "invitation_token": lambda _c: [
