@@ -21,10 +21,11 @@ from urllib.parse import urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import TestCase
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 from django.utils.regex_helper import normalize
+
+from .fixtures import committed
 
 # Patterns ----------------------------------------------------------------------------------------
 
@@ -418,7 +419,7 @@ def request(
         with transaction.atomic():
             last_mail = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first()
             try:
-                with TestCase.captureOnCommitCallbacks(execute=True):
+                with committed():
                     if method == "get":
                         response = client.get(path, data or {})
                     else:

@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from coalitions.models import Role
 
 from .crawl import Provider, Target, crawl_as, files_kept, sample, targets, url_patterns
+from .fixtures import committed
 
 ROLES = tuple(Role.values)
 OTHER_MEMBER = "member_of_another_coalition_only"
@@ -253,16 +254,16 @@ def built_once(django_db_blocker, build: Callable[[], Site], **sampling) -> Iter
     """A data set made once for a test module, its mails in the outbox and what it queued run;
     rolled back when the module is done (each test runs in a savepoint on top of it)."""
     from django.db import transaction
-    from django.test import TestCase, override_settings
+    from django.test import override_settings
 
     with (
         django_db_blocker.unblock(),
         override_settings(EMAIL_BACKEND="outbox.backends.OutboxBackend"),
         transaction.atomic(),
     ):
-        with TestCase.captureOnCommitCallbacks(execute=True):
+        with committed():
             site = build()
-        with TestCase.captureOnCommitCallbacks(execute=True):
+        with committed():
             site_targets(site, **{"per_kind": 2, "per_model": 1, **sampling})
         yield site
         transaction.set_rollback(True)

@@ -20,10 +20,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import transaction
-from django.test import TestCase
 from django.utils import timezone
 
 from coalitions.models import Organisation, Role, Visibility
+
+from .fixtures import committed
 
 AHEAD = "Pacific/Kiritimati"  # UTC+14
 BEHIND = "Etc/GMT+12"  # UTC-12
@@ -131,7 +132,7 @@ class EdgeBuilder:
             del connection.run_on_commit[start:]
             for _savepoints, callback, _robust in queued:
                 try:
-                    with TestCase.captureOnCommitCallbacks(execute=True), transaction.atomic():
+                    with committed(), transaction.atomic():
                         callback()
                 except Exception as exc:
                     self._found(f"{step} (after commit)", value, exc)

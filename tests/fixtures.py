@@ -2,6 +2,8 @@
 
 import os
 import shutil
+import socket
+import time
 
 import pytest
 from hypothesis import HealthCheck
@@ -66,6 +68,95 @@ def outbox_messages(db):
     from outbox.models import OutboxMessage
 
     return OutboxMessage.objects.order_by("id")
+
+
+# Tools the tests share ---------------------------------------------------------------------------
+
+
+def committed():
+    """Services queue mail after commit; this runs what a block queued, as a commit would. For
+    helpers that take no fixtures; a test itself uses `django_capture_on_commit_callbacks`."""
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def count_queries(client, url: str) -> int:
+    """The queries one GET of `url` costs, a streamed answer read to its end; it must answer 200."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(ctx.captured_queries)
+
+
+def wait_for(condition, timeout: float = 30, what: str = "the condition", every: float = 0.2):
+    """Asks `condition` every `every` seconds until it answers something true, and returns that;
+    fails after `timeout` seconds. For what a worker or another process does in its own time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RecordingHandler:
+    """Keeps every message, as (envelope recipients, raw bytes), and the SMTP session each
+    arrived on."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.sessions: set[int] = set()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.sessions.add(id(session))
+        self.messages.append((envelope.rcpt_tos, envelope.content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost; Django's SMTP backend sends to it. Yields the handler."""
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 5
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """SMTP pointed at a port where nothing listens; eager tasks then retry in-process (they
+    retry only when errors are not propagated to the caller)."""
+    from config.celery_app import app
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = free_port()
+    settings.EMAIL_TIMEOUT = 2
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = True
 
 
 # Browser tests ----------------------------------------------------------------------------------

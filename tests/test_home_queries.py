@@ -3,8 +3,6 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.tests.factories import make_action_point
@@ -12,12 +10,11 @@ from coalitions.models import Role
 from coalitions.tests.factories import add_member
 from meetings.tests.factories import make_meeting
 from obligations.tests.factories import make_indicator, make_obligation, report
+from tests.fixtures import count_queries
 
 
 def home_queries(client, coalition) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("coalitions:detail", args=[coalition.slug])).status_code == 200
-    return len(ctx.captured_queries)
+    return count_queries(client, reverse("coalitions:detail", args=[coalition.slug]))
 
 
 def add_data(coalition, members, *, rounds: int, first_article: int) -> None:

@@ -35,7 +35,7 @@ from urllib.parse import urlencode
 import pytest
 import redis
 
-from tests.fixtures import CI
+from tests.fixtures import CI, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT_BASE = int(os.environ.get("STACK_PORT_BASE", "16700"))
@@ -48,17 +48,6 @@ pytestmark = pytest.mark.skipif(
     not (CI or os.environ.get("RUN_STACK_TESTS")),
     reason="the production stack runs in CI or with RUN_STACK_TESTS=1",
 )
-
-
-def wait_for(condition, timeout: float, what: str, every: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(every)
 
 
 # The SMTP recorder -------------------------------------------------------------------------------

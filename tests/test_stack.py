@@ -4,7 +4,6 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 
 import pytest
 from django.conf import settings
@@ -12,7 +11,7 @@ from django.db import connection
 
 from coalitions.models import Role
 from coalitions.services import invitation_create
-from tests.fixtures import CI
+from tests.fixtures import CI, wait_for
 
 
 @pytest.mark.django_db
@@ -72,9 +71,10 @@ def test_invitation_mail_goes_through_a_real_worker(
         organisation=members[Role.DONOR].memberships.get().organisation,
         actor=members[Role.CHAMPION],
     )
-    deadline = time.monotonic() + 30
-    while not outbox_messages.filter(to__contains="worker.test@example.net").exists():
-        assert time.monotonic() < deadline, "the worker did not send the invitation within 30 s"
-        time.sleep(0.2)
+    wait_for(
+        lambda: outbox_messages.filter(to__contains="worker.test@example.net").exists(),
+        timeout=30,
+        what="the worker to send the invitation",
+    )
     invitation = coalition.invitations.get()
     assert invitation.sent_at is not None

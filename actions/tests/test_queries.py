@@ -3,25 +3,15 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ActionPoint, ActionUpdate
 from actions.tests.factories import make_meeting
 from coalitions.models import Role
+from tests.fixtures import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-        assert response.status_code == 200, url
-        if hasattr(response, "streaming_content"):
-            b"".join(response.streaming_content)
-    return len(ctx.captured_queries)
 
 
 def add_rows(coalition, members, meeting, n):

@@ -3,7 +3,6 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from django.test import TestCase
 
 from actions.models import DigestSent, ReminderSent
 from actions.reminders.candidates import mid_term_date
@@ -19,12 +18,9 @@ from coalitions.models import Role
 from coalitions.tests.factories import CoalitionFactory, add_member
 from mail.models import MailStatus
 from mail.pipeline import ATTEMPTS_BEFORE_FAILING, dispatch
+from tests.fixtures import committed
 
 pytestmark = pytest.mark.django_db
-
-
-def committed():
-    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def sweep(now, **kwargs):

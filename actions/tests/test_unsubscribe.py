@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 from django.core import signing
-from django.test import TestCase
 from django.urls import reverse
 
 from actions.models import NotificationPreference
@@ -20,19 +19,26 @@ from actions.unsubscribe import (
     unsubscribe_token,
 )
 from coalitions.models import Membership, Role
-from coalitions.services import membership_remove
+from coalitions.services import (
+    INVITATION_SALT,
+    InvitationLinkError,
+    invitation_create,
+    invitation_from_token,
+    membership_remove,
+)
 from coalitions.tests.factories import CoalitionFactory, add_member
+from meetings.services import FEED_SALT
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_reminder_carries_a_signed_link_and_list_unsubscribe_header(
-    coalition, members, outbox_messages
+    coalition, members, outbox_messages, django_capture_on_commit_callbacks
 ):
     from datetime import UTC, datetime
 
     make_action_point(coalition, owner=members[Role.OPERATOR], due_date=date(2026, 6, 1))
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         reminder_sweep(now=datetime(2026, 6, 2, 9, tzinfo=UTC))
     message = outbox_messages.get()
     # The token carries the time it was signed, so read it from the mail rather than remaking it.
@@ -94,8 +100,36 @@ def test_a_link_for_another_person_changes_only_that_persons_preference(client, 
     assert notification_delivery(user=donor, coalition=coalition) == "immediate"
 
 
-def test_salt_is_specific():
-    assert UNSUBSCRIBE_SALT == "actions.unsubscribe"
+@pytest.mark.parametrize("other_salt", [INVITATION_SALT, FEED_SALT])
+def test_the_same_payload_signed_for_another_kind_of_link_unsubscribes_nobody(
+    client, coalition, members, other_salt
+):
+    operator = members[Role.OPERATOR]
+    payload = {"u": operator.pk, "c": coalition.pk, "k": "action_points"}
+    assert unsubscribe_payload(signing.dumps(payload, salt=UNSUBSCRIBE_SALT)) == (
+        operator.pk,
+        coalition.pk,
+        "action_points",
+    )
+    elsewhere = signing.dumps(payload, salt=other_salt)
+    with pytest.raises(UnsubscribeLinkError):
+        unsubscribe_payload(elsewhere)
+    assert client.post(reverse("actions:unsubscribe", args=[elsewhere])).status_code == 400
+    assert not NotificationPreference.objects.exists()
+
+
+def test_an_unsubscribe_signature_opens_no_invitation(coalition, members):
+    invitation = invitation_create(
+        coalition=coalition,
+        email="newcomer@example.net",
+        role=Role.OBSERVER,
+        organisation=members[Role.OBSERVER].memberships.get().organisation,
+        actor=members[Role.NATIONAL_AUTHORITY],
+    )
+    payload = {"i": invitation.pk, "n": invitation.nonce}
+    assert invitation_from_token(signing.dumps(payload, salt=INVITATION_SALT)) == invitation
+    with pytest.raises(InvitationLinkError):
+        invitation_from_token(signing.dumps(payload, salt=UNSUBSCRIBE_SALT))
 
 
 class SignedDaysAgo(signing.TimestampSigner):

@@ -3,7 +3,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import signing
-from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,11 +14,7 @@ from coalitions.services import (
     invitation_token,
 )
 from coalitions.tests.factories import PASSWORD, UserFactory
-
-
-def committed():
-    """Services queue mail after commit; this runs what a block queued, as a commit would."""
-    return TestCase.captureOnCommitCallbacks(execute=True)
+from tests.fixtures import committed
 
 
 def operator_organisation(coalition):

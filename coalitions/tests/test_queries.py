@@ -1,18 +1,11 @@
 """Lists and the coalition home cost a fixed number of queries whatever the number of members."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coalitions.models import Role
 from coalitions.tests.factories import CoalitionFactory, add_member
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+from tests.fixtures import count_queries
 
 
 @pytest.mark.django_db

@@ -5,7 +5,6 @@ import io
 import re
 
 import pytest
-from django.test import TestCase
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -106,12 +105,12 @@ def test_summary_pdf_does_not_name_the_sender(coalition, members, sender, on_age
 
 
 def test_restricted_agenda_item_is_hidden_from_members_without_restricted(
-    client, coalition, members, sender
+    client, coalition, members, sender, django_capture_on_commit_callbacks
 ):
     facilitator = members[Role.FACILITATOR]
     meeting = make_meeting(coalition, facilitator)
     concern = raise_concern(coalition, sender)
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         services.concern_bring_to_agenda(
             concern=concern,
             actor=facilitator,

@@ -52,23 +52,6 @@ def test_notice_is_queued_on_commit_only(coalition, members, django_capture_on_c
     assert not ConcernNotice.objects.filter(sent_at__isnull=False).exists()
 
 
-@pytest.fixture
-def smtp_down(settings):
-    """SMTP pointed at a port where nothing listens; eager tasks then retry in-process."""
-    import socket
-
-    from config.celery_app import app
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        closed_port = sock.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed_port, 2
-    app.conf.task_eager_propagates = False
-    yield
-    app.conf.task_eager_propagates = True
-
-
 def test_failed_mail_waits_recorded_and_is_never_sent_twice(
     coalition, members, outbox_messages, settings, smtp_down
 ):

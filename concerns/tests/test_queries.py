@@ -1,8 +1,6 @@
 """The facilitator's list and the sender's page cost the same queries for a few or many concerns."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coalitions.models import Role
@@ -10,15 +8,9 @@ from coalitions.tests.factories import add_member
 from concerns.models import Concern
 from concerns.tests.factories import raise_concern
 from meetings.tests.factories import make_meeting
+from tests.fixtures import count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-        assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 def add_concerns(coalition, members, n):

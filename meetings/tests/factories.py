@@ -1,16 +1,11 @@
 from datetime import timedelta
 
-from django.test import TestCase
 from django.utils import timezone
 
 from coalitions.models import Role, Visibility
 from meetings import services
 from meetings.models import AgendaItem, Meeting, Participant
-
-
-def committed():
-    """Services queue mail after commit; this runs what a block queued, as a commit would."""
-    return TestCase.captureOnCommitCallbacks(execute=True)
+from tests.fixtures import committed
 
 
 def make_meeting(coalition, actor, *, days=30, send_invitations=False, **fields) -> Meeting:

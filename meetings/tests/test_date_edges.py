@@ -15,9 +15,9 @@ from coalitions.models import Membership, Role
 from coalitions.tests.factories import add_member
 from meetings import services, timefmt
 from meetings.models import Meeting
-from meetings.tests.factories import committed
 from obligations import services as obligation_services
 from obligations.models import Obligation
+from tests.fixtures import committed
 
 RANGE_ERROR = "Give a date between 1 January 1990 and 31 December 2100."
 

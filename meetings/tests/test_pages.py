@@ -1,15 +1,14 @@
 """Agenda ordering, forms with bad input, attendance and minutes, and query counts per page."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coalitions.models import Role
 from coalitions.tests.factories import add_member
 from meetings import services
 from meetings.models import AgendaItem, Decision, Meeting, Participant
-from meetings.tests.factories import committed, held_meeting_with_record, make_meeting
+from meetings.tests.factories import held_meeting_with_record, make_meeting
+from tests.fixtures import committed, count_queries
 
 
 def add_items(meeting, actor, *titles):
@@ -190,12 +189,6 @@ def test_publishing_needs_a_held_meeting(client, coalition, members):
 
 
 # Query counts ------------------------------------------------------------------------------------
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
 
 
 @pytest.mark.django_db

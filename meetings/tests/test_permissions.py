@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from coalitions.models import Role
 from meetings.models import Meeting
-from meetings.tests.factories import committed, held_meeting_with_record, make_meeting
+from meetings.tests.factories import held_meeting_with_record, make_meeting
+from tests.fixtures import committed
 
 VALID_MEETING = {
     "kind": Meeting.Kind.COALITION,

@@ -17,8 +17,9 @@ from mail.pipeline import ATTEMPTS_BEFORE_FAILING, dispatch
 from meetings import services
 from meetings.models import Delivery, Summary
 from meetings.tasks import publish_summary_task, send_meeting_mail_task
-from meetings.tests.factories import committed, held_meeting_with_record, make_meeting
+from meetings.tests.factories import held_meeting_with_record, make_meeting
 from outbox.models import OutboxMessage
+from tests.fixtures import committed
 
 
 def pdf_text(data: bytes) -> str:

@@ -9,7 +9,7 @@ from coalitions.models import Role
 from coalitions.tests.factories import CoalitionFactory, add_member
 from meetings import timefmt
 from meetings.models import Meeting
-from meetings.tests.factories import committed
+from tests.fixtures import committed
 
 
 def test_beirut_summer_and_winter_offsets_are_applied():

@@ -1,7 +1,5 @@
 """The summary job on a real Celery worker consuming from Redis, as in production."""
 
-import time
-
 import pytest
 
 from coalitions.models import Role
@@ -9,15 +7,7 @@ from mail.models import MailStatus
 from meetings import services
 from meetings.models import Delivery, Summary
 from meetings.tests.factories import held_meeting_with_record
-
-
-def wait_for(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
+from tests.fixtures import wait_for
 
 
 @pytest.mark.django_db(transaction=True)
@@ -31,7 +21,9 @@ def test_worker_renders_and_mails_the_summary_end_to_end(
     assert wait_for(
         lambda: (
             Summary.objects.get(meeting=meeting).state in (Summary.State.SENT, Summary.State.FAILED)
-        )
+        ),
+        timeout=60,
+        what="the summary to be sent or to fail",
     )
     summary = Summary.objects.get(meeting=meeting)
     assert summary.state == Summary.State.SENT, summary.error

@@ -10,8 +10,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coalitions.models import Role
@@ -20,17 +18,12 @@ from obligations import services
 from obligations.assistance import services as assistance
 from obligations.models import Indicator
 from obligations.tests.factories import make_indicator, make_obligation
+from tests.fixtures import count_queries
 
 DASHBOARD_QUERIES = 10  # 9 once the content-type cache is warm (see the benchmark)
 NEEDS_QUERIES = 13  # with one count per paginated list (needs, freestanding offers)
 
 ARTICLES = [("ccm", 3), ("ccm", 4), ("ccm", 5), ("apmbc", 4), ("apmbc", 5)]
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
 
 
 def fill(coalition, *, obligations: int, indicators: int, entries: int) -> int:
