@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from coalitions import permissions as perms
 from coalitions.models import Coalition, Membership, Organisation, Visibility
+from meetings.models import Meeting
+from users.models import User
 
 from .models import ActionPoint, ActionUpdate, DigestSent, NotificationPreference, ReminderSent
 
@@ -44,7 +46,12 @@ def _with_last_update(queryset: QuerySet) -> QuerySet:
 
 
 def action_point_list(
-    *, coalition: Coalition, perms_held: frozenset[str], user, organisation_id, filters
+    *,
+    coalition: Coalition,
+    perms_held: frozenset[str],
+    user: User,
+    organisation_id: int | None,
+    filters: ActionPointFilters,
 ) -> QuerySet[ActionPoint]:
     """The coalition's action points a person may see, as the list's filters ask."""
     queryset = ActionPoint.objects.filter(
@@ -86,7 +93,9 @@ def with_list_details(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
     )
 
 
-def action_point_list_for_meeting(*, meeting, perms_held: frozenset[str]) -> QuerySet[ActionPoint]:
+def action_point_list_for_meeting(
+    *, meeting: Meeting, perms_held: frozenset[str]
+) -> QuerySet[ActionPoint]:
     """The meeting's action points that a person holding `perms_held` in its coalition may see."""
     return (
         ActionPoint.objects.filter(
@@ -177,7 +186,7 @@ def action_point_history(*, action_point: ActionPoint, perms_held: frozenset[str
     return readable
 
 
-def my_open_summary(*, access, user) -> dict:
+def my_open_summary(*, access: perms.CoalitionAccess, user: User) -> dict:
     """For the coalition home panel: the person's open items and how many are overdue (2 queries)."""
     coalition = access.coalition
     mine = ActionPoint.objects.filter(
@@ -193,7 +202,7 @@ def my_open_summary(*, access, user) -> dict:
     return {"items": items, **counts}
 
 
-def open_action_points_of(*, coalition: Coalition, user, perms_held: frozenset[str]) -> list:
+def open_action_points_of(*, coalition: Coalition, user: User, perms_held: frozenset[str]) -> list:
     """A person's open items in one coalition (their own and their organisation's), due first.
 
     Meeting invitations list them so each invitee arrives knowing what they owe."""
@@ -214,7 +223,9 @@ def open_action_points_of(*, coalition: Coalition, user, perms_held: frozenset[s
     )
 
 
-def my_action_points_everywhere(*, user, include_archived: bool = False) -> QuerySet[ActionPoint]:
+def my_action_points_everywhere(
+    *, user: User, include_archived: bool = False
+) -> QuerySet[ActionPoint]:
     """Across every coalition the person belongs to: what they or their organisation there own.
 
     Read from the person's memberships first (one short query), so the action points are found
@@ -269,7 +280,7 @@ def meeting_choices(*, coalition: Coalition):
     return Meeting.objects.filter(coalition=coalition).order_by("-starts_at")
 
 
-def notification_delivery(*, user, coalition: Coalition) -> str:
+def notification_delivery(*, user: User, coalition: Coalition) -> str:
     preference = NotificationPreference.objects.filter(
         user=user, coalition=coalition, topic=NotificationPreference.Topic.ACTION_POINTS
     ).first()
@@ -289,7 +300,7 @@ def digest_log(*, coalition: Coalition) -> QuerySet[DigestSent]:
 TODAY_ITEMS = 10
 
 
-def my_action_points_today(*, user, today: date) -> dict:
+def my_action_points_today(*, user: User, today: date) -> dict:
     """For the Today page: the person's open items everywhere (their own and their
     organisation's), overdue and upcoming, the first of each with their totals (3 queries: the
     memberships, then each list)."""

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 
 from coalitions.audit import audited
 from coalitions.models import Coalition, Membership, Organisation, Visibility
+from meetings.models import Meeting
+from users.models import User
 
 from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
 from .reminders.recording import notify_new_action_point
@@ -56,15 +58,15 @@ def _check_ownership(action_point: ActionPoint) -> None:
 def action_point_create(
     *,
     coalition: Coalition,
-    actor,
+    actor: User,
     title: str,
     owner_organisation: Organisation,
-    owner=None,
+    owner: User | None = None,
     due_date: date | None = None,
     description: str = "",
     priority: str = ActionPoint.Priority.NORMAL,
     visibility: str = Visibility.MEMBERS,
-    meeting=None,
+    meeting: Meeting | None = None,
     status: str = ActionPoint.Status.OPEN,
 ) -> ActionPoint:
     action_point = audited(
@@ -99,7 +101,7 @@ def _queue_new_action_point_notice(action_point: ActionPoint) -> None:
 
 
 @transaction.atomic
-def action_point_edit(*, action_point: ActionPoint, actor, **changes) -> ActionPoint:
+def action_point_edit(*, action_point: ActionPoint, actor: User, **changes: object) -> ActionPoint:
     action_point = ActionPoint.objects.select_for_update().get(pk=action_point.pk)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -116,7 +118,7 @@ def action_point_edit(*, action_point: ActionPoint, actor, **changes) -> ActionP
 
 @transaction.atomic
 def action_update_post(
-    *, action_point: ActionPoint, actor, text: str, new_status: str = ""
+    *, action_point: ActionPoint, actor: User, text: str, new_status: str = ""
 ) -> ActionUpdate:
     """An update with an optional change of status, written with the audit row in one go."""
     action_point = ActionPoint.objects.select_for_update().get(pk=action_point.pk)
@@ -140,7 +142,7 @@ def action_update_post(
 
 @transaction.atomic
 def reminder_settings_update(
-    *, coalition: Coalition, actor, reminders_enabled: bool, due_soon_days: int
+    *, coalition: Coalition, actor: User | None, reminders_enabled: bool, due_soon_days: int
 ) -> ReminderSettings:
     settings_row, _created = ReminderSettings.objects.select_for_update().get_or_create(
         coalition=coalition
@@ -156,7 +158,7 @@ def reminder_settings_update(
 @transaction.atomic
 def notification_preference_set(
     *,
-    user,
+    user: User,
     coalition: Coalition,
     delivery: str,
     topic: str = NotificationPreference.Topic.ACTION_POINTS,

@@ -2,6 +2,8 @@
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 
+from users.models import User
+
 from .models import (
     Coalition,
     CoalitionUserObjectPermission,
@@ -13,7 +15,7 @@ from .models import (
 from .permissions import VIEW
 
 
-def coalition_list_for_user(*, user) -> QuerySet[Coalition]:
+def coalition_list_for_user(*, user: User) -> QuerySet[Coalition]:
     my_role = Membership.objects.filter(coalition=OuterRef("pk"), user=user).values("role")[:1]
     may_view = CoalitionUserObjectPermission.objects.filter(
         content_object=OuterRef("pk"), user=user, permission__codename=VIEW
@@ -89,7 +91,7 @@ def coalition_start_steps(*, coalition: Coalition) -> dict[str, bool]:
 TODAY_INVITATIONS = 10
 
 
-def invitations_sent_pending(*, user, coalition_ids: list[int]) -> list[Invitation]:
+def invitations_sent_pending(*, user: User, coalition_ids: list[int]) -> list[Invitation]:
     """The person's own invitations still waiting for an answer, in the coalitions where they
     may still invite, with their total as `total` (1 query)."""
     return list(

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from config.mail import build_mail
 from mail import pipeline
 from mail.models import MailStatus
+from users.models import User
 
 from .audit import audited
 from .models import Coalition, Invitation, Membership, Organisation, Role
@@ -29,7 +30,13 @@ INVITATION_SALT = "coalitions.invitation"
 
 @transaction.atomic
 def organisation_create(
-    *, name: str, kind: str, short_name: str = "", country: str = "", actor, is_demo: bool = False
+    *,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    country: str = "",
+    actor: User | None,
+    is_demo: bool = False,
 ) -> Organisation:
     """`actor` None: made by the system (the demo data), not by a person."""
     organisation = audited(
@@ -54,7 +61,7 @@ def coalition_create(
     under_apmbc: bool = False,
     description: str = "",
     awaiting_national_authority: bool = False,
-    actor,
+    actor: User | None,
     is_demo: bool = False,
 ) -> Coalition:
     coalition = audited(
@@ -113,7 +120,7 @@ def coalition_start(
     timezone_name: str = "",
     under_apmbc: bool = False,
     description: str = "",
-    actor,
+    actor: User,
 ) -> Coalition:
     """A signed-in person starts a coalition and is its first member: as the State's national
     authority, or as a champion proposing it, who names the authority that is then awaited.
@@ -174,7 +181,7 @@ def _check_not_archived(coalition: Coalition) -> None:
 
 
 @transaction.atomic
-def coalition_update(*, coalition: Coalition, actor, **fields) -> Coalition:
+def coalition_update(*, coalition: Coalition, actor: User, **fields: object) -> Coalition:
     """The national authority's settings; the short address never changes (links in mails)."""
     coalition = Coalition.objects.select_for_update().get(pk=coalition.pk)
     _check_not_archived(coalition)
@@ -190,7 +197,7 @@ def coalition_update(*, coalition: Coalition, actor, **fields) -> Coalition:
 
 
 @transaction.atomic
-def coalition_archive(*, coalition: Coalition, actor) -> Coalition:
+def coalition_archive(*, coalition: Coalition, actor: User) -> Coalition:
     """Read-only for everyone and no mail from now on; restorable."""
     coalition = Coalition.objects.select_for_update().get(pk=coalition.pk)
     _check_not_archived(coalition)
@@ -200,7 +207,7 @@ def coalition_archive(*, coalition: Coalition, actor) -> Coalition:
 
 
 @transaction.atomic
-def coalition_restore(*, coalition: Coalition, actor) -> Coalition:
+def coalition_restore(*, coalition: Coalition, actor: User) -> Coalition:
     coalition = Coalition.objects.select_for_update().get(pk=coalition.pk)
     if coalition.archived_at is None:
         raise ValidationError(_("This coalition is not archived."))
@@ -245,7 +252,7 @@ def _check_organisation(
 
 @transaction.atomic
 def membership_create(
-    *, coalition: Coalition, user, organisation: Organisation, role: str, actor
+    *, coalition: Coalition, user: User, organisation: Organisation, role: str, actor: User | None
 ) -> Membership:
     """`actor` None: made by the system (the demo data, a new coalition's first member)."""
     if Membership.objects.filter(coalition=coalition, user=user).exists():
@@ -287,7 +294,7 @@ def _ensure_an_authority_remains(membership: Membership) -> None:
 
 @transaction.atomic
 def membership_change_role(
-    *, membership: Membership, role: str, organisation: Organisation | None = None, actor
+    *, membership: Membership, role: str, organisation: Organisation | None = None, actor: User
 ) -> Membership:
     membership = (
         Membership.objects.select_for_update(of=("self",))
@@ -321,7 +328,7 @@ def membership_change_role(
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, actor) -> None:
+def membership_remove(*, membership: Membership, actor: User) -> None:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     _ensure_an_authority_remains(membership)
     sync_role_permissions(user=membership.user, coalition=membership.coalition, role=None)
@@ -329,7 +336,7 @@ def membership_remove(*, membership: Membership, actor) -> None:
 
 
 @transaction.atomic
-def membership_leave(*, membership: Membership, actor) -> None:
+def membership_leave(*, membership: Membership, actor: User) -> None:
     """A member leaves the coalition. The last member of the national authority cannot: it hands
     its role over first, by inviting a colleague of its organisation as national authority."""
     membership = (
@@ -345,7 +352,7 @@ def membership_leave(*, membership: Membership, actor) -> None:
 
 @transaction.atomic
 def organisation_update(
-    *, organisation: Organisation, coalition: Coalition, actor, **fields
+    *, organisation: Organisation, coalition: Coalition, actor: User, **fields: object
 ) -> Organisation:
     """The national authority keeps its coalition's organisations right (name, short name, kind,
     country). One that also takes part in a coalition the actor does not run is left to site
@@ -450,7 +457,7 @@ def queue_invitations(ids: list[int]) -> None:
         pipeline.publish(SEND_INVITATION, pk)
 
 
-def invitations_to_send(queryset):
+def invitations_to_send(queryset: QuerySet[Invitation]) -> QuerySet[Invitation]:
     """Only invitations still open carry a mail worth sending."""
     return queryset.filter(
         accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
@@ -500,7 +507,7 @@ def invitation_create(
     organisation: Organisation | None = None,
     new_organisation: NewOrganisation | None = None,
     message: str = "",
-    actor,
+    actor: User,
 ) -> Invitation:
     """The person will represent `organisation` (one of the coalition's) or `new_organisation`."""
     email = email.strip().lower()
@@ -569,7 +576,7 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
+def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     """A fresh link and a fresh expiry; the previous link stops working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
@@ -588,7 +595,7 @@ def invitation_resend(*, invitation: Invitation, actor) -> Invitation:
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, actor) -> Invitation:
+def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_pending:
         raise ValidationError(_("This invitation is no longer pending."))
@@ -602,7 +609,7 @@ class WrongPersonError(Exception):
 
 
 @transaction.atomic
-def invitation_accept(*, token: str, user) -> Membership:
+def invitation_accept(*, token: str, user: User) -> Membership:
     """Single use: the row is locked, checked again and stamped in one transaction."""
     invitation = invitation_from_token(token, for_update=True)
     if invitation.email.lower() != user.email.lower():

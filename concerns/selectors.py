@@ -3,12 +3,14 @@
 from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 
+from coalitions.models import Coalition
 from meetings.models import Meeting
+from users.models import User
 
 from .models import Concern
 
 
-def coalition_has_concern_reader(*, coalition) -> bool:
+def coalition_has_concern_reader(*, coalition: Coalition) -> bool:
     """Whether anyone in the coalition reads concerns (a facilitator has been appointed)."""
     from coalitions import permissions as perms
     from coalitions.models import Membership
@@ -18,7 +20,7 @@ def coalition_has_concern_reader(*, coalition) -> bool:
     ).exists()
 
 
-def concerns_raised_by(*, coalition, user) -> QuerySet[Concern]:
+def concerns_raised_by(*, coalition: Coalition, user: User) -> QuerySet[Concern]:
     """The sender's own concerns, without the facilitator's private note."""
     return (
         Concern.objects.filter(coalition=coalition, raised_by=user)
@@ -27,7 +29,7 @@ def concerns_raised_by(*, coalition, user) -> QuerySet[Concern]:
     )
 
 
-def concern_inbox(*, coalition, status: str = "") -> QuerySet[Concern]:
+def concern_inbox(*, coalition: Coalition, status: str = "") -> QuerySet[Concern]:
     """All concerns of the coalition, for the people who read them."""
     queryset = Concern.objects.filter(coalition=coalition).select_related(
         "raised_by", "raised_by_organisation", "agenda_item__meeting"
@@ -37,14 +39,14 @@ def concern_inbox(*, coalition, status: str = "") -> QuerySet[Concern]:
     return queryset.order_by("-created_at", "-pk")
 
 
-def concern_for_reader(*, coalition, pk: int) -> Concern:
+def concern_for_reader(*, coalition: Coalition, pk: int) -> Concern:
     concern = concern_inbox(coalition=coalition).filter(pk=pk).first()
     if concern is None:
         raise Http404
     return concern
 
 
-def concern_for_sender(*, coalition, user, pk: int) -> Concern:
+def concern_for_sender(*, coalition: Coalition, user: User, pk: int) -> Concern:
     concern = (
         concerns_raised_by(coalition=coalition, user=user)
         .select_related("agenda_item__meeting")
@@ -56,7 +58,7 @@ def concern_for_sender(*, coalition, user, pk: int) -> Concern:
     return concern
 
 
-def planned_meetings(*, coalition) -> QuerySet[Meeting]:
+def planned_meetings(*, coalition: Coalition) -> QuerySet[Meeting]:
     return Meeting.objects.filter(coalition=coalition, status=Meeting.Status.PLANNED).order_by(
         "starts_at"
     )

@@ -18,6 +18,7 @@ from mail import pipeline
 from mail.models import MailStatus
 from meetings.models import AgendaItem, Meeting
 from meetings.services import agenda_item_create
+from users.models import User
 
 from .models import Concern, ConcernNotice
 
@@ -41,7 +42,7 @@ def no_reader_message() -> str:
 
 @transaction.atomic
 def concern_raise(
-    *, coalition: Coalition, actor, organisation: Organisation | None, subject: str, text: str
+    *, coalition: Coalition, actor: User, organisation: Organisation | None, subject: str, text: str
 ) -> Concern:
     # A concern is for the facilitator alone: without one it would sit where nobody reads it.
     readers = _reader_ids(coalition)
@@ -89,7 +90,7 @@ def _locked(concern: Concern) -> Concern:
 
 
 @transaction.atomic
-def concern_acknowledge(*, concern: Concern, actor) -> Concern:
+def concern_acknowledge(*, concern: Concern, actor: User) -> Concern:
     concern = _locked(concern)
     if concern.status != Concern.Status.NEW:
         raise ValidationError(_("Only a new concern can be acknowledged."))
@@ -99,7 +100,7 @@ def concern_acknowledge(*, concern: Concern, actor) -> Concern:
 
 
 @transaction.atomic
-def concern_note_save(*, concern: Concern, actor, note: str) -> Concern:
+def concern_note_save(*, concern: Concern, actor: User, note: str) -> Concern:
     concern = _locked(concern)
     concern.facilitator_note = note.strip()
     audited(concern, actor)
@@ -109,7 +110,7 @@ def concern_note_save(*, concern: Concern, actor, note: str) -> Concern:
 
 
 @transaction.atomic
-def concern_close(*, concern: Concern, actor) -> Concern:
+def concern_close(*, concern: Concern, actor: User) -> Concern:
     concern = _locked(concern)
     if concern.status == Concern.Status.CLOSED:
         raise ValidationError(_("This concern is already closed."))
@@ -123,7 +124,7 @@ def concern_close(*, concern: Concern, actor) -> Concern:
 def concern_bring_to_agenda(
     *,
     concern: Concern,
-    actor,
+    actor: User,
     meeting: Meeting,
     title: str,
     background: str = "",

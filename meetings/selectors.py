@@ -200,7 +200,7 @@ TODAY_MEETINGS = 5
 TODAY_AGENDA_ITEMS = 8
 
 
-def next_meetings_everywhere(*, accesses) -> list[Meeting]:
+def next_meetings_everywhere(*, accesses: list[perms.CoalitionAccess]) -> list[Meeting]:
     """For the Today page: the next planned meetings of every coalition of the person, each with
     the agenda items the person may see in it (`visible_agenda`), in 2 queries."""
     restricted = perms.coalition_ids_with(accesses, perms.VIEW_RESTRICTED)

@@ -1,8 +1,12 @@
 """Every change to meetings, their agenda, attendance, minutes, documents and summaries."""
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -14,6 +18,7 @@ from coalitions.audit import audited
 from coalitions.models import Coalition, Membership, Visibility
 from mail import pipeline
 from mail.models import MailStatus
+from users.models import User
 
 from . import timefmt
 from .models import (
@@ -102,16 +107,16 @@ def _set_participants(meeting: Meeting, memberships, *, actor) -> tuple[list, li
 def meeting_create(
     *,
     coalition: Coalition,
-    actor,
+    actor: User,
     title: str,
-    starts_at,
-    ends_at,
+    starts_at: datetime,
+    ends_at: datetime,
     kind: str = Meeting.Kind.COALITION,
     venue: str = "",
     online_link: str = "",
-    chair=None,
-    facilitator=None,
-    participants=None,
+    chair: User | None = None,
+    facilitator: User | None = None,
+    participants: Iterable[Membership] | None = None,
     send_invitations: bool = True,
 ) -> Meeting:
     """`participants`: memberships to invite; None invites every member."""
@@ -144,7 +149,13 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, meeting: Meeting, actor, participants=None, **changes) -> Meeting:
+def meeting_update(
+    *,
+    meeting: Meeting,
+    actor: User,
+    participants: Iterable[Membership] | None = None,
+    **changes: object,
+) -> Meeting:
     meeting = Meeting.objects.select_for_update().select_related("coalition").get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError(_("A cancelled meeting cannot be changed."))
@@ -189,7 +200,7 @@ def meeting_update(*, meeting: Meeting, actor, participants=None, **changes) -> 
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, actor) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
@@ -204,7 +215,7 @@ def meeting_cancel(*, meeting: Meeting, actor) -> Meeting:
 
 
 @transaction.atomic
-def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
+def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be marked as held."))
@@ -217,7 +228,7 @@ def meeting_mark_held(*, meeting: Meeting, actor) -> Meeting:
 
 
 @transaction.atomic
-def agenda_item_create(*, meeting: Meeting, actor, **fields) -> AgendaItem:
+def agenda_item_create(*, meeting: Meeting, actor: User, **fields: object) -> AgendaItem:
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
     item = audited(AgendaItem(meeting=meeting, position=(last or 0) + 1, **fields), actor)
     item.full_clean()
@@ -226,7 +237,7 @@ def agenda_item_create(*, meeting: Meeting, actor, **fields) -> AgendaItem:
 
 
 @transaction.atomic
-def agenda_item_update(*, item: AgendaItem, actor, **fields) -> AgendaItem:
+def agenda_item_update(*, item: AgendaItem, actor: User, **fields: object) -> AgendaItem:
     for field, value in fields.items():
         setattr(item, field, value)
     audited(item, actor)
@@ -236,12 +247,12 @@ def agenda_item_update(*, item: AgendaItem, actor, **fields) -> AgendaItem:
 
 
 @transaction.atomic
-def agenda_item_delete(*, item: AgendaItem, actor) -> None:
+def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
     audited(item, actor).delete()
 
 
 @transaction.atomic
-def agenda_reorder(*, meeting: Meeting, actor, item_ids: list[int]) -> None:
+def agenda_reorder(*, meeting: Meeting, actor: User, item_ids: list[int]) -> None:
     """Puts the items in the order given; every item of the meeting must be named once."""
     items = {i.pk: i for i in AgendaItem.objects.select_for_update().filter(meeting=meeting)}
     if sorted(item_ids) != sorted(items):
@@ -251,7 +262,7 @@ def agenda_reorder(*, meeting: Meeting, actor, item_ids: list[int]) -> None:
     bulk_update_with_history(list(items.values()), AgendaItem, ["position"], default_user=actor)
 
 
-def agenda_move(*, item: AgendaItem, actor, direction: str) -> None:
+def agenda_move(*, item: AgendaItem, actor: User, direction: str) -> None:
     ids = list(item.meeting.agenda_items.values_list("pk", flat=True))
     index = ids.index(item.pk)
     other = index - 1 if direction == "up" else index + 1
@@ -264,7 +275,7 @@ def agenda_move(*, item: AgendaItem, actor, direction: str) -> None:
 
 
 @transaction.atomic
-def attendance_record(*, meeting: Meeting, actor, attendance: dict[int, str]) -> None:
+def attendance_record(*, meeting: Meeting, actor: User, attendance: dict[int, str]) -> None:
     """`attendance`: participant id -> Participant.Attendance value."""
     participants = list(
         Participant.objects.select_for_update().filter(meeting=meeting, pk__in=list(attendance))
@@ -284,7 +295,9 @@ def attendance_record(*, meeting: Meeting, actor, attendance: dict[int, str]) ->
 
 
 @transaction.atomic
-def minutes_save(*, meeting: Meeting, actor, notes: str, item_minutes: dict[int, str]) -> None:
+def minutes_save(
+    *, meeting: Meeting, actor: User, notes: str, item_minutes: dict[int, str]
+) -> None:
     # Saved with update_fields and bulk_update, which skip full_clean: the limits are checked here.
     errors = {}
     try:
@@ -313,7 +326,12 @@ def minutes_save(*, meeting: Meeting, actor, notes: str, item_minutes: dict[int,
 
 @transaction.atomic
 def decision_create(
-    *, meeting: Meeting, actor, text: str, agenda_item=None, visibility: str = Visibility.MEMBERS
+    *,
+    meeting: Meeting,
+    actor: User,
+    text: str,
+    agenda_item: AgendaItem | None = None,
+    visibility: str = Visibility.MEMBERS,
 ) -> Decision:
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
@@ -326,7 +344,7 @@ def decision_create(
 
 
 @transaction.atomic
-def decision_delete(*, decision: Decision, actor) -> None:
+def decision_delete(*, decision: Decision, actor: User) -> None:
     audited(decision, actor).delete()
 
 
@@ -335,7 +353,12 @@ def decision_delete(*, decision: Decision, actor) -> None:
 
 @transaction.atomic
 def document_upload(
-    *, meeting: Meeting, actor, uploaded, title: str = "", visibility: str = Visibility.MEMBERS
+    *,
+    meeting: Meeting,
+    actor: User,
+    uploaded: UploadedFile,
+    title: str = "",
+    visibility: str = Visibility.MEMBERS,
 ) -> Document:
     data, content_type = validate_document(uploaded)
     document = audited(
@@ -357,7 +380,7 @@ def document_upload(
 
 
 @transaction.atomic
-def document_delete(*, document: Document, actor) -> None:
+def document_delete(*, document: Document, actor: User) -> None:
     stored = document.file.name
     storage = document.file.storage
     audited(document, actor).delete()
@@ -368,7 +391,7 @@ def document_delete(*, document: Document, actor) -> None:
 
 
 @transaction.atomic
-def summary_publish(*, meeting: Meeting, actor) -> Summary:
+def summary_publish(*, meeting: Meeting, actor: User) -> Summary:
     """Marks the summary published and queues rendering and mailing to every participant."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status not in (Meeting.Status.HELD, Meeting.Status.SUMMARY_PUBLISHED):
@@ -390,7 +413,7 @@ def summary_publish(*, meeting: Meeting, actor) -> Summary:
 
 
 @transaction.atomic
-def summary_send_again(*, meeting: Meeting, actor, user=None) -> int:
+def summary_send_again(*, meeting: Meeting, actor: User, user: User | None = None) -> int:
     """Sends the summary again to one participant, or to all; returns how many will get it."""
     summary = Summary.objects.select_for_update().get(meeting=meeting)
     deliveries = Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY)
@@ -418,13 +441,13 @@ def calendar_feed_token(feed: CalendarFeed) -> str:
     return signing.dumps({"f": feed.pk, "k": feed.key}, salt=FEED_SALT, compress=True)
 
 
-def calendar_feed_for(*, coalition: Coalition, user) -> CalendarFeed:
+def calendar_feed_for(*, coalition: Coalition, user: User) -> CalendarFeed:
     feed, _created = CalendarFeed.objects.get_or_create(coalition=coalition, user=user)
     return feed
 
 
 @transaction.atomic
-def calendar_feed_renew(*, coalition: Coalition, user) -> CalendarFeed:
+def calendar_feed_renew(*, coalition: Coalition, user: User) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     from .models import new_feed_key
 

@@ -2,6 +2,7 @@
 board's: obligations/assistance/selectors.py)."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -81,7 +82,9 @@ def indicator_forecast(
     )
 
 
-def indicator_status(obligation, indicator, today, *, with_chart=True) -> IndicatorStatus:
+def indicator_status(
+    obligation: Obligation, indicator: Indicator, today: date, *, with_chart: bool = True
+) -> IndicatorStatus:
     result = indicator_forecast(obligation=obligation, indicator=indicator, today=today)
     title = f"{obligation.code} · {indicator.get_kind_display()}"
     unit = AREA_UNIT if indicator.is_area else ""
@@ -206,7 +209,7 @@ def figures_to_validate(*, coalition_ids: list[int]) -> list[ProgressEntry]:
     )
 
 
-def transparency_reports_for(obligations, today: date) -> dict | None:
+def transparency_reports_for(obligations: Iterable[Obligation], today: date) -> dict | None:
     """Article 7 dates of the State, from its CCM entry into force (the one its CCM obligations
     share), or None when no CCM obligation is recorded; no query."""
     in_force = [o.entry_into_force for o in obligations if o.convention == Convention.CCM]

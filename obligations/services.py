@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from coalitions import date_range
 from coalitions.audit import audited
 from coalitions.models import Coalition, Organisation
+from users.models import User
 
 from . import treaty
 from .models import (
@@ -125,7 +126,7 @@ def obligation_create(
     completion_declaration: str = "",
     notes: str = "",
     is_illustrative: bool = False,
-    actor,
+    actor: User | None,
 ) -> Obligation:
     if coalition.awaiting_national_authority:
         raise ValidationError(
@@ -186,7 +187,7 @@ def obligation_update(
     completed_on: date | None,
     completion_declaration: str,
     notes: str,
-    actor,
+    actor: User | None,
 ) -> Obligation:
     _check_dates_in_range(
         entry_into_force=entry_into_force,
@@ -266,7 +267,7 @@ def extension_request_create(
     submitted_on: date,
     notes: str = "",
     is_illustrative: bool = False,
-    actor,
+    actor: User | None,
 ) -> ExtensionRequest:
     obligation = Obligation.objects.select_for_update().get(pk=obligation.pk)
     if obligation.current_deadline is None:
@@ -311,7 +312,7 @@ def extension_request_decide(
     decided_on: date,
     decided_by_meeting: str = "",
     granted_deadline: date | None = None,
-    actor,
+    actor: User | None,
 ) -> ExtensionRequest:
     """A granted request moves the obligation's current deadline; the request keeps the history."""
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
@@ -381,7 +382,7 @@ def indicator_create(
     baseline: Decimal = Decimal(0),
     target_date: date | None = None,
     is_headline: bool = False,
-    actor,
+    actor: User,
 ) -> Indicator:
     Obligation.objects.select_for_update().filter(pk=obligation.pk).first()
     return _save_indicator(
@@ -405,7 +406,7 @@ def indicator_update(
     target: Decimal,
     target_date: date | None,
     is_headline: bool,
-    actor,
+    actor: User,
 ) -> Indicator:
     Obligation.objects.select_for_update().filter(pk=indicator.obligation_id).first()
     indicator = Indicator.objects.get(pk=indicator.pk)
@@ -504,7 +505,7 @@ def _new_entry(
 
 @transaction.atomic
 def progress_report(
-    *, indicator: Indicator, actor, validate: bool = False, **fields
+    *, indicator: Indicator, actor: User, validate: bool = False, **fields: object
 ) -> ProgressEntry:
     """`validate` is set when the reporter may validate (the national authority's own figures)."""
     entry = _new_entry(indicator=indicator, actor=actor, validate=validate, **fields)
@@ -517,7 +518,7 @@ def progress_report(
 
 
 @transaction.atomic
-def progress_validate(*, entry: ProgressEntry, actor) -> ProgressEntry:
+def progress_validate(*, entry: ProgressEntry, actor: User) -> ProgressEntry:
     entry = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.validated_at is None:
         entry.validated_at = timezone.now()
@@ -527,7 +528,7 @@ def progress_validate(*, entry: ProgressEntry, actor) -> ProgressEntry:
 
 
 @transaction.atomic
-def progress_delete(*, entry: ProgressEntry, actor) -> None:
+def progress_delete(*, entry: ProgressEntry, actor: User) -> None:
     audited(entry, actor).delete()
 
 
@@ -537,7 +538,7 @@ def progress_import(
     coalition: Coalition,
     rows: list[dict],
     organisation: Organisation,
-    actor,
+    actor: User | None,
     validate: bool,
     read_errors: list[tuple[int, str]] = (),
 ) -> list[ProgressEntry]:

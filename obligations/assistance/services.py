@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from coalitions.audit import audited
 from coalitions.models import Coalition, Organisation
+from users.models import User
 
 from ..models import Need, Obligation, Offer
 
@@ -40,7 +41,7 @@ def need_create(
     obligation: Obligation | None = None,
     description: str = "",
     is_illustrative: bool = False,
-    actor,
+    actor: User | None,
 ) -> Need:
     if obligation is not None and obligation.coalition_id != coalition.pk:
         raise ValidationError({"obligation": _("Choose one of this coalition's obligations.")})
@@ -75,7 +76,7 @@ def offer_create(
     need: Need | None = None,
     status: str = Offer.Status.PLEDGED,
     is_illustrative: bool = False,
-    actor,
+    actor: User | None,
 ) -> Offer:
     currency = (currency or "").upper()
     if need is not None:
@@ -110,7 +111,7 @@ STATUS_ORDER = [Offer.Status.PLEDGED, Offer.Status.COMMITTED, Offer.Status.DISBU
 
 
 @transaction.atomic
-def offer_set_status(*, offer: Offer, status: str, actor) -> Offer:
+def offer_set_status(*, offer: Offer, status: str, actor: User | None) -> Offer:
     """Pledged → committed → disbursed, forward only."""
     offer = Offer.objects.select_for_update().get(pk=offer.pk)
     if status not in STATUS_ORDER:
