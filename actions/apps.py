@@ -7,7 +7,7 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Action points")
 
     def ready(self):
-        from coalitions.demo import register_demo_extension
+        from coalitions.demo import register_demo_step
         from coalitions.sections import Panel, Section, register_panel, register_section
 
         from . import panels
@@ -23,7 +23,7 @@ class ActionsConfig(AppConfig):
             )
         )
         register_panel(Panel("today", "actions/_partials/today_panel.html", panels.today_panel, 10))
-        register_demo_extension(seed_action_points, order=80)
+        register_demo_step("action_points", seed_action_points)
 
         from mail.pipeline import MailKind, register
 

@@ -30,7 +30,7 @@ ITEMS = [
 
 
 def _demo_meeting(lebanon):
-    """The held spring meeting from the meetings demo, which runs first."""
+    """The held spring meeting from the meetings demo step, which runs before this one."""
     from meetings.demo import SPRING_MEETING
     from meetings.models import Meeting
 

@@ -8,7 +8,7 @@ class ConcernsConfig(AppConfig):
 
     def ready(self):
         from coalitions import permissions as perms
-        from coalitions.demo import register_demo_extension
+        from coalitions.demo import register_demo_step
         from coalitions.sections import Panel, Section, register_panel, register_section
 
         from .demo import seed_concerns
@@ -34,7 +34,7 @@ class ConcernsConfig(AppConfig):
             )
         )
         register_panel(Panel("today", "concerns/_today_panel.html", today_panel, 40))
-        register_demo_extension(seed_concerns, order=85)
+        register_demo_step("concerns", seed_concerns)
 
         from mail.pipeline import MailKind, register
 

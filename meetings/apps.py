@@ -7,7 +7,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from coalitions.demo import register_demo_extension
+        from coalitions.demo import register_demo_step
         from coalitions.sections import Panel, Section, register_panel, register_section
 
         from .demo import publish_demo_summary, seed_meetings
@@ -18,8 +18,8 @@ class MeetingsConfig(AppConfig):
             Panel("coalition_home", "meetings/_panels/next_meeting.html", next_meeting_panel, 10)
         )
         register_panel(Panel("today", "meetings/_panels/today.html", today_panel, 20))
-        register_demo_extension(seed_meetings, order=20)
-        register_demo_extension(publish_demo_summary, order=90)
+        register_demo_step("meetings", seed_meetings)
+        register_demo_step("meeting_summary", publish_demo_summary)
 
         from mail.pipeline import MailKind, register
 

@@ -82,7 +82,8 @@ SPRING_MEETING = "Mine Action Forum: spring coalition meeting (illustrative)"
 
 
 def publish_demo_summary(*, coalitions, organisations, stdout) -> None:
-    """Runs after the other demo data, so the summary carries the meeting's action points."""
+    """The last demo step (coalitions.demo.DEMO_STEPS): the summary carries the meeting's action
+    points and the obligations' status."""
     meeting = Meeting.objects.filter(
         coalition=coalitions["lebanon"], title=SPRING_MEETING, status=Meeting.Status.HELD
     ).first()

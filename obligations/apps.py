@@ -7,7 +7,7 @@ class ObligationsConfig(AppConfig):
     verbose_name = _("Obligations")
 
     def ready(self):
-        from coalitions.demo import register_demo_extension
+        from coalitions.demo import register_demo_step
         from coalitions.sections import Panel, Section, register_panel, register_section
 
         from .demo import seed_obligations
@@ -22,7 +22,7 @@ class ObligationsConfig(AppConfig):
         register_panel(
             Panel("today", "obligations/_today_obligations.html", today_obligations_panel, 60)
         )
-        register_demo_extension(seed_obligations, order=20)
+        register_demo_step("obligations", seed_obligations)
         register_searches()
 
 
