@@ -1,10 +1,16 @@
-"""Drives the production stack of tests/test_production_stack.py from the outside: run as
-`python -m tests.stack_driver <command> <tag> [n]` with the stack's environment, prints JSON.
+"""Drives the production stack of tests/test_production_stack.py from the outside, with the
+stack's environment: `python -m tests.stack_driver <command> <tag> [n]` prints one JSON answer;
+`python -m tests.stack_driver --serve` answers a JSON line `[command, tag, n...]` read from stdin
+with one JSON line `{"answer": ...}` or `{"error": traceback}` on stdout, each command in a process
+of its own forked from a loaded one (fresh connections to PostgreSQL and Redis, as a new process
+has, without starting Python and Django again for every command).
 
 Data is made through the services, as the app makes it; mail goes out through the worker."""
 
 import json
+import os
 import sys
+import traceback
 from datetime import timedelta
 
 import django
@@ -12,14 +18,16 @@ import django
 PASSWORD = "stack-test-password-2026"
 
 
-def _people(tag: str, count: int, start: int = 0):
+def _people(tag: str, count: int, *, password: str | None = None):
+    """`password` None: people who only receive mail never sign in, and hashing a password on the
+    production settings costs a quarter of a second of CPU each."""
     from users.services import user_create
 
     return [
         user_create(
-            email=f"{tag}-{n}@example.net", name=f"{tag} {n}", password=PASSWORD, actor=None
+            email=f"{tag}-{n}@example.net", name=f"{tag} {n}", password=password, actor=None
         )
-        for n in range(start, start + count)
+        for n in range(count)
     ]
 
 
@@ -33,7 +41,7 @@ def _coalition(tag: str):
     coalition = Coalition.objects.create(
         name=f"Coalition {tag}", slug=f"c-{tag}", state_party="LB", national_authority=authority
     )
-    [chief] = _people(f"{tag}-authority", 1)
+    [chief] = _people(f"{tag}-authority", 1, password=PASSWORD)
     membership_create(
         coalition=coalition,
         user=chief,
@@ -161,7 +169,48 @@ COMMANDS = {"setup": setup, "publish": publish, "invite": invite, "redeliver": r
 COMMANDS["report"] = report
 
 
+def run(command: str, tag: str, *numbers: int):
+    return COMMANDS[command](tag, *(int(value) for value in numbers))
+
+
+def serve() -> None:
+    from django.db import connections
+
+    # What the commands import, loaded once before forking; nothing here connects anywhere.
+    import coalitions.services  # noqa: F401
+    import meetings.services  # noqa: F401
+    import users.services  # noqa: F401
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    answers = sys.stdout
+    sys.stdout = sys.stderr  # the commands' own output stays out of the answers
+    for line in sys.stdin:
+        connections.close_all()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            try:
+                reply = {"answer": run(*json.loads(line))}
+            except BaseException:
+                reply = {"error": traceback.format_exc()}
+            finally:
+                connections.close_all()
+            with os.fdopen(write, "w") as out:
+                out.write(json.dumps(reply))
+            os._exit(0)
+        os.close(write)
+        with os.fdopen(read) as pipe:
+            reply = pipe.read()
+        os.waitpid(pid, 0)
+        answers.write((reply or json.dumps({"error": "the command's process died"})) + "\n")
+        answers.flush()
+
+
 if __name__ == "__main__":
     django.setup()
-    command, tag, *rest = sys.argv[1:]
-    print(json.dumps(COMMANDS[command](tag, *(int(value) for value in rest))))
+    if sys.argv[1:] == ["--serve"]:
+        serve()
+    else:
+        print(json.dumps(run(*sys.argv[1:])))

@@ -19,6 +19,7 @@ import logging
 import os
 import re
 import secrets
+import select
 import shutil
 import signal
 import subprocess
@@ -198,17 +199,29 @@ class Stack:
         assert result.returncode == 0, result.stdout + result.stderr
         return result.stdout
 
-    def driver(self, *args) -> dict:
-        result = subprocess.run(
-            [sys.executable, "-m", "tests.stack_driver", *map(str, args)],
+    def driver_start(self):
+        """tests/stack_driver.py loaded once; each command runs in a process forked from it."""
+        log = open(self.workdir / "driver.log", "ab")  # noqa: SIM115 - closed with the process
+        self.processes["driver"] = subprocess.Popen(
+            [sys.executable, "-m", "tests.stack_driver", "--serve"],
             cwd=ROOT,
             env=self.env,
-            capture_output=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
             text=True,
-            timeout=120,
+            start_new_session=True,
         )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    def driver(self, *args) -> dict:
+        process = self.processes["driver"]
+        process.stdin.write(json.dumps(list(map(str, args))) + "\n")
+        process.stdin.flush()
+        ready, _write, _error = select.select([process.stdout], [], [], 120)
+        assert ready, f"the driver did not answer {args} within 120 s"
+        reply = json.loads(process.stdout.readline() or '{"error": "the driver stopped"}')
+        assert "error" not in reply, reply["error"]
+        return reply["answer"]
 
     def web_start(self):
         self._start(
@@ -274,8 +287,19 @@ class Stack:
         )
         self.redis_start()
         self.smtp.start()
+        # collectstatic reads no database: it runs beside the migrations, as a build step would.
+        static = subprocess.Popen(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.manage("migrate", "--noinput", "-v0")
-        self.manage("collectstatic", "--noinput", "-v0")
+        output, _ = static.communicate(timeout=180)
+        assert static.returncode == 0, output
+        self.driver_start()
         self.web_start()
         self.worker_start()
         self.beat_start()
