@@ -31,7 +31,8 @@ def test_beat_sweep_on_a_real_worker_sends_through_smtp_once(celery_worker, smtp
     assert wait_for(lambda: len(smtp_server.messages) == 1, what="the new action point notice")
     assert "new action point" in message_from_bytes(smtp_server.messages[0][1])["Subject"]
 
-    reminder_sweep_task.delay().get(timeout=30)
+    # The results are kept for these two runs only (the app ignores them), so .get() waits.
+    reminder_sweep_task.apply_async(ignore_result=False).get(timeout=30)
     assert wait_for(lambda: len(smtp_server.messages) == 2, what="the overdue reminder")
     assert wait_for(
         lambda: ReminderSent.objects.filter(kind="overdue", status=MailStatus.SENT).count() == 1,
@@ -49,15 +50,15 @@ def test_beat_sweep_on_a_real_worker_sends_through_smtp_once(celery_worker, smtp
     )
     assert "Report the survey" in text and "/update/" in text
 
-    # A mail goes out only for a row recorded as pending, and the sweep's rows are in the database
-    # when its task returns: a second sweep that records nothing and leaves every row sent cannot
-    # send a third mail, however long one waits for it.
+    # A mail goes out only for a row recorded as pending, and the sweep's rows are committed when
+    # its result arrives: a second sweep that records nothing and leaves every row sent cannot send
+    # a third mail, however long one waits for it.
     rows = list(ReminderSent.objects.order_by("pk").values_list("pk", "kind", "status"))
     assert [(kind, status) for _pk, kind, status in rows] == [
         ("assigned", MailStatus.SENT),
         ("overdue", MailStatus.SENT),
     ]
-    found = reminder_sweep_task.delay().get(timeout=30)
+    found = reminder_sweep_task.apply_async(ignore_result=False).get(timeout=30)
     assert not any(found.values()), found
     assert list(ReminderSent.objects.order_by("pk").values_list("pk", "kind", "status")) == rows
     assert not DigestSent.objects.exists()

@@ -1,12 +1,11 @@
 """The notice travels through Redis to a real Celery worker and lands in the outbox."""
 
-import time
-
 import pytest
 
 from coalitions.models import Role
 from concerns import services
 from concerns.models import ConcernNotice
+from tests.fixtures import wait_for
 
 
 @pytest.mark.django_db(transaction=True)
@@ -19,9 +18,7 @@ def test_worker_mails_the_notice_after_commit(celery_worker, coalition, members,
         subject="Access",
         text="Waits at checkpoints",
     )
-    deadline = time.monotonic() + 20
-    while not outbox_messages.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    wait_for(outbox_messages.exists, timeout=20, what="the notice in the outbox", every=0.1)
     [message] = list(outbox_messages)
     assert message.recipients == [members[Role.FACILITATOR].email]
     assert "Waits at checkpoints" not in message.text_body()
