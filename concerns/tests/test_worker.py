@@ -18,7 +18,13 @@ def test_worker_mails_the_notice_after_commit(celery_worker, coalition, members,
         subject="Access",
         text="Waits at checkpoints",
     )
-    wait_for(outbox_messages.exists, timeout=20, what="the notice in the outbox", every=0.1)
+    # The worker writes the mail, then records the notice as sent: wait for the whole job.
+    wait_for(
+        lambda: ConcernNotice.objects.filter(concern=concern, sent_at__isnull=False).exists(),
+        timeout=20,
+        what="the notice sent and recorded",
+        every=0.1,
+    )
     [message] = list(outbox_messages)
     assert message.recipients == [members[Role.FACILITATOR].email]
     assert "Waits at checkpoints" not in message.text_body()
