@@ -14,7 +14,7 @@ from coalitions import permissions as perms
 from coalitions.pagination import DetailedPaginator, paginate
 from coalitions.sections import page_context
 from coalitions.submissions import already_done, create_once, run_once
-from config.csv_cells import SafeCsvWriter
+from config.csv_cells import BOM, SafeCsvWriter, csv_moment
 from config.form_views import add_service_errors, chosen, form_response, safe_next, submitted
 from meetings.models import Meeting
 
@@ -85,38 +85,42 @@ def action_point_export(request, slug):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"action-points-{access.coalition.slug}-{today:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write(BOM)
+    zone = access.coalition.timezone
     writer = SafeCsvWriter(response)
+    # Headings and labels in the reader's language; moments on the coalition's clock.
     writer.writerow(
         [
-            "id",
-            "title",
-            "status",
-            "priority",
-            "owner_organisation",
-            "owner",
-            "due_date",
-            "overdue",
-            "meeting",
-            "visibility",
-            "recorded_by",
-            "last_update",
+            _("No."),
+            _("Title"),
+            _("Status"),
+            _("Priority"),
+            _("Owner organisation"),
+            _("Owner"),
+            _("Due date"),
+            _("Overdue"),
+            _("Meeting"),
+            _("Visibility"),
+            _("Recorded by"),
+            _("Last update (%(zone)s)") % {"zone": zone},
         ]
     )
+    yes, no = _("Yes"), _("No")
     for item in queryset.iterator(chunk_size=2000):
         writer.writerow(
             [
                 item.pk,
                 item.title,
-                item.status,
-                item.priority,
+                item.get_status_display(),
+                item.get_priority_display(),
                 item.owner_organisation.name,
                 item.owner.name if item.owner else "",
                 item.due_date.isoformat() if item.due_date else "",
-                "yes" if item.is_overdue_on(today) else "no",
+                yes if item.is_overdue_on(today) else no,
                 item.meeting.title if item.meeting else "",
-                item.visibility,
+                item.get_visibility_display(),
                 item.recorded_by.name if item.recorded_by else "",
-                item.last_update_at.isoformat() if item.last_update_at else "",
+                csv_moment(item.last_update_at, zone),
             ]
         )
     return response

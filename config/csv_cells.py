@@ -6,9 +6,21 @@ A text that itself starts with apostrophes before such a sign ('=x) gets one mor
 reading takes exactly one off and every text comes back as it was written."""
 
 import csv
+from datetime import datetime
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Written first in every CSV: without it Excel reads UTF-8 as the local code page ("mÂ²").
+BOM = "\ufeff"
+
+
+def csv_moment(value: datetime | None, zone_name: str) -> str:
+    """A moment as '2026-11-26 14:05' on the coalition's clock: no seconds, no microseconds."""
+    if value is None:
+        return ""
+    from meetings.timefmt import in_zone
+
+    return in_zone(value, zone_name).strftime("%Y-%m-%d %H:%M")
 
 
 def csv_cell(value: Any) -> Any:

@@ -1,8 +1,10 @@
 """Progress figures as CSV, one format both ways (Python's csv module, UTF-8, comma-separated).
 
-Columns: obligation (e.g. CCM-4), indicator (e.g. area_released), period_start and period_end
-(YYYY-MM-DD), value, cancelled_m2, reduced_m2, cleared_m2 (area released only, may be empty),
-source. An export can be imported again as it is.
+Columns: obligation (e.g. CCM-4), indicator, period_start and period_end (YYYY-MM-DD), value,
+cancelled_m2, reduced_m2, cleared_m2 (area released only, may be empty), source. The export
+writes a byte-order mark, the headings in the reader's language and the indicator's name
+("Area released (m²)"); the import takes those in any of the site's languages, or the column
+and indicator codes (area_released). An export can be imported again as it is.
 """
 
 import csv
@@ -11,9 +13,12 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from config.csv_cells import SafeCsvWriter, csv_cell_read
+from config.csv_cells import BOM, SafeCsvWriter, csv_cell_read
 
 COLUMNS = [
     "obligation",
@@ -26,6 +31,17 @@ COLUMNS = [
     "cleared_m2",
     "source",
 ]
+HEADINGS = {
+    "obligation": gettext_lazy("Obligation"),
+    "indicator": gettext_lazy("Indicator"),
+    "period_start": gettext_lazy("Period start"),
+    "period_end": gettext_lazy("Period end"),
+    "value": gettext_lazy("Value"),
+    "cancelled_m2": gettext_lazy("Cancelled (m²)"),
+    "reduced_m2": gettext_lazy("Reduced (m²)"),
+    "cleared_m2": gettext_lazy("Cleared (m²)"),
+    "source": gettext_lazy("Source"),
+}
 MAX_BYTES = 1024 * 1024
 MAX_ROWS = 5000
 
@@ -44,16 +60,45 @@ def _number(value) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
+def _in_every_language(words) -> list[list[str]]:
+    """`words` (lazy texts) as written in each of the site's languages, compared casefolded."""
+    found = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found.append([str(word).strip().casefold() for word in words])
+    return found
+
+
+def _header_accepted(header: list[str]) -> bool:
+    seen = [h.strip().casefold() for h in header]
+    return seen == COLUMNS or seen in _in_every_language([HEADINGS[c] for c in COLUMNS])
+
+
+def _indicator_codes() -> dict[str, str]:
+    """Each indicator's code, by its code and by its name in every language (casefolded)."""
+    from obligations.models import Indicator
+
+    codes = {}
+    for code, label in Indicator.Kind.choices:
+        codes[code] = code
+        for (word,) in _in_every_language([label]):
+            codes[word] = code
+    return codes
+
+
 def progress_csv(entries) -> str:
-    """`entries` with indicator and obligation loaded (see selectors.progress_export_list)."""
+    """`entries` with indicator and obligation loaded (see selectors.progress_export_list).
+
+    In the active language: headings and indicator names are the reader's."""
     out = io.StringIO()
+    out.write(BOM)
     writer = SafeCsvWriter(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow([str(HEADINGS[c]) for c in COLUMNS])
     for entry in entries:
         writer.writerow(
             [
                 entry.indicator.obligation.code,
-                entry.indicator.kind,
+                entry.indicator.get_kind_display(),
                 entry.period_start.isoformat(),
                 entry.period_end.isoformat(),
                 _number(entry.value),
@@ -120,10 +165,17 @@ def parse_progress_csv(data: bytes) -> tuple[list[dict], list[tuple[int, str]]]:
         raise CsvImportError([(None, _("The file is empty."))]) from None
     except csv.Error:
         raise CsvImportError([(None, _("This is not a CSV text file."))]) from None
-    if [h.strip() for h in header] != COLUMNS:
+    if not _header_accepted(header):
         raise CsvImportError(
-            [(1, _("The columns must be exactly: %(columns)s.") % {"columns": ", ".join(COLUMNS)})]
+            [
+                (
+                    1,
+                    _("The columns must be exactly: %(columns)s.")
+                    % {"columns": ", ".join(str(HEADINGS[c]) for c in COLUMNS)},
+                )
+            ]
         )
+    kinds = _indicator_codes()
     rows, errors = [], []
     try:
         for record in reader:
@@ -148,7 +200,9 @@ def parse_progress_csv(data: bytes) -> tuple[list[dict], list[tuple[int, str]]]:
                 row = {
                     "line": line,
                     "obligation": cells["obligation"].strip().upper(),
-                    "indicator": cells["indicator"].strip(),
+                    "indicator": kinds.get(
+                        cells["indicator"].strip().casefold(), cells["indicator"].strip()
+                    ),
                     "period_start": start,
                     "period_end": end,
                     "value": _parse_decimal(cells["value"], required=True),

@@ -1,13 +1,16 @@
 """Every CSV the app serves goes through one escaping rule: no cell opens as a formula."""
 
+import codecs
 import csv
 import io
+import re
+import zoneinfo
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actions.tests.factories import make_action_point, make_meeting
 from coalitions.models import Role
@@ -89,3 +92,124 @@ def test_escaping_reads_back_to_the_same_text(start):
     assert csv_cell_read(csv_cell(text)) == text
     assert csv_cell("'quoted") == "'quoted" and csv_cell_read("'quoted") == "'quoted"
     assert csv_cell(-5) == -5
+
+
+# Readable in a spreadsheet, in the reader's language ---------------------------------------------
+
+MICROSECONDS = re.compile(r"\d{2}:\d{2}:\d{2}\.\d+|T\d{2}:\d{2}")
+SNAKE_CODE = re.compile(r"\A[a-z0-9]+(_[a-z0-9]+)+\Z")
+
+
+def raw_codes() -> set[str]:
+    from actions.models import ActionPoint
+    from coalitions.models import Visibility
+    from obligations.models import Indicator
+
+    return {
+        *ActionPoint.Status.values,
+        *ActionPoint.Priority.values,
+        *Visibility.values,
+        *Indicator.Kind.values,
+    }
+
+
+def download(client, person, name, coalition, language):
+    person.preferred_language = language
+    person.save()
+    client.force_login(person)
+    with translation.override("en"):  # the request switches language; the test's comes back
+        response = client.get(
+            reverse(name, args=[coalition.slug]),
+            {"status": "any"},
+            HTTP_ACCEPT_LANGUAGE=language,
+        )
+    assert response.status_code == 200
+    return response.content
+
+
+@pytest.fixture
+def readable_data(coalition, members):
+    owner = add_member(
+        coalition, Role.OPERATOR, user=UserFactory(name="Ivana Vuković", timezone="Asia/Tokyo")
+    )
+    meeting = make_meeting(coalition, starts_at=timezone.now(), title="Réunion de printemps")
+    point = make_action_point(coalition, owner=owner, meeting=meeting, title="Survey the north")
+    from actions.services import action_update_post
+
+    action_update_post(action_point=point, actor=owner, text="Started", new_status="in_progress")
+    obligation = make_obligation(coalition, article=4, entry_into_force=date(2020, 1, 1))
+    area = make_indicator(obligation, target=Decimal(100000))
+    report(area, start=date(2024, 1, 1), end=date(2024, 3, 31), value=10, cleared_m2=Decimal(10))
+
+
+@pytest.mark.parametrize("name", CSV_URLS)
+def test_every_export_opens_in_a_spreadsheet_in_the_readers_language(
+    client, coalition, members, readable_data, name
+):
+    reader = members[Role.NATIONAL_AUTHORITY]
+    english = download(client, reader, name, coalition, "en")
+    french = download(client, reader, name, coalition, "fr")
+    for data in (english, french):
+        assert data.startswith(codecs.BOM_UTF8)  # so Excel reads "m²" and "Vuković"
+    text = french.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    header, cells = rows[0], [cell for row in rows[1:] for cell in row]
+    assert len(rows) >= 2
+    # Headings are words in French, not column codes, and not the English ones.
+    english_header = next(csv.reader(io.StringIO(english.decode("utf-8-sig"), newline="")))
+    assert header != english_header
+    assert not [h for h in header if SNAKE_CODE.match(h)]
+    # Labels, not codes; moments without seconds' fractions or ISO "T".
+    assert not [cell for cell in cells if cell in raw_codes()]
+    assert not MICROSECONDS.search(text)
+
+
+def test_action_point_export_says_status_and_moments_on_the_coalitions_clock(
+    client, coalition, members, readable_data
+):
+    from actions.models import ActionUpdate
+
+    data = download(client, members[Role.NATIONAL_AUTHORITY], "actions:export", coalition, "fr")
+    header, *rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert header[:3] == ["N°", "Titre", translation_of("Status", "fr")]
+    assert header[-1] == f"Dernière mise à jour ({coalition.timezone})"
+    row = next(r for r in rows if r[1] == "Survey the north")
+    assert row[2] == translation_of("In progress", "fr") and "Vuković" in row[5]
+    update = ActionUpdate.objects.get(action_point__title="Survey the north")
+    local = timezone.localtime(update.created_at, zoneinfo.ZoneInfo(coalition.timezone))
+    assert row[-1] == local.strftime("%Y-%m-%d %H:%M")
+
+
+def translation_of(text: str, language: str) -> str:
+    with translation.override(language):
+        return translation.gettext(text)
+
+
+def test_a_french_progress_export_imports_back_as_it_was(client, coalition, members):
+    from obligations.csv_io import parse_progress_csv
+    from obligations.models import ProgressEntry
+
+    obligation = make_obligation(coalition, article=4, entry_into_force=date(2020, 1, 1))
+    area = make_indicator(obligation, target=Decimal(100000))
+    report(
+        area,
+        start=date(2024, 1, 1),
+        end=date(2024, 3, 31),
+        value=Decimal("12.5"),
+        cleared_m2=Decimal("12.5"),
+        source="Rapport Vuković",
+    )
+    data = download(
+        client, members[Role.NATIONAL_AUTHORITY], "obligations:progress_export", coalition, "fr"
+    )
+    text = data.decode("utf-8-sig")
+    assert "Superficie" in text or translation_of("Area released (m²)", "fr") in text
+    assert "area_released" not in text
+    rows, errors = parse_progress_csv(data)  # BOM, French headings and names as written
+    assert errors == []
+    [row] = rows
+    entry = ProgressEntry.objects.get()
+    assert (row["obligation"], row["indicator"]) == (obligation.code, "area_released")
+    assert (row["period_start"], row["period_end"]) == (entry.period_start, entry.period_end)
+    assert (row["value"], row["cleared_m2"]) == (entry.value, entry.cleared_m2)
+    assert row["source"] == "Rapport Vuković"

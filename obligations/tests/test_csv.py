@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from coalitions.models import Role
 from coalitions.tests.factories import CoalitionFactory, add_member
-from obligations.csv_io import COLUMNS, MAX_BYTES
+from obligations.csv_io import COLUMNS, HEADINGS, MAX_BYTES
 from obligations.models import Indicator, ProgressEntry
 from obligations.tests.factories import make_indicator, make_obligation, report
 
@@ -46,7 +46,9 @@ def test_export_imports_back_into_another_coalition_unchanged(client, coalition,
     exported = client.get(reverse("obligations:progress_export", args=[coalition.slug]))
     assert exported["Content-Type"].startswith("text/csv")
     body = exported.content
-    assert body.decode().splitlines()[0] == HEADER
+    # A byte-order mark for spreadsheets, then the headings in the reader's language (English here).
+    assert body.startswith(b"\xef\xbb\xbf")
+    assert body.decode("utf-8-sig").splitlines()[0] == ",".join(str(HEADINGS[c]) for c in COLUMNS)
     assert "'=HYPERLINK()" in body.decode()
 
     other = CoalitionFactory()
