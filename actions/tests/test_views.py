@@ -169,11 +169,13 @@ def test_overdue_filter_sorting_and_csv_follow_the_filters(client, coalition, me
     assert page.index("Later one") < page.index("Late one")
     rows = list(
         csv.DictReader(
-            io.StringIO(client.get(url("export", coalition) + "?overdue=on").content.decode())
+            io.StringIO(
+                client.get(url("export", coalition) + "?overdue=on").content.decode("utf-8-sig")
+            )
         )
     )
-    assert [row["title"] for row in rows] == ["Late one"]
-    assert rows[0]["overdue"] == "yes"
+    assert [row["Title"] for row in rows] == ["Late one"]
+    assert rows[0]["Overdue"] == "Yes"
 
 
 def test_my_action_points_across_coalitions(client, coalition, members):
