@@ -8,7 +8,14 @@ class ActionsConfig(AppConfig):
 
     def ready(self):
         from coalitions.demo import register_demo_step
-        from coalitions.sections import Panel, Section, register_panel, register_section
+        from coalitions.sections import (
+            Panel,
+            Part,
+            Section,
+            register_panel,
+            register_part,
+            register_section,
+        )
 
         from . import panels
         from .demo import seed_action_points
@@ -23,6 +30,22 @@ class ActionsConfig(AppConfig):
             )
         )
         register_panel(Panel("today", "actions/_partials/today_panel.html", panels.today_panel, 10))
+        register_part(
+            Part(
+                "meeting_summary",
+                "actions/_parts/meeting_summary.html",
+                panels.meeting_summary_part,
+                40,
+            )
+        )
+        register_part(
+            Part(
+                "meeting_invitation",
+                "actions/_parts/meeting_invitation",
+                panels.meeting_invitation_part,
+                40,
+            )
+        )
         register_demo_step("action_points", seed_action_points)
 
         from mail.pipeline import MailKind, register

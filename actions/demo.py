@@ -6,6 +6,9 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 
+from meetings.demo import SPRING_MEETING
+from meetings.models import Meeting
+
 from .models import ActionPoint
 from .selectors import coalition_today
 from .services import action_point_create, action_update_post
@@ -31,9 +34,6 @@ ITEMS = [
 
 def _demo_meeting(lebanon):
     """The held spring meeting from the meetings demo step, which runs before this one."""
-    from meetings.demo import SPRING_MEETING
-    from meetings.models import Meeting
-
     return Meeting.objects.get(coalition=lebanon, title=SPRING_MEETING)
 
 

@@ -1,8 +1,16 @@
-"""Panels this app shows on pages it does not own (see coalitions.sections)."""
+"""Panels and parts this app adds to pages, documents and mails it does not own (see
+coalitions.sections)."""
 
 from django.utils import timezone
 
-from .selectors import my_action_points_today, my_open_summary
+from coalitions.models import Visibility
+
+from .selectors import (
+    action_point_list_for_meeting,
+    my_action_points_today,
+    my_open_summary,
+    open_action_points_of,
+)
 
 
 def home_panel(request, access) -> dict:
@@ -26,3 +34,20 @@ def today_panel(request, accesses) -> dict | None:
         "today": timezone.localdate(),
         **my_action_points_today(user=request.user, today=timezone.localdate()),
     }
+
+
+def meeting_summary_part(*, meeting, reader_perms: frozenset[str]) -> dict:
+    """The meeting's action points in its summary PDF, those the copy's readers may see."""
+    points = list(action_point_list_for_meeting(meeting=meeting, perms_held=reader_perms))
+    return {
+        "action_points": points,
+        "holds_restricted": any(point.visibility == Visibility.RESTRICTED for point in points),
+    }
+
+
+def meeting_invitation_part(*, meeting, recipient, reader_perms: frozenset[str]) -> dict | None:
+    """The invitee's own open action points, so each arrives knowing what they owe."""
+    points = open_action_points_of(
+        coalition=meeting.coalition, user=recipient, perms_held=reader_perms
+    )
+    return {"action_points": points} if points else None

@@ -4,6 +4,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.utils import timezone
 
@@ -132,10 +133,6 @@ def action_point_history(*, action_point: ActionPoint, perms_held: frozenset[str
     reaches someone who may not read restricted items. People and organisations named in the
     changes are read in one query each.
     """
-    from django.contrib.auth import get_user_model
-
-    from meetings.models import Meeting
-
     history = (
         action_point.history.filter(visibility__in=perms.visibilities_for(perms_held))
         .select_related("history_user")
@@ -261,8 +258,6 @@ def owner_organisation_choices(*, coalition: Coalition) -> QuerySet[Organisation
 
 def owner_choices(*, coalition: Coalition):
     """The coalition's members, each with the organisation they represent there."""
-    from django.contrib.auth import get_user_model
-
     return (
         get_user_model()
         .objects.filter(memberships__coalition=coalition)
@@ -274,9 +269,7 @@ def owner_choices(*, coalition: Coalition):
     )
 
 
-def meeting_choices(*, coalition: Coalition):
-    from meetings.models import Meeting
-
+def meeting_choices(*, coalition: Coalition) -> QuerySet[Meeting]:
     return Meeting.objects.filter(coalition=coalition).order_by("-starts_at")
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
+from coalitions.models import Coalition
 from coalitions.pagination import DetailedPaginator, paginate
 from coalitions.sections import page_context
 from coalitions.submissions import already_done, create_once, run_once
@@ -439,8 +440,6 @@ def unsubscribe(request, token):
         return render(request, "actions/unsubscribe.html", {"expired": True}, status=400)
     except UnsubscribeLinkError:
         return render(request, "actions/unsubscribe.html", {"invalid": True}, status=400)
-    from coalitions.models import Coalition
-
     coalition = Coalition.objects.filter(pk=coalition_id).first()
     if coalition is None:
         return render(request, "actions/unsubscribe.html", {"invalid": True}, status=400)

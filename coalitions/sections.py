@@ -6,6 +6,13 @@ Slots in use: "coalition_home" (context function gets request, access), "meeting
 every coalition they belong to; see `today_panels_for`). A context function returns a dict for its template, or None to
 show nothing, and costs a fixed number of queries.
 
+Parts are the same for what the app sends rather than shows: documents and mails that one app
+renders and another fills in. Slots in use: "meeting_summary" (the summary PDF; context function
+gets meeting=..., reader_perms=..., the perms of the copy being rendered; template: an HTML
+fragment; its context says "holds_restricted": True when it shows a restricted item, for the
+copy's footer) and "meeting_invitation" (the invitation mail; meeting=..., recipient=...,
+reader_perms=...; template: a name that gets ".txt" and ".html" added for the two bodies).
+
 Every coalition page's context starts from `page_context`: the person's access, the coalition and
 the section of the navigation it belongs to.
 """
@@ -33,8 +40,17 @@ class Panel:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class Part:
+    slot: str
+    template: str
+    context: Callable
+    order: int = 50
+
+
 _sections: dict[str, Section] = {}
 _panels: dict[tuple[str, str], Panel] = {}
+_parts: dict[tuple[str, str], Part] = {}
 
 
 def register_section(section: Section) -> None:
@@ -43,6 +59,10 @@ def register_section(section: Section) -> None:
 
 def register_panel(panel: Panel) -> None:
     _panels[(panel.slot, panel.template)] = panel
+
+
+def register_part(part: Part) -> None:
+    _parts[(part.slot, part.template)] = part
 
 
 def page_context(access, section: str | None, **extra) -> dict:
@@ -76,4 +96,14 @@ def today_panels_for(request, accesses: list) -> list[dict]:
         context = panel.context(request, accesses)
         if context is not None:
             rendered.append({"template": panel.template, "context": context})
+    return rendered
+
+
+def parts_for(slot: str, **kwargs) -> list[dict]:
+    """[{"template": ..., "context": {...}}] for `{% include p.template with part=p.context %}`."""
+    rendered = []
+    for part in sorted((p for p in _parts.values() if p.slot == slot), key=lambda p: p.order):
+        context = part.context(**kwargs)
+        if context is not None:
+            rendered.append({"template": part.template, "context": context})
     return rendered

@@ -3,7 +3,8 @@
 from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 
-from coalitions.models import Coalition
+from coalitions import permissions as perms
+from coalitions.models import Coalition, Membership
 from meetings.models import Meeting
 from users.models import User
 
@@ -12,9 +13,6 @@ from .models import Concern
 
 def coalition_has_concern_reader(*, coalition: Coalition) -> bool:
     """Whether anyone in the coalition reads concerns (a facilitator has been appointed)."""
-    from coalitions import permissions as perms
-    from coalitions.models import Membership
-
     return Membership.objects.filter(
         coalition=coalition, role__in=perms.roles_with(perms.READ_CONCERNS)
     ).exists()

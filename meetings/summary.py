@@ -11,6 +11,7 @@ from django.utils import dateformat, timezone, translation
 
 from coalitions import permissions as perms
 from coalitions.models import Visibility
+from coalitions.sections import parts_for
 from config.mail import build_mail, open_connection
 from config.pdf import html_to_pdf
 from mail import pipeline
@@ -39,21 +40,6 @@ def copy_for(reader_perms: frozenset[str]) -> frozenset[str]:
 # What a reader sees ------------------------------------------------------------------------------
 
 
-def action_points_for(meeting: Meeting, reader_perms: frozenset[str]) -> list:
-    try:
-        from actions.selectors import action_point_list_for_meeting
-    except ImportError:
-        return []
-    return list(action_point_list_for_meeting(meeting=meeting, perms_held=reader_perms))
-
-
-def obligations_status_for(meeting: Meeting) -> list:
-    """Each obligation with its forecast and chart (inline SVG, which WeasyPrint draws)."""
-    from obligations.selectors import obligation_status_list
-
-    return obligation_status_list(coalition=meeting.coalition)
-
-
 def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
     visible = perms.visibilities_for(reader_perms)
     agenda = list(meeting.agenda_items.filter(visibility__in=visible))
@@ -67,12 +53,11 @@ def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
         d for d in decisions if d.agenda_item is None or d.agenda_item.visibility in visible
     ]
     documents = list(meeting.documents.filter(visibility__in=visible))
-    action_points = action_points_for(meeting, reader_perms)
+    parts = parts_for("meeting_summary", meeting=meeting, reader_perms=reader_perms)
     # The footer warns only when this copy holds a restricted item, not whenever the reader could.
     restricted_copy = any(
-        getattr(item, "visibility", None) == Visibility.RESTRICTED
-        for item in (*agenda, *decisions, *documents, *action_points)
-    )
+        item.visibility == Visibility.RESTRICTED for item in (*agenda, *decisions, *documents)
+    ) or any(part["context"].get("holds_restricted") for part in parts)
     counts = {value: 0 for value in Participant.Attendance.values}
     for participant in participants:
         counts[participant.attendance] += 1
@@ -88,8 +73,8 @@ def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
         "absent_count": counts[Participant.Attendance.ABSENT],
         "decisions": decisions,
         "documents": documents,
-        "action_points": action_points,
-        "obligations_status": obligations_status_for(meeting),
+        # Action points and the obligations' status come from their apps (coalitions.sections).
+        "parts": parts,
         "restricted_copy": restricted_copy,
         "meeting_date": dateformat.format(
             timefmt.in_zone(meeting.starts_at, meeting.coalition.timezone), "j F Y"
@@ -182,10 +167,8 @@ def build_meeting_mail(
     method = "CANCEL" if cancel else "REQUEST"
     context = {**_mail_context(meeting, recipient, reader_perms), "kind": delivery.kind}
     if not cancel:
-        from actions.selectors import open_action_points_of
-
-        context["my_action_points"] = open_action_points_of(
-            coalition=meeting.coalition, user=recipient, perms_held=reader_perms
+        context["parts"] = parts_for(
+            "meeting_invitation", meeting=meeting, recipient=recipient, reader_perms=reader_perms
         )
     message = build_mail(
         to=recipient.email,

@@ -8,10 +8,22 @@ class ObligationsConfig(AppConfig):
 
     def ready(self):
         from coalitions.demo import register_demo_step
-        from coalitions.sections import Panel, Section, register_panel, register_section
+        from coalitions.sections import (
+            Panel,
+            Part,
+            Section,
+            register_panel,
+            register_part,
+            register_section,
+        )
 
         from .demo import seed_obligations
-        from .panels import home_panel_context, today_figures_panel, today_obligations_panel
+        from .panels import (
+            home_panel_context,
+            meeting_summary_part,
+            today_figures_panel,
+            today_obligations_panel,
+        )
 
         register_section(Section("obligations", _("Obligations"), "obligations:dashboard", 20))
         register_section(Section("needs", _("Needs & offers"), "obligations:needs", 25))
@@ -21,6 +33,14 @@ class ObligationsConfig(AppConfig):
         register_panel(Panel("today", "obligations/_today_figures.html", today_figures_panel, 30))
         register_panel(
             Panel("today", "obligations/_today_obligations.html", today_obligations_panel, 60)
+        )
+        register_part(
+            Part(
+                "meeting_summary",
+                "obligations/_parts/meeting_summary.html",
+                meeting_summary_part,
+                60,
+            )
         )
         register_demo_step("obligations", seed_obligations)
         register_searches()

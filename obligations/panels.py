@@ -1,4 +1,6 @@
-"""The compact obligations panel on the coalition's home page (3 queries, no charts)."""
+"""What this app adds to pages and documents it does not own (see coalitions.sections): the
+compact panel on the coalition's home page (3 queries, no charts) and the obligations' status with
+charts in a meeting's summary PDF."""
 
 from django.utils import timezone
 
@@ -40,3 +42,10 @@ def today_obligations_panel(request, accesses) -> dict | None:
         reports = transparency_reports_for([s.obligation for s in statuses], today)
         rows.append((access.coalition, statuses, reports))
     return {"rows": rows, "today": today}
+
+
+def meeting_summary_part(*, meeting, reader_perms: frozenset[str]) -> dict | None:
+    """Each obligation with its forecast and chart (inline SVG, which WeasyPrint draws); every
+    member reads them, so the copy's perms change nothing."""
+    statuses = obligation_status_list(coalition=meeting.coalition)
+    return {"statuses": statuses} if statuses else None

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from actions.services import action_point_create
 from coalitions.models import Membership
+from meetings.models import Meeting
 
 
 def make_action_point(coalition, *, owner=None, organisation=None, actor=None, **fields):
@@ -20,9 +21,15 @@ def make_action_point(coalition, *, owner=None, organisation=None, actor=None, *
     )
 
 
-def make_meeting(coalition, *, starts_at, status="held", title=None, hours=3, kind="coalition"):
-    from meetings.models import Meeting
-
+def make_meeting(
+    coalition,
+    *,
+    starts_at,
+    status=Meeting.Status.HELD,
+    title=None,
+    hours=3,
+    kind=Meeting.Kind.COALITION,
+):
     return Meeting.objects.create(
         coalition=coalition,
         kind=kind,

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from coalitions.demo import extend_demo
 from coalitions.models import Coalition, Membership, Organisation, Role
 from coalitions.services import coalition_create, membership_create, organisation_create
 from users.services import site_staff_group, user_create
@@ -166,8 +167,6 @@ class Command(BaseCommand):
                         role=role,
                         actor=None,
                     )
-
-        from coalitions.demo import extend_demo
 
         extend_demo(coalitions=coalitions, organisations=organisations, stdout=self.stdout)
 
