@@ -1,212 +1,292 @@
-"""Benchmark: the meeting summary PDF and its mailing.
+"""Benchmark: the meeting summary PDF on PostgreSQL with the production settings.
 
-    DJANGO_SETTINGS_MODULE=config.settings.test .venv/bin/python benchmarks/summary_pdf.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/<db> .venv/bin/python benchmarks/summary_pdf.py
 
-1. Renders the summary of a meeting with 40 agenda items (each with minutes), 60 participants,
-   20 decisions and 100 action points, and reports time and peak memory (tracemalloc for Python
-   allocations, ru_maxrss for the whole process).
-2. Sends it to 60 participants through a local aiosmtpd server over one SMTP connection and
-   reports the time per recipient (building the mail from the templates, attaching the PDF, SMTP).
+Builds once (kept in the database, found again by its slug) a held meeting with 40 agenda items
+(each with minutes), 30 participants, 20 decisions, 100 action points (a tenth restricted) and two
+obligations with charts, through the services as the pages make them. Then, in this process:
 
-No database is touched: rows are unsaved model instances built in memory, and the action points
-are stand-ins with the fields the real selector returns (title, owner organisation, owner, due
-date, status), so the figures measure the template and WeasyPrint alone.
+- first render: the first copy this process makes (WeasyPrint's imports, fonts and caches cold);
+- warm: one copy again (median of the repeats), split into reading the data, the template and
+  WeasyPrint;
+- publication: both stored copies (full and without restricted items), as `summary_render`
+  makes them;
+- another language: one copy in French, as a batch of mails to French readers needs.
+
+Wall time depends on what else runs on the machine; CPU time of this process is printed beside
+it. Self-contained: `measure(repeats=...)` returns the figures as a dict for a harness that calls
+it; `--json` prints that dict. SECRET_KEY and ALLOWED_HOSTS get throw-away values when unset.
 """
 
+import json
 import os
-import resource
-import socket
 import statistics
 import sys
 import time
-import tracemalloc
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
+os.environ.setdefault("ALLOWED_HOSTS", "localhost")
 
 import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.core.mail import get_connection  # noqa: E402
-
-from coalitions.models import Coalition, Organisation  # noqa: E402
-from config.mail import build_mail  # noqa: E402
-from meetings import timefmt  # noqa: E402
-from meetings.models import AgendaItem, Decision, Meeting, Participant  # noqa: E402
-from meetings.summary import render_summary_pdf  # noqa: E402
-from users.models import User  # noqa: E402
-
+SLUG = "benchmark-summary-pdf"
 AGENDA_ITEMS = 40
 ACTION_POINTS = 100
-PARTICIPANTS = 60
+PARTICIPANTS = 30
+DECISIONS = 20
 
 
-def build_context() -> dict:
-    coalition = Coalition(
-        name="Lebanon Country Coalition (benchmark)", slug="lebanon", timezone="Asia/Beirut"
-    )
-    starts = datetime(2026, 10, 20, 7, 0, tzinfo=UTC)
-    meeting = Meeting(
-        pk=1,
-        coalition=coalition,
-        title="Coalition meeting with a long agenda — réunion, reunión, اجتماع",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=8),
-        venue="Lebanon Mine Action Centre, Beirut",
-        notes="Opening remarks. " * 40,
-    )
-    organisations = [Organisation(name=f"Organisation {n}", short_name=f"O{n}") for n in range(12)]
-    people = [
-        User(email=f"person{n}@example.net", name=f"Participant {n}", timezone="Europe/Oslo")
-        for n in range(PARTICIPANTS)
-    ]
-    participants = [
-        Participant(
-            meeting=meeting, user=u, organisation=organisations[n % 12], attendance="present"
+def build_meeting():
+    """The benchmark meeting, made once through the services and kept."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+    from django.utils import timezone
+
+    from actions.services import action_point_create
+    from coalitions.models import Organisation, Role, Visibility
+    from coalitions.services import coalition_create, membership_create
+    from meetings import services as meetings
+    from meetings.models import AgendaItem, Meeting, Participant
+    from obligations import services as obligations
+    from obligations.models import Indicator
+
+    existing = Meeting.objects.filter(coalition__slug=SLUG).select_related("coalition").first()
+    if existing is not None:
+        return existing
+    User = get_user_model()
+    with transaction.atomic():
+        authority_org = Organisation.objects.create(
+            name="Lebanon Mine Action Centre (benchmark)",
+            short_name="LMAC-B",
+            kind="state_authority",
         )
-        for n, u in enumerate(people)
-    ]
-    topics = AgendaItem.Topic.values
-    agenda = [
-        AgendaItem(
+        coalition = coalition_create(
+            actor=None,
+            name="Lebanon Country Coalition (benchmark)",
+            slug=SLUG,
+            state_party="LB",
+            timezone_name="Asia/Beirut",
+            national_authority=authority_org,
+        )
+        organisations = [authority_org] + [
+            Organisation.objects.create(
+                name=f"Operator {n} (benchmark)", short_name=f"OP{n}B", kind="operator"
+            )
+            for n in range(11)
+        ]
+        roles = [Role.NATIONAL_AUTHORITY, Role.FACILITATOR, Role.CHAMPION, Role.SECRETARIAT]
+        people = User.objects.bulk_create(
+            User(email=f"summary-bench-{n}@example.net", name=f"Participant {n}", password="!")
+            for n in range(PARTICIPANTS)
+        )
+
+        def organisation_of(n):
+            return organisations[0] if n == 0 else organisations[1 + n % 11]
+
+        for n, person in enumerate(people):
+            membership_create(
+                coalition=coalition,
+                user=person,
+                organisation=organisation_of(n),
+                role=roles[n] if n < len(roles) else Role.OPERATOR,
+                actor=None,
+            )
+        authority, facilitator = people[0], people[1]
+        starts = timezone.now().replace(microsecond=0) - timedelta(days=2)
+        meeting = meetings.meeting_create(
+            coalition=coalition,
+            actor=facilitator,
+            title="Coalition meeting with a long agenda — réunion, reunión, اجتماع",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=8),
+            venue="Lebanon Mine Action Centre, Beirut",
+            send_invitations=False,
+        )
+        topics = AgendaItem.Topic.values
+        items = [
+            meetings.agenda_item_create(
+                meeting=meeting,
+                actor=facilitator,
+                title=f"Agenda item {n}: land release in district {n}",
+                topic=topics[n % len(topics)],
+                presenter=organisations[n % 12].name,
+                duration_minutes=15,
+                visibility=Visibility.RESTRICTED if n % 10 == 9 else Visibility.MEMBERS,
+            )
+            for n in range(AGENDA_ITEMS)
+        ]
+        meetings.meeting_mark_held(meeting=meeting, actor=facilitator)
+        meetings.attendance_record(
             meeting=meeting,
-            position=n,
-            title=f"Agenda item {n}: land release in district {n}",
-            topic=topics[n % len(topics)],
-            presenter=organisations[n % 12].name,
-            duration_minutes=15,
-            minutes=("Discussion of progress, figures and next steps. " * 12),
+            actor=facilitator,
+            attendance={
+                p.pk: Participant.Attendance.PRESENT if n % 7 else Participant.Attendance.APOLOGIES
+                for n, p in enumerate(meeting.participants.order_by("pk"))
+            },
         )
-        for n in range(AGENDA_ITEMS)
-    ]
-    decisions = [
-        Decision(meeting=meeting, text=f"Decision {n}: the coalition agrees.") for n in range(20)
-    ]
-    action_points = [
-        SimpleNamespace(
-            title=f"Action point {n}: follow up on item {n % AGENDA_ITEMS}",
-            owner_organisation=organisations[n % 12].name,
-            owner=people[n % PARTICIPANTS],
-            due_date=date(2027, 1, 1) + timedelta(days=n),
-            get_status_display=lambda: "Open",
-            visibility="members",
+        meetings.minutes_save(
+            meeting=meeting,
+            actor=facilitator,
+            notes="Opening remarks by the Centre; año de progreso; تطهير الأراضي. " * 20,
+            item_minutes={
+                item.pk: "Discussion of progress, figures and next steps. " * 12 for item in items
+            },
         )
-        for n in range(ACTION_POINTS)
-    ]
+        for n in range(DECISIONS):
+            meetings.decision_create(
+                meeting=meeting,
+                actor=facilitator,
+                text=f"Decision {n}: the coalition agrees on the plan for district {n}.",
+                agenda_item=items[n],
+                visibility=Visibility.RESTRICTED if n % 10 == 9 else Visibility.MEMBERS,
+            )
+        today = timezone.localdate()
+        for n in range(ACTION_POINTS):
+            action_point_create(
+                coalition=coalition,
+                actor=facilitator,
+                title=f"Action point {n}: follow up on agenda item {n % AGENDA_ITEMS}",
+                owner_organisation=organisation_of(n % PARTICIPANTS),
+                owner=people[n % PARTICIPANTS] if n % 3 else None,
+                due_date=today + timedelta(days=n - 30),
+                visibility=Visibility.RESTRICTED if n % 10 == 9 else Visibility.MEMBERS,
+                meeting=meeting,
+            )
+        for article in (3, 4):
+            obligation = obligations.obligation_create(
+                coalition=coalition,
+                article=article,
+                entry_into_force=date(2016, 1, 1),
+                actor=authority,
+            )
+            indicator = obligations.indicator_create(
+                obligation=obligation,
+                kind=Indicator.Kind.AREA_RELEASED,
+                target=20_000,
+                actor=authority,
+            )
+            for year in range(2019, 2026):
+                for quarter in range(4):
+                    start = date(year, 3 * quarter + 1, 1)
+                    end = (date(year + (quarter == 3), (3 * quarter + 3) % 12 + 1, 1)) - timedelta(
+                        1
+                    )
+                    obligations.progress_report(
+                        indicator=indicator,
+                        period_start=start,
+                        period_end=end,
+                        value=300 + 10 * quarter,
+                        organisation=authority_org,
+                        actor=authority,
+                        validate=True,
+                    )
+    return Meeting.objects.select_related("coalition").get(pk=meeting.pk)
+
+
+def _timed(function) -> tuple:
+    """(result, wall seconds, CPU seconds of this process)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _median(runs: list[tuple]) -> dict:
     return {
-        "meeting": meeting,
-        "coalition": coalition,
-        "when": timefmt.format_span(meeting.starts_at, meeting.ends_at, coalition.timezone),
-        "meeting_date": "20 October 2026",
-        "agenda": agenda,
-        "participants": participants,
-        "present_count": PARTICIPANTS,
-        "apologies_count": 0,
-        "absent_count": 0,
-        "decisions": decisions,
-        "documents": [],
-        "action_points": action_points,
-        "obligations_status": [],
-        "restricted_copy": True,
-        "generated_on": "20 October 2026, 18:00 EEST",
-        "url": "http://127.0.0.1:8000/coalitions/lebanon/meetings/1/",
-        "site_url": "http://127.0.0.1:8000",
-        "recipient": people[0],
-    }, people
+        "wall_s": statistics.median(r[1] for r in runs),
+        "cpu_s": statistics.median(r[2] for r in runs),
+        "wall_spread_s": [min(r[1] for r in runs), max(r[1] for r in runs)],
+    }
 
 
-def bench_render(context) -> bytes:
-    render_summary_pdf(context["meeting"], frozenset(), context=context)  # warm fonts and caches
-    tracemalloc.start()
-    started = time.perf_counter()
-    pdf = render_summary_pdf(context["meeting"], frozenset(), context=context)
-    elapsed = time.perf_counter() - started
-    _current, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    times = []
-    for _ in range(3):
-        started = time.perf_counter()
-        render_summary_pdf(context["meeting"], frozenset(), context=context)
-        times.append(time.perf_counter() - started)
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def measure(*, repeats: int = 5) -> dict:
+    """First and warm render times of the benchmark meeting's summary (wall and CPU seconds)."""
     import io
 
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils import translation
     from pypdf import PdfReader
 
-    pages = len(PdfReader(io.BytesIO(pdf)).pages)
-    print(
-        f"Render: {AGENDA_ITEMS} agenda items, {ACTION_POINTS} action points, {PARTICIPANTS} participants"
-    )
-    print(f"  PDF: {pages} pages, {len(pdf) / 1024:.0f} KiB")
-    print(
-        f"  time: {elapsed:.2f} s (traced run); median of 3 more: {statistics.median(times):.2f} s"
-    )
-    print(f"  peak Python memory (tracemalloc): {peak / 1024 / 1024:.1f} MiB")
-    print(f"  process max RSS: {rss:.0f} MiB")
-    out = settings.BASE_DIR / "build" / "summary-benchmark.pdf"
-    out.parent.mkdir(exist_ok=True)
-    out.write_bytes(pdf)
-    print(f"  written to {out.relative_to(settings.BASE_DIR)} for a look")
-    return pdf
+    from config.pdf import html_to_pdf
+    from meetings import summary
+    from meetings.models import Meeting
 
+    meeting = build_meeting()
+    meeting = Meeting.objects.select_related("coalition", "chair", "facilitator").get(pk=meeting.pk)
+    full, members = summary.FULL_COPY, summary.MEMBERS_COPY
 
-class Counting:
-    def __init__(self):
-        self.sessions = set()
-        self.count = 0
+    def both_copies():
+        # summary_copies_render is what publishing runs; older checkouts rendered copy by copy.
+        if hasattr(summary, "summary_copies_render"):
+            return summary.summary_copies_render(meeting)
+        return [summary.render_summary_pdf(meeting, copy) for copy in (full, members)]
 
-    async def handle_DATA(self, server, session, envelope):
-        self.sessions.add(id(session))
-        self.count += 1
-        return "250 OK"
-
-
-def bench_send(context, people, pdf: bytes) -> None:
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    handler = Counting()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        connection = get_connection(
-            "django.core.mail.backends.smtp.EmailBackend",
-            host="127.0.0.1",
-            port=port,
-            use_tls=False,
-            timeout=10,
-        )
-        started = time.perf_counter()
-        connection.open()
-        for person in people:
-            message = build_mail(
-                to=person.email,
-                template="meeting_summary",
-                context={**context, "recipient": person},
-                attachments=[("summary.pdf", pdf, "application/pdf")],
-                connection=connection,
+    with translation.override(settings.LANGUAGE_CODE):
+        first = _timed(lambda: summary.render_summary_pdf(meeting, full))
+        context = summary.summary_context(meeting, full)
+        html = render_to_string("pdf/meetings/summary.html", context)
+        steps = {"data": [], "template": [], "weasyprint": [], "one_copy": [], "both": []}
+        for _ in range(repeats):
+            steps["data"].append(_timed(lambda: summary.summary_context(meeting, full)))
+            steps["template"].append(
+                _timed(lambda: render_to_string("pdf/meetings/summary.html", context))
             )
-            message.send()
-        connection.close()
-        elapsed = time.perf_counter() - started
-    finally:
-        controller.stop()
-    print(f"Send: {len(people)} recipients, PDF of {len(pdf) / 1024:.0f} KiB attached")
-    print(f"  total: {elapsed:.2f} s, per recipient: {elapsed / len(people) * 1000:.1f} ms")
-    print(f"  SMTP sessions used: {len(handler.sessions)}, messages received: {handler.count}")
+            steps["weasyprint"].append(_timed(lambda: html_to_pdf(html)))
+            steps["one_copy"].append(_timed(lambda: summary.render_summary_pdf(meeting, full)))
+            steps["both"].append(_timed(both_copies))
+    with translation.override("fr"):
+        french = [
+            _timed(lambda: summary.render_summary_pdf(meeting, members)) for _ in range(repeats)
+        ]
+    pdf = first[0]
+    return {
+        "agenda_items": AGENDA_ITEMS,
+        "action_points": ACTION_POINTS,
+        "pages": len(PdfReader(io.BytesIO(pdf)).pages),
+        "kib": round(len(pdf) / 1024),
+        "first_render": {"wall_s": first[1], "cpu_s": first[2]},
+        **{name: _median(runs) for name, runs in steps.items()},
+        "french_copy": _median(french),
+    }
+
+
+def main() -> None:
+    import logging
+
+    logging.disable(logging.INFO)
+    repeats = 5
+    if "--repeats" in sys.argv:
+        repeats = int(sys.argv[sys.argv.index("--repeats") + 1])
+    figures = measure(repeats=repeats)
+    if "--json" in sys.argv:
+        print(json.dumps(figures))
+        return
+    print(
+        f"Summary PDF: {figures['agenda_items']} agenda items, {figures['action_points']} action "
+        f"points; {figures['pages']} pages, {figures['kib']} KiB (PostgreSQL, production settings)"
+    )
+    print(f"  {'':34} {'wall s':>7} {'CPU s':>7}  wall spread (median of {repeats})")
+    rows = [
+        ("first render in this process", "first_render"),
+        ("warm, one copy (full)", "one_copy"),
+        ("  of which: data", "data"),
+        ("  of which: template", "template"),
+        ("  of which: WeasyPrint", "weasyprint"),
+        ("publication: both copies", "both"),
+        ("one copy in French", "french_copy"),
+    ]
+    for label, key in rows:
+        row = figures[key]
+        spread = row.get("wall_spread_s")
+        spread = f"  {spread[0]:.2f}-{spread[1]:.2f}" if spread else ""
+        print(f"  {label:34} {row['wall_s']:7.2f} {row['cpu_s']:7.2f}{spread}")
 
 
 if __name__ == "__main__":
-    import logging
-
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
-    context, people = build_context()
-    pdf = bench_render(context)
-    bench_send(context, people, pdf)
+    main()

@@ -39,8 +39,19 @@ def copy_for(reader_perms: frozenset[str]) -> frozenset[str]:
 
 # What a reader sees ------------------------------------------------------------------------------
 
+SUMMARY_TEMPLATE = "pdf/meetings/summary.html"
+# The attendance paragraphs of the PDF, in this order.
+ATTENDANCE_ORDER = (
+    Participant.Attendance.PRESENT,
+    Participant.Attendance.APOLOGIES,
+    Participant.Attendance.ABSENT,
+    Participant.Attendance.INVITED,
+)
 
-def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
+
+def summary_context(
+    meeting: Meeting, reader_perms: frozenset[str], *, generated_on: str | None = None
+) -> dict:
     visible = perms.visibilities_for(reader_perms)
     agenda = list(meeting.agenda_items.filter(visibility__in=visible))
     participants = list(
@@ -58,9 +69,10 @@ def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
     restricted_copy = any(
         item.visibility == Visibility.RESTRICTED for item in (*agenda, *decisions, *documents)
     ) or any(part["context"].get("holds_restricted") for part in parts)
-    counts = {value: 0 for value in Participant.Attendance.values}
+    by_attendance = {value: [] for value in Participant.Attendance.values}
     for participant in participants:
-        counts[participant.attendance] += 1
+        by_attendance[participant.attendance].append(participant)
+    counts = {value: len(people) for value, people in by_attendance.items()}
     return {
         "meeting": meeting,
         "coalition": meeting.coalition,
@@ -68,6 +80,11 @@ def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
         f" ({meeting.coalition.timezone})",
         "agenda": agenda,
         "participants": participants,
+        "attendance": [
+            (Participant.Attendance(value).label, by_attendance[value])
+            for value in ATTENDANCE_ORDER
+            if by_attendance[value]
+        ],
         "present_count": counts[Participant.Attendance.PRESENT],
         "apologies_count": counts[Participant.Attendance.APOLOGIES],
         "absent_count": counts[Participant.Attendance.ABSENT],
@@ -79,7 +96,8 @@ def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
         "meeting_date": dateformat.format(
             timefmt.in_zone(meeting.starts_at, meeting.coalition.timezone), "j F Y"
         ),
-        "generated_on": timefmt.format_moment(timezone.now(), meeting.coalition.timezone),
+        "generated_on": generated_on
+        or timefmt.format_moment(timezone.now(), meeting.coalition.timezone),
         "url": settings.SITE_URL
         + reverse("meetings:detail", args=[meeting.coalition.slug, meeting.pk]),
         "site_url": settings.SITE_URL,
@@ -89,10 +107,31 @@ def summary_context(meeting: Meeting, reader_perms: frozenset[str]) -> dict:
 def render_summary_pdf(
     meeting: Meeting, reader_perms: frozenset[str], context: dict | None = None
 ) -> bytes:
-    html = render_to_string(
-        "pdf/meetings/summary.html", context or summary_context(meeting, reader_perms)
-    )
+    html = render_to_string(SUMMARY_TEMPLATE, context or summary_context(meeting, reader_perms))
     return html_to_pdf(html)
+
+
+def summary_copies_render(
+    meeting: Meeting, wanted: tuple[frozenset[str], ...] = (FULL_COPY, MEMBERS_COPY)
+) -> dict[frozenset[str], tuple[bytes, dict]]:
+    """The wanted copies in the active language, each as (PDF, context).
+
+    WeasyPrint is nearly all of the cost, and restricted items are the only difference between
+    the copies: when the meeting has none, both copies are the same document, laid out once (and
+    the full copy then does not claim to include restricted items).
+    """
+    generated_on = timefmt.format_moment(timezone.now(), meeting.coalition.timezone)
+    contexts = {copy: summary_context(meeting, copy, generated_on=generated_on) for copy in wanted}
+    if len(contexts) == 2:
+        members_html = render_to_string(SUMMARY_TEMPLATE, contexts[MEMBERS_COPY])
+        unrestricted = {**contexts[FULL_COPY], "restricted_copy": False}
+        if render_to_string(SUMMARY_TEMPLATE, unrestricted) == members_html:
+            pdf = html_to_pdf(members_html)
+            return {FULL_COPY: (pdf, unrestricted), MEMBERS_COPY: (pdf, contexts[MEMBERS_COPY])}
+    return {
+        copy: (html_to_pdf(render_to_string(SUMMARY_TEMPLATE, context)), context)
+        for copy, context in contexts.items()
+    }
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -107,8 +146,8 @@ def summary_render(*, meeting_id: int) -> Summary:
     Summary.objects.filter(pk=summary.pk).update(state=Summary.State.RENDERING, error="")
     meeting = _meeting(meeting_id)
     with translation.override(settings.LANGUAGE_CODE):
-        full = render_summary_pdf(meeting, FULL_COPY)
-        members = render_summary_pdf(meeting, MEMBERS_COPY)
+        copies = summary_copies_render(meeting)
+    (full, _context), (members, _context) = copies[FULL_COPY], copies[MEMBERS_COPY]
     old = [f.name for f in (summary.pdf_full, summary.pdf_members) if f]
     summary.pdf_full.save("summary.pdf", ContentFile(full), save=False)
     summary.pdf_members.save("summary.pdf", ContentFile(members), save=False)
@@ -149,10 +188,10 @@ def build_meeting_mail(
     *, meeting: Meeting, delivery: Delivery, reader_perms, connection, copies=None
 ):
     recipient = delivery.user
-    language = recipient.preferred_language or None
+    language = _language_of(recipient)
     if delivery.kind == Delivery.Kind.SUMMARY:
         copy = copy_for(reader_perms)
-        pdf, context = _summary_copy_in(meeting, copies, copy, language)
+        pdf, context = _summary_copy_in(copies, copy, language)
         mail_context = {**context, **_mail_context(meeting, recipient, copy)}
         return build_mail(
             to=recipient.email,
@@ -181,24 +220,35 @@ def build_meeting_mail(
     return message
 
 
-def _summary_copies(meeting: Meeting) -> dict:
-    """Both copies from storage, with the context the mail text uses."""
+def _summary_copies(meeting: Meeting, deliveries: list[Delivery], reader_perms: dict) -> dict:
+    """Both copies from storage (in the site's language), with the context the mail text uses;
+    in each other language the batch's readers prefer, the copies they need, rendered together
+    (once when the copies are the same)."""
     summary = Summary.objects.get(meeting=meeting)
     copies = {}
     for copy, field in ((FULL_COPY, summary.pdf_full), (MEMBERS_COPY, summary.pdf_members)):
         with field.open("rb") as handle:
             copies[copy] = (handle.read(), summary_context(meeting, copy))
+    wanted: dict[str, set] = {}
+    for delivery in deliveries:
+        language = _language_of(delivery.user)
+        held = reader_perms[delivery.user_id]
+        if language and language != settings.LANGUAGE_CODE and perms.VIEW in held:
+            wanted.setdefault(language, set()).add(copy_for(held))
+    for language, language_copies in wanted.items():
+        with translation.override(language):
+            rendered = summary_copies_render(meeting, tuple(language_copies))
+        copies.update({(copy, language): value for copy, value in rendered.items()})
     return copies
 
 
-def _summary_copy_in(meeting: Meeting, copies: dict, copy: frozenset[str], language: str | None):
-    """The stored copy is in the site's language; another language is rendered once per batch."""
+def _language_of(recipient) -> str | None:
+    return recipient.preferred_language or None
+
+
+def _summary_copy_in(copies: dict, copy: frozenset[str], language: str | None):
     if not language or language == settings.LANGUAGE_CODE:
         return copies[copy]
-    if (copy, language) not in copies:
-        with translation.override(language):
-            context = summary_context(meeting, copy)
-            copies[(copy, language)] = (render_summary_pdf(meeting, copy, context), context)
     return copies[(copy, language)]
 
 
@@ -223,7 +273,11 @@ def deliver_batch(
         reader_perms = perms.perms_by_user(
             coalition_id=meeting.coalition_id, user_ids=[d.user_id for d in deliveries]
         )
-        copies = _summary_copies(meeting) if kind == Delivery.Kind.SUMMARY else None
+        copies = (
+            _summary_copies(meeting, deliveries, reader_perms)
+            if kind == Delivery.Kind.SUMMARY
+            else None
+        )
         connection = open_connection()
         try:
             connection.open()  # one SMTP session for the batch
