@@ -111,26 +111,24 @@ def render_summary_pdf(
     return html_to_pdf(html)
 
 
-def summary_copies_render(
-    meeting: Meeting, wanted: tuple[frozenset[str], ...] = (FULL_COPY, MEMBERS_COPY)
-) -> dict[frozenset[str], tuple[bytes, dict]]:
-    """The wanted copies in the active language, each as (PDF, context).
+def summary_copies_render(meeting: Meeting) -> dict[frozenset[str], tuple[bytes, dict]]:
+    """Both copies in the active language, each as (PDF, context).
 
     WeasyPrint is nearly all of the cost, and restricted items are the only difference between
     the copies: when the meeting has none, both copies are the same document, laid out once (and
     the full copy then does not claim to include restricted items).
     """
     generated_on = timefmt.format_moment(timezone.now(), meeting.coalition.timezone)
-    contexts = {copy: summary_context(meeting, copy, generated_on=generated_on) for copy in wanted}
-    if len(contexts) == 2:
-        members_html = render_to_string(SUMMARY_TEMPLATE, contexts[MEMBERS_COPY])
-        unrestricted = {**contexts[FULL_COPY], "restricted_copy": False}
-        if render_to_string(SUMMARY_TEMPLATE, unrestricted) == members_html:
-            pdf = html_to_pdf(members_html)
-            return {FULL_COPY: (pdf, unrestricted), MEMBERS_COPY: (pdf, contexts[MEMBERS_COPY])}
+    full = summary_context(meeting, FULL_COPY, generated_on=generated_on)
+    members = summary_context(meeting, MEMBERS_COPY, generated_on=generated_on)
+    members_html = render_to_string(SUMMARY_TEMPLATE, members)
+    unrestricted = {**full, "restricted_copy": False}
+    if render_to_string(SUMMARY_TEMPLATE, unrestricted) == members_html:
+        pdf = html_to_pdf(members_html)
+        return {FULL_COPY: (pdf, unrestricted), MEMBERS_COPY: (pdf, members)}
     return {
-        copy: (html_to_pdf(render_to_string(SUMMARY_TEMPLATE, context)), context)
-        for copy, context in contexts.items()
+        FULL_COPY: (html_to_pdf(render_to_string(SUMMARY_TEMPLATE, full)), full),
+        MEMBERS_COPY: (html_to_pdf(members_html), members),
     }
 
 
@@ -149,6 +147,7 @@ def summary_render(*, meeting_id: int) -> Summary:
         copies = summary_copies_render(meeting)
     (full, _context), (members, _context) = copies[FULL_COPY], copies[MEMBERS_COPY]
     old = [f.name for f in (summary.pdf_full, summary.pdf_members) if f]
+    old += _language_copy_names(summary.pdf_full.name) if summary.pdf_full else []
     summary.pdf_full.save("summary.pdf", ContentFile(full), save=False)
     summary.pdf_members.save("summary.pdf", ContentFile(members), save=False)
     summary.rendered_at = timezone.now()
@@ -220,25 +219,50 @@ def build_meeting_mail(
     return message
 
 
+def _language_copy_name(full_name: str, copy: frozenset[str], language: str) -> str:
+    """A copy in another language is stored beside the full copy and named after it, so the next
+    rendering (a new name) leaves it behind and deletes it."""
+    which = "full" if copy == FULL_COPY else "members"
+    return f"{full_name.removesuffix('.pdf')}-{language}-{which}.pdf"
+
+
+def _language_copy_names(full_name: str) -> list[str]:
+    return [
+        _language_copy_name(full_name, copy, language)
+        for language, _name in settings.LANGUAGES
+        for copy in (FULL_COPY, MEMBERS_COPY)
+    ]
+
+
 def _summary_copies(meeting: Meeting, deliveries: list[Delivery], reader_perms: dict) -> dict:
-    """Both copies from storage (in the site's language), with the context the mail text uses;
-    in each other language the batch's readers prefer, the copies they need, rendered together
-    (once when the copies are the same)."""
+    """Both copies in the site's language, and both in each other language the batch's readers
+    prefer, each with the context the mail text uses. A language's copies are rendered by the
+    first batch that needs them and stored for the publication's later batches."""
     summary = Summary.objects.get(meeting=meeting)
+    storage = summary.pdf_full.storage
     copies = {}
     for copy, field in ((FULL_COPY, summary.pdf_full), (MEMBERS_COPY, summary.pdf_members)):
         with field.open("rb") as handle:
             copies[copy] = (handle.read(), summary_context(meeting, copy))
-    wanted: dict[str, set] = {}
-    for delivery in deliveries:
-        language = _language_of(delivery.user)
-        held = reader_perms[delivery.user_id]
-        if language and language != settings.LANGUAGE_CODE and perms.VIEW in held:
-            wanted.setdefault(language, set()).add(copy_for(held))
-    for language, language_copies in wanted.items():
+    languages = {
+        _language_of(delivery.user)
+        for delivery in deliveries
+        if perms.VIEW in reader_perms[delivery.user_id]
+    } - {None, settings.LANGUAGE_CODE}
+    for language in sorted(languages):
+        names = {
+            copy: _language_copy_name(summary.pdf_full.name, copy, language)
+            for copy in (FULL_COPY, MEMBERS_COPY)
+        }
         with translation.override(language):
-            rendered = summary_copies_render(meeting, tuple(language_copies))
-        copies.update({(copy, language): value for copy, value in rendered.items()})
+            if all(storage.exists(name) for name in names.values()):
+                for copy, name in names.items():
+                    with storage.open(name, "rb") as handle:
+                        copies[(copy, language)] = (handle.read(), summary_context(meeting, copy))
+                continue
+            for copy, (pdf, context) in summary_copies_render(meeting).items():
+                storage.save(names[copy], ContentFile(pdf))
+                copies[(copy, language)] = (pdf, context)
     return copies
 
 
