@@ -18,7 +18,9 @@ it. Self-contained: `measure(repeats=...)` returns the figures as a dict for a h
 it; `--json` prints that dict. SECRET_KEY and ALLOWED_HOSTS get throw-away values when unset.
 """
 
+import io
 import json
+import logging
 import os
 import statistics
 import sys
@@ -35,6 +37,23 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.utils import timezone, translation  # noqa: E402
+from pypdf import PdfReader  # noqa: E402
+
+from actions.services import action_point_create  # noqa: E402
+from coalitions.models import Organisation, Role, Visibility  # noqa: E402
+from coalitions.services import coalition_create, membership_create  # noqa: E402
+from config.pdf import html_to_pdf  # noqa: E402
+from meetings import services as meetings  # noqa: E402
+from meetings import summary  # noqa: E402
+from meetings.models import AgendaItem, Meeting, Participant  # noqa: E402
+from obligations import services as obligations  # noqa: E402
+from obligations.models import Indicator  # noqa: E402
+
 SLUG = "benchmark-summary-pdf"
 AGENDA_ITEMS = 40
 ACTION_POINTS = 100
@@ -44,18 +63,6 @@ DECISIONS = 20
 
 def build_meeting():
     """The benchmark meeting, made once through the services and kept."""
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-    from django.utils import timezone
-
-    from actions.services import action_point_create
-    from coalitions.models import Organisation, Role, Visibility
-    from coalitions.services import coalition_create, membership_create
-    from meetings import services as meetings
-    from meetings.models import AgendaItem, Meeting, Participant
-    from obligations import services as obligations
-    from obligations.models import Indicator
-
     existing = Meeting.objects.filter(coalition__slug=SLUG).select_related("coalition").first()
     if existing is not None:
         return existing
@@ -206,17 +213,6 @@ def _median(runs: list[tuple]) -> dict:
 
 def measure(*, repeats: int = 5) -> dict:
     """First and warm render times of the benchmark meeting's summary (wall and CPU seconds)."""
-    import io
-
-    from django.conf import settings
-    from django.template.loader import render_to_string
-    from django.utils import translation
-    from pypdf import PdfReader
-
-    from config.pdf import html_to_pdf
-    from meetings import summary
-    from meetings.models import Meeting
-
     meeting = build_meeting()
     meeting = Meeting.objects.select_related("coalition", "chair", "facilitator").get(pk=meeting.pk)
     full, members = summary.FULL_COPY, summary.MEMBERS_COPY
@@ -257,8 +253,6 @@ def measure(*, repeats: int = 5) -> dict:
 
 
 def main() -> None:
-    import logging
-
     logging.disable(logging.INFO)
     repeats = 5
     if "--repeats" in sys.argv:
