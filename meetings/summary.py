@@ -115,19 +115,18 @@ def summary_copies_render(meeting: Meeting) -> dict[frozenset[str], tuple[bytes,
     """Both copies in the active language, each as (PDF, context).
 
     WeasyPrint is nearly all of the cost, and restricted items are the only difference between
-    the copies: when the meeting has none, both copies are the same document, laid out once (and
-    the full copy then does not claim to include restricted items).
+    the copies: when the meeting has none, both copies are the same document, laid out once.
     """
     generated_on = timefmt.format_moment(timezone.now(), meeting.coalition.timezone)
     full = summary_context(meeting, FULL_COPY, generated_on=generated_on)
     members = summary_context(meeting, MEMBERS_COPY, generated_on=generated_on)
+    full_html = render_to_string(SUMMARY_TEMPLATE, full)
     members_html = render_to_string(SUMMARY_TEMPLATE, members)
-    unrestricted = {**full, "restricted_copy": False}
-    if render_to_string(SUMMARY_TEMPLATE, unrestricted) == members_html:
+    if full_html == members_html:
         pdf = html_to_pdf(members_html)
-        return {FULL_COPY: (pdf, unrestricted), MEMBERS_COPY: (pdf, members)}
+        return {FULL_COPY: (pdf, full), MEMBERS_COPY: (pdf, members)}
     return {
-        FULL_COPY: (html_to_pdf(render_to_string(SUMMARY_TEMPLATE, full)), full),
+        FULL_COPY: (html_to_pdf(full_html), full),
         MEMBERS_COPY: (html_to_pdf(members_html), members),
     }
 
