@@ -5,10 +5,10 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.test import TestCase
 
 from coalitions.models import Role
 from config.mail import render_subject
+from tests.fixtures import committed
 
 AWKWARD = "Norway's <new> R&D pledge"
 ESCAPES = ("&#x27;", "&#39;", "&amp;", "&lt;", "&gt;", "&quot;")
@@ -53,7 +53,7 @@ def test_a_sent_invitation_subject_keeps_the_coalition_name_as_typed(
 
     coalition.name = AWKWARD
     coalition.save(update_fields=["name"])
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with committed():
         invitation_create(
             coalition=coalition,
             email="newcomer@example.net",

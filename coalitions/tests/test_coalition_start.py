@@ -3,7 +3,6 @@ and awaiting the national authority."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import TestCase
 from django.urls import reverse
 
 from coalitions import permissions as perms
@@ -19,6 +18,7 @@ from coalitions.services import (
 )
 from coalitions.tests.factories import CoalitionFactory, UserFactory, add_member
 from coalitions.time_zones import suggested_time_zone, zones_by_country
+from tests.fixtures import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -234,7 +234,7 @@ def test_the_champion_invites_the_named_authority_who_joins_and_owns_the_coaliti
             actor=champion,
         )
     assert "organisation" in refused.value.message_dict
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with committed():
         invitation = invitation_create(
             coalition=coalition,
             email="director@lmac.example.net",

@@ -3,7 +3,6 @@ right by the national authority, and joining in one step with the language kept.
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import TestCase
 from django.urls import reverse
 
 from coalitions import permissions as perms
@@ -15,6 +14,7 @@ from coalitions.services import (
     organisation_update,
 )
 from coalitions.tests.factories import PASSWORD, CoalitionFactory, UserFactory, add_member
+from tests.fixtures import committed
 from users.models import User
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_bad_organisation_input_is_answered_on_its_field(client, coalition, memb
 
 
 def test_someone_who_signs_up_from_an_invitation_is_in_at_once(client, coalition, members):
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with committed():
         invitation = invitation_create(
             coalition=coalition,
             email="newcomer@example.net",

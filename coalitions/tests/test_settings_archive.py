@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import TestCase
 from django.urls import reverse
 
 from actions.models import ReminderSent
@@ -19,6 +18,7 @@ from coalitions.services import (
 )
 from coalitions.tests.factories import UserFactory
 from mail import pipeline
+from tests.fixtures import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +152,7 @@ def test_an_archived_coalition_sends_nothing(coalition, members, outbox_messages
     make_action_point(coalition, owner=owner, due_date=date(2026, 6, 1), title="Late")
     coalition_archive(coalition=coalition, actor=members[NA])
     sent_before = outbox_messages.count()
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with committed():
         reminder_sweep(now=now)
     assert not ReminderSent.objects.exclude(kind=ReminderSent.Kind.ASSIGNED).exists()
     assert outbox_messages.count() == sent_before
