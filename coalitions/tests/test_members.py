@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from coalitions.models import Coalition, Membership, Role
 from coalitions.permissions import access_for
@@ -82,9 +83,37 @@ def test_seed_demo_is_idempotent(capsys):
     call_command("seed_demo")
     assert (Coalition.objects.count(), Membership.objects.count()) == counts
     assert counts[0] == 3
-    assert "coalition-demo-2026" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "coalition-demo-2026" in out
+    # Roles are listed with the coalitions' names as written, not their lowercase addresses.
+    assert "National authority in Lebanon Country Coalition" in out
+    assert " in lebanon" not in out and " in montenegro" not in out
     # The demo's site staff runs the site through model permissions, not as a superuser.
     admin = User.objects.get(email="admin@example.org")
     assert admin.is_staff and not admin.is_superuser
+    # A person's name, so the header's short name is not "Site".
+    assert admin.get_short_name() == "Anna" and str(admin) == "Anna Berg (demo)"
     assert admin.has_perm("outbox.view_outboxmessage") and not admin.memberships.exists()
     assert call_command("check_permissions") is None
+
+
+@pytest.mark.django_db
+def test_seed_demo_dates_records_as_their_story_goes(capsys):
+    from datetime import date
+
+    from actions.models import ActionPoint
+    from obligations.models import ProgressEntry
+
+    call_command("seed_demo")
+    today = timezone.now().date()
+    joined = Membership.objects.values_list("joined_at", flat=True)
+    assert joined and all(moment.date() < today for moment in joined)
+    assert min(joined).year == 2016 and len({m.date() for m in joined}) > 3
+    for action_point in ActionPoint.objects.select_related("meeting"):
+        if action_point.meeting and action_point.meeting.ends_at < timezone.now():
+            assert action_point.created_at == action_point.meeting.ends_at
+    figures_2015 = ProgressEntry.objects.filter(period_end__year=2015, validated_at__isnull=False)
+    assert figures_2015.exists()
+    for entry in figures_2015:
+        assert entry.period_end < entry.validated_at.date() < date(2016, 12, 31)
+        assert entry.reported_at <= entry.validated_at

@@ -4,9 +4,12 @@ Organisations and dates are public facts; every person, and anything marked illu
 invented for the demo. Running it again changes nothing that is already there.
 """
 
+from datetime import UTC, datetime, time, timedelta
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from coalitions.demo import extend_demo
 from coalitions.models import Coalition, Membership, Organisation, Role
@@ -112,8 +115,48 @@ PEOPLE = [
      [("montenegro", "MOI Montenegro", Role.NATIONAL_AUTHORITY)]),
     ("authority.bw@example.org", "Kagiso Molefe (demo)", "Africa/Gaborone", False,
      [("botswana", "BDF", Role.NATIONAL_AUTHORITY)]),
-    ("admin@example.org", "Site staff (demo)", "UTC", True, []),
+    ("admin@example.org", "Anna Berg (demo)", "UTC", True, []),
 ]  # fmt: skip
+
+
+OLD_NAMES = {"Site staff (demo)"}
+# When each demo coalition's people joined (illustrative), a week apart in the order they joined.
+JOINED = {"lebanon": datetime(2020, 2, 4, 9, tzinfo=UTC),
+          "montenegro": datetime(2017, 9, 12, 9, tzinfo=UTC),
+          "botswana": datetime(2016, 11, 8, 9, tzinfo=UTC)}  # fmt: skip
+# A figure is validated some weeks after the period it reports ends.
+VALIDATED_AFTER = timedelta(days=45)
+
+
+def date_the_story(coalitions: dict, since: datetime) -> None:
+    """Records this run made get dates that fit their story rather than the day of the seeding:
+    members joined when the coalition began, action points were recorded at the meeting that
+    agreed them, and past figures were validated weeks after their period ended."""
+    from actions.models import ActionPoint
+    from obligations.models import ProgressEntry
+
+    now = timezone.now()
+    for slug, coalition in coalitions.items():
+        joined = Membership.objects.filter(coalition=coalition, joined_at__gte=since)
+        for n, membership in enumerate(joined.order_by("pk")):
+            membership.joined_at = JOINED.get(slug, now) + timedelta(weeks=n)
+            membership.save(update_fields=["joined_at"])
+        recorded = ActionPoint.objects.filter(
+            coalition=coalition, created_at__gte=since, meeting__ends_at__lt=now
+        ).select_related("meeting")
+        for action_point in recorded:
+            ActionPoint.objects.filter(pk=action_point.pk).update(
+                created_at=action_point.meeting.ends_at
+            )
+        validated = ProgressEntry.objects.filter(
+            indicator__obligation__coalition=coalition, validated_at__gte=since
+        )
+        for entry in validated:
+            moment = datetime.combine(entry.period_end, time(12), tzinfo=UTC) + VALIDATED_AFTER
+            if moment < now:
+                ProgressEntry.objects.filter(pk=entry.pk).update(
+                    validated_at=moment, reported_at=min(moment, entry.reported_at)
+                )
 
 
 class Command(BaseCommand):
@@ -121,6 +164,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        started = timezone.now()
         organisations = {}
         for name, short_name, kind, country in ORGANISATIONS:
             organisation = Organisation.objects.filter(name=name).first() or organisation_create(
@@ -154,6 +198,9 @@ class Command(BaseCommand):
                 is_staff=staff,
                 actor=None,
             )
+            if user.name in OLD_NAMES:
+                # Demo data made when the site staff was called "Site staff" (shown as "Site").
+                User.objects.filter(pk=user.pk).update(name=name)
             if staff and (user.is_superuser or not user.groups.exists()):
                 # Demo data made before staff stopped being superusers is brought in step.
                 User.objects.filter(pk=user.pk).update(is_superuser=False)
@@ -169,13 +216,16 @@ class Command(BaseCommand):
                     )
 
         extend_demo(coalitions=coalitions, organisations=organisations, stdout=self.stdout)
+        date_the_story(coalitions, since=started)
 
         self.stdout.write(
             self.style.SUCCESS("Demo data ready (illustrative people, public facts).")
         )
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         for email, _name, _tz, staff, memberships in PEOPLE:
-            roles = ", ".join(f"{Role(role).label} in {slug}" for slug, _o, role in memberships)
+            roles = ", ".join(
+                f"{Role(role).label} in {coalitions[slug].name}" for slug, _o, role in memberships
+            )
             self.stdout.write(
                 f"  {email:<28} {roles or ('site staff: admin and outbox' if staff else '')}"
             )
