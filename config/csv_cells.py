@@ -9,6 +9,8 @@ import csv
 from datetime import datetime
 from typing import Any
 
+from config.zones import in_zone
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Written first in every CSV: without it Excel reads UTF-8 as the local code page ("mÂ²").
 BOM = "\ufeff"
@@ -18,8 +20,6 @@ def csv_moment(value: datetime | None, zone_name: str) -> str:
     """A moment as '2026-11-26 14:05' on the coalition's clock: no seconds, no microseconds."""
     if value is None:
         return ""
-    from meetings.timefmt import in_zone
-
     return in_zone(value, zone_name).strftime("%Y-%m-%d %H:%M")
 
 

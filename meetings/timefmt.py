@@ -4,11 +4,12 @@ The display functions answer for any aware moment and any zone name: where a mom
 shown in a zone (a zone ahead of UTC on 31 December 9999), it is shown in UTC, named as such.
 """
 
-import zoneinfo
 from datetime import UTC, date, datetime, time
 
 from django.utils import dateformat
 from django.utils.translation import gettext as _
+
+from config.zones import in_zone, zone  # noqa: F401  (shown through this module too)
 
 
 class NonexistentLocalTime(ValueError):
@@ -17,13 +18,6 @@ class NonexistentLocalTime(ValueError):
 
 class OutOfRange(ValueError):
     """A wall-clock time whose UTC moment falls outside the calendar (before year 1 or after 9999)."""
-
-
-def zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def local_to_utc(day: date, at: time, zone_name: str) -> datetime:
@@ -41,19 +35,6 @@ def local_to_utc(day: date, at: time, zone_name: str) -> datetime:
     if back.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise NonexistentLocalTime(local)
     return utc
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def in_zone(value: datetime, zone_name: str) -> datetime:
-    """`value` in the zone, or in UTC when the zone's clock would be outside the calendar."""
-    value = _aware(value)
-    try:
-        return value.astimezone(zone(zone_name))
-    except OverflowError:
-        return value.astimezone(UTC)
 
 
 def format_moment(value: datetime, zone_name: str) -> str:
