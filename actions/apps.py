@@ -7,7 +7,7 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Action points")
 
     def ready(self):
-        from coalitions.demo import register_demo_step
+        from coalitions.demo import register_demo_dating, register_demo_step
         from coalitions.sections import (
             Panel,
             Part,
@@ -18,7 +18,7 @@ class ActionsConfig(AppConfig):
         )
 
         from . import panels
-        from .demo import seed_action_points
+        from .demo import date_action_points, seed_action_points
 
         register_section(Section("action_points", _("Action points"), "actions:list", order=40))
         register_panel(
@@ -47,6 +47,7 @@ class ActionsConfig(AppConfig):
             )
         )
         register_demo_step("action_points", seed_action_points)
+        register_demo_dating(date_action_points)
 
         from mail.pipeline import MailKind, register
 

@@ -5,6 +5,7 @@ digest show."""
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from meetings.demo import SPRING_MEETING
 from meetings.models import Meeting
@@ -68,3 +69,15 @@ def seed_action_points(*, coalitions, organisations, stdout) -> None:
             )
         created += 1
     stdout.write(f"Action points: {created} demo action points added in Lebanon.")
+
+
+def date_action_points(*, coalitions: dict, since) -> None:
+    """Action points this run recorded at a past meeting carry that meeting's end as their date."""
+    now = timezone.now()
+    recorded = ActionPoint.objects.filter(
+        coalition__in=list(coalitions.values()), created_at__gte=since, meeting__ends_at__lt=now
+    ).select_related("meeting")
+    for action_point in recorded:
+        ActionPoint.objects.filter(pk=action_point.pk).update(
+            created_at=action_point.meeting.ends_at
+        )

@@ -17,6 +17,10 @@ DEMO_STEPS = (
 )
 
 _steps: dict[str, Callable] = {}
+# After every step: functions `(coalitions, since) -> None` that give the records a run made since
+# `since` the dates of their story (recorded at the meeting, validated after the period), each app
+# for its own records.
+_dating: list[Callable] = []
 
 
 def register_demo_step(name: str, func: Callable) -> Callable:
@@ -24,6 +28,16 @@ def register_demo_step(name: str, func: Callable) -> Callable:
         raise ValueError(f"demo step {name!r} has no place in coalitions.demo.DEMO_STEPS")
     _steps[name] = func
     return func
+
+
+def register_demo_dating(func: Callable) -> Callable:
+    _dating.append(func)
+    return func
+
+
+def date_demo(*, coalitions: dict, since) -> None:
+    for func in _dating:
+        func(coalitions=coalitions, since=since)
 
 
 def extend_demo(*, coalitions: dict, organisations: dict, stdout) -> None:

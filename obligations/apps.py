@@ -7,7 +7,7 @@ class ObligationsConfig(AppConfig):
     verbose_name = _("Obligations")
 
     def ready(self):
-        from coalitions.demo import register_demo_step
+        from coalitions.demo import register_demo_dating, register_demo_step
         from coalitions.sections import (
             Panel,
             Part,
@@ -17,7 +17,7 @@ class ObligationsConfig(AppConfig):
             register_section,
         )
 
-        from .demo import seed_obligations
+        from .demo import date_figures, seed_obligations
         from .panels import (
             home_panel_context,
             meeting_summary_part,
@@ -43,6 +43,7 @@ class ObligationsConfig(AppConfig):
             )
         )
         register_demo_step("obligations", seed_obligations)
+        register_demo_dating(date_figures)
         register_searches()
 
 

@@ -10,17 +10,18 @@ figures from 2024, a second Lebanese extension to 1 May 2031 (the first extended
 passed by the demo's date), the submission and decision dates, the needs and offers.
 """
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from coalitions.models import Coalition
 
 from . import services
 from .assistance import services as assistance
-from .models import ExtensionRequest, Indicator, Obligation
+from .models import ExtensionRequest, Indicator, Obligation, ProgressEntry
 
 KM2 = Decimal(1_000_000)
 Kind = Indicator.Kind
@@ -297,3 +298,22 @@ def seed_obligations(*, coalitions: dict, organisations: dict, stdout) -> None:
             continue
         build(coalition, organisations)
         stdout.write(f"  obligations and progress for {slug}")
+
+
+# A figure is validated some weeks after the period it reports ends.
+VALIDATED_AFTER = timedelta(days=45)
+
+
+def date_figures(*, coalitions: dict, since) -> None:
+    """Past figures this run validated were validated, and reported no later than, some weeks
+    after the period they report ends."""
+    now = timezone.now()
+    validated = ProgressEntry.objects.filter(
+        indicator__obligation__coalition__in=list(coalitions.values()), validated_at__gte=since
+    )
+    for entry in validated:
+        moment = datetime.combine(entry.period_end, time(12), tzinfo=UTC) + VALIDATED_AFTER
+        if moment < now:
+            ProgressEntry.objects.filter(pk=entry.pk).update(
+                validated_at=moment, reported_at=min(moment, entry.reported_at)
+            )

@@ -4,14 +4,14 @@ Organisations and dates are public facts; every person, and anything marked illu
 invented for the demo. Running it again changes nothing that is already there.
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from coalitions.demo import extend_demo
+from coalitions.demo import date_demo, extend_demo
 from coalitions.models import Coalition, Membership, Organisation, Role
 from coalitions.services import coalition_create, membership_create, organisation_create
 from users.services import site_staff_group, user_create
@@ -124,39 +124,19 @@ OLD_NAMES = {"Site staff (demo)"}
 JOINED = {"lebanon": datetime(2020, 2, 4, 9, tzinfo=UTC),
           "montenegro": datetime(2017, 9, 12, 9, tzinfo=UTC),
           "botswana": datetime(2016, 11, 8, 9, tzinfo=UTC)}  # fmt: skip
-# A figure is validated some weeks after the period it reports ends.
-VALIDATED_AFTER = timedelta(days=45)
 
 
 def date_the_story(coalitions: dict, since: datetime) -> None:
     """Records this run made get dates that fit their story rather than the day of the seeding:
-    members joined when the coalition began, action points were recorded at the meeting that
-    agreed them, and past figures were validated weeks after their period ended."""
-    from actions.models import ActionPoint
-    from obligations.models import ProgressEntry
-
+    members joined when the coalition began; each app dates its own records (action points
+    recorded at the meeting that agreed them, past figures validated weeks after their period)."""
     now = timezone.now()
     for slug, coalition in coalitions.items():
         joined = Membership.objects.filter(coalition=coalition, joined_at__gte=since)
         for n, membership in enumerate(joined.order_by("pk")):
             membership.joined_at = JOINED.get(slug, now) + timedelta(weeks=n)
             membership.save(update_fields=["joined_at"])
-        recorded = ActionPoint.objects.filter(
-            coalition=coalition, created_at__gte=since, meeting__ends_at__lt=now
-        ).select_related("meeting")
-        for action_point in recorded:
-            ActionPoint.objects.filter(pk=action_point.pk).update(
-                created_at=action_point.meeting.ends_at
-            )
-        validated = ProgressEntry.objects.filter(
-            indicator__obligation__coalition=coalition, validated_at__gte=since
-        )
-        for entry in validated:
-            moment = datetime.combine(entry.period_end, time(12), tzinfo=UTC) + VALIDATED_AFTER
-            if moment < now:
-                ProgressEntry.objects.filter(pk=entry.pk).update(
-                    validated_at=moment, reported_at=min(moment, entry.reported_at)
-                )
+    date_demo(coalitions=coalitions, since=since)
 
 
 class Command(BaseCommand):
