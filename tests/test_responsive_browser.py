@@ -25,6 +25,20 @@ RECORDS = [
     ("obligations/", re.compile(r"/coalitions/lebanon/obligations/\d+/$")),
 ]
 MEASURE = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+# Where the page's own content starts, and whether the coalition menu shows the current section.
+MENU = """() => {
+  const menu = document.querySelector(".subnav ul");
+  const current = menu && menu.querySelector('[aria-current="page"]');
+  let shown = true;
+  if (current) {
+    const box = menu.getBoundingClientRect(), item = current.getBoundingClientRect();
+    shown = item.left >= box.left - 1 && item.right <= box.right + 1;
+  }
+  return [document.getElementById("main").getBoundingClientRect().top, shown];
+}"""
+# Header and coalition menu on a phone: brand and language, the main menu, the coalition's name
+# (two lines) and its one-row menu.
+PHONE_HEADER_MAX = 170
 
 
 def sign_in(page, base, email):
@@ -81,6 +95,10 @@ def test_no_page_scrolls_sideways_on_a_phone_or_a_desk(page, live_server, artifa
                 widths.append(f"{role}\t{width}\t{path}\t{scroll_width}")
                 if scroll_width > inner_width:
                     too_wide.append(f"{role} {width}px {path}: scrollWidth {scroll_width}")
+                if width_name == "phone":
+                    content_top, current_shown = page.evaluate(MENU)
+                    assert content_top <= PHONE_HEADER_MAX, f"{role} {path}: {content_top}px"
+                    assert current_shown, f"{role} {path}: current section hidden in the menu"
                 page.screenshot(
                     path=artifacts_dir / f"responsive-{role}-{width_name}-{name_of(path)}.png",
                     full_page=True,

@@ -34,6 +34,13 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   }
+  // On a phone the coalition menu is one row that scrolls: show the current section in it.
+  document.querySelectorAll(".subnav ul").forEach(function (menu) {
+    var current = menu.querySelector('[aria-current="page"]');
+    if (current && menu.scrollWidth > menu.clientWidth) {
+      menu.scrollLeft = Math.max(0, current.offsetLeft - 16);
+    }
+  });
   document.querySelectorAll("[data-select-on-focus]").forEach(function (field) {
     field.addEventListener("focus", function () {
       field.select();
