@@ -153,7 +153,7 @@ class ReminderSettingsForm(forms.ModelForm):
 
 
 class PreferenceForm(forms.Form):
-    delivery = forms.ChoiceField(
+    cadence = forms.ChoiceField(
         label=_("Action point mails from this coalition"),
         choices=NotificationPreference.Cadence.choices,
         widget=forms.RadioSelect,

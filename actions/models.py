@@ -161,8 +161,8 @@ class NotificationPreference(models.Model):
     )
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="+")
     topic = models.CharField(max_length=20, choices=Topic.choices, default=Topic.ACTION_POINTS)
-    delivery = models.CharField(
-        _("delivery"), max_length=10, choices=Cadence.choices, default=Cadence.IMMEDIATE
+    cadence = models.CharField(
+        _("cadence"), max_length=10, choices=Cadence.choices, default=Cadence.IMMEDIATE
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -176,7 +176,7 @@ class NotificationPreference(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.coalition} · {self.delivery}"
+        return f"{self.user} · {self.coalition} · {self.cadence}"
 
 
 class ReminderSent(MailRecord):

@@ -273,11 +273,11 @@ def meeting_choices(*, coalition: Coalition) -> QuerySet[Meeting]:
     return Meeting.objects.filter(coalition=coalition).order_by("-starts_at")
 
 
-def notification_delivery(*, user: User, coalition: Coalition) -> str:
+def notification_cadence(*, user: User, coalition: Coalition) -> str:
     preference = NotificationPreference.objects.filter(
         user=user, coalition=coalition, topic=NotificationPreference.Topic.ACTION_POINTS
     ).first()
-    return preference.delivery if preference else NotificationPreference.Cadence.IMMEDIATE
+    return preference.cadence if preference else NotificationPreference.Cadence.IMMEDIATE
 
 
 def reminder_log(*, coalition: Coalition) -> QuerySet[ReminderSent]:

@@ -160,13 +160,13 @@ def notification_preference_set(
     *,
     user: User,
     coalition: Coalition,
-    delivery: str,
+    cadence: str,
     topic: str = NotificationPreference.Topic.ACTION_POINTS,
 ) -> NotificationPreference:
     preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
         user=user, coalition=coalition, topic=topic
     )
-    preference.delivery = delivery
+    preference.cadence = cadence
     preference.updated_at = timezone.now()
     audited(preference, user)
     preference.full_clean()
@@ -188,5 +188,5 @@ def unsubscribe(*, token: str) -> NotificationPreference:
     if user is None or coalition is None:
         raise UnsubscribeLinkError
     return notification_preference_set(
-        user=user, coalition=coalition, topic=topic, delivery=NotificationPreference.Cadence.NONE
+        user=user, coalition=coalition, topic=topic, cadence=NotificationPreference.Cadence.NONE
     )

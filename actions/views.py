@@ -413,13 +413,13 @@ def reminder_settings(request, slug):
 @login_required
 def preferences(request, slug):
     access = perms.require_access(request.user, slug)
-    current = selectors.notification_delivery(user=request.user, coalition=access.coalition)
-    form = PreferenceForm(submitted(request), initial={"delivery": current})
+    current = selectors.notification_cadence(user=request.user, coalition=access.coalition)
+    form = PreferenceForm(submitted(request), initial={"cadence": current})
     done = form_response(
         request,
         form,
         save=lambda: services.notification_preference_set(
-            user=request.user, coalition=access.coalition, delivery=form.cleaned_data["delivery"]
+            user=request.user, coalition=access.coalition, cadence=form.cleaned_data["cadence"]
         ),
         then=reverse("actions:preferences", args=[slug]),
         notice=_("Your choice was saved."),

@@ -228,7 +228,7 @@ def complete_for_the_crawl(*, coalition, staff, people: dict) -> None:
     )
     for user in people.values():
         notification_preference_set(
-            user=user, coalition=coalition, delivery=NotificationPreference.Cadence.DAILY
+            user=user, coalition=coalition, cadence=NotificationPreference.Cadence.DAILY
         )
     call_command("send_due_reminders", "--with-digests", stdout=StringIO())
 

@@ -151,13 +151,13 @@ def owner_recipients(queryset):
     )
 
 
-def with_delivery(queryset):
+def with_cadence(queryset):
     """Each pair with the person's choice for the coalition's mails (None: each as it happens).
     Read only for the rows a batch takes, never while counting."""
     preference = NotificationPreference.objects.filter(
         user=OuterRef("recipient_id"), coalition=OuterRef("coalition_id"), topic=TOPIC
-    ).values("delivery")[:1]
-    return queryset.annotate(delivery=Subquery(preference))
+    ).values("cadence")[:1]
+    return queryset.annotate(cadence=Subquery(preference))
 
 
 def not_recorded(queryset, kind: str, *, periods: list[str] | None = None):
@@ -279,7 +279,7 @@ def mid_term_digest_candidates(*, today: Today):
         return None
     preference = NotificationPreference.objects.filter(
         user=OuterRef("user_id"), coalition=OuterRef("coalition_id"), topic=TOPIC
-    ).values("delivery")[:1]
+    ).values("cadence")[:1]
     recorded = DigestSent.objects.filter(
         recipient=OuterRef("user_id"),
         coalition=OuterRef("coalition_id"),
@@ -289,7 +289,7 @@ def mid_term_digest_candidates(*, today: Today):
     return (
         Membership.objects.filter(coalition_id__in=[m.coalition_id for m in due])
         .filter(~Exists(recorded))
-        .annotate(delivery=Subquery(preference))
+        .annotate(cadence=Subquery(preference))
     )
 
 
@@ -298,4 +298,4 @@ def new_action_point_candidates(*, action_point_id: int):
     queryset = owner_recipients(
         ActionPoint.objects.filter(pk=action_point_id, status__in=ActionPoint.ACTIVE)
     ).annotate(period=Value("assigned", output_field=CharField()))
-    return with_delivery(not_recorded(queryset, ReminderSent.Kind.ASSIGNED))
+    return with_cadence(not_recorded(queryset, ReminderSent.Kind.ASSIGNED))

@@ -50,12 +50,12 @@ def digest_round(
     """Records (and queues) one batch of the daily and weekly digests whose time has come, walking
     the readers' preferences in id order from `after`."""
     zones = (
-        NotificationPreference.objects.filter(topic=TOPIC, delivery__in=CHOSEN)
+        NotificationPreference.objects.filter(topic=TOPIC, cadence__in=CHOSEN)
         .values_list("user__timezone", flat=True)
         .distinct()
     )
     begun = [
-        When(user__timezone=tz_name, delivery=kind, then=Value(period))
+        When(user__timezone=tz_name, cadence=kind, then=Value(period))
         for tz_name in list(zones)
         for kind, period in digest_periods(now=now, tz_name=tz_name).items()
     ]
@@ -64,7 +64,7 @@ def digest_round(
     recorded = DigestSent.objects.filter(
         recipient=OuterRef("user_id"),
         coalition=OuterRef("coalition_id"),
-        kind=OuterRef("delivery"),
+        kind=OuterRef("cadence"),
         period=OuterRef("period"),
     )
     still_member = Membership.objects.filter(
@@ -73,12 +73,12 @@ def digest_round(
         coalition__archived_at__isnull=True,
     )
     rows = list(
-        NotificationPreference.objects.filter(topic=TOPIC, delivery__in=CHOSEN, pk__gt=after)
+        NotificationPreference.objects.filter(topic=TOPIC, cadence__in=CHOSEN, pk__gt=after)
         .annotate(period=Case(*begun, output_field=CharField()))
         .filter(period__isnull=False)
         .filter(Exists(still_member), ~Exists(recorded))
         .order_by("pk")
-        .values_list("pk", "user_id", "coalition_id", "delivery", "period")[:batch_size]
+        .values_list("pk", "user_id", "coalition_id", "cadence", "period")[:batch_size]
     )
     if rows:
         record_digests(

@@ -36,10 +36,10 @@ def notify_new_action_point(*, action_point_id: int) -> int:
 
 
 def _status():
-    """The record's status from the person's choice (`delivery`) for the coalition's mails."""
+    """The record's status from the person's choice (`cadence`) for the coalition's mails."""
     return Case(
-        When(delivery__in=(Cadence.DAILY, Cadence.WEEKLY), then=Value(MailStatus.IN_DIGEST)),
-        When(delivery=Cadence.NONE, then=Value(MailStatus.SKIPPED)),
+        When(cadence__in=(Cadence.DAILY, Cadence.WEEKLY), then=Value(MailStatus.IN_DIGEST)),
+        When(cadence=Cadence.NONE, then=Value(MailStatus.SKIPPED)),
         default=Value(MailStatus.PENDING),
         output_field=CharField(),
     )
@@ -62,7 +62,7 @@ def _record(queryset, kind: str) -> int:
         "status": _status(),
     }
     aliases = {name: f"record_{name}" for name in taken}
-    rows = candidates.with_delivery(queryset).annotate(
+    rows = candidates.with_cadence(queryset).annotate(
         **{aliases[name]: value for name, value in taken.items()}
     )
     select_sql, select_params = (
@@ -210,7 +210,7 @@ def _record_mid_term_digests(
     rows = list(
         members.filter(pk__gt=after)
         .order_by("pk")
-        .values_list("pk", "user_id", "coalition_id", "delivery")[:batch_size]
+        .values_list("pk", "user_id", "coalition_id", "cadence")[:batch_size]
     )
     if not rows:
         return 0, None
@@ -224,9 +224,9 @@ def _record_mid_term_digests(
                 kind=DigestSent.Kind.MID_TERM,
                 period=periods[coalition_id],
                 since=starts[coalition_id],
-                status=MailStatus.SKIPPED if delivery == Cadence.NONE else MailStatus.PENDING,
+                status=MailStatus.SKIPPED if cadence == Cadence.NONE else MailStatus.PENDING,
             )
-            for _pk, user_id, coalition_id, delivery in rows
+            for _pk, user_id, coalition_id, cadence in rows
         ]
     )
     return len(rows), rows[-1][0] if len(rows) == batch_size else None

@@ -90,7 +90,7 @@ def test_the_digest_run_goes_round_by_round_and_records_each_digest_once(
     coalition = CoalitionFactory()
     readers = [add_member(coalition, Role.OBSERVER) for _ in range(3)]
     for reader in readers:
-        notification_preference_set(user=reader, coalition=coalition, delivery="daily")
+        notification_preference_set(user=reader, coalition=coalition, cadence="daily")
     with django_capture_on_commit_callbacks(execute=True):
         first = digest_round(now=NOW, batch_size=2)
         assert (first.found, first.more) == (2, True)

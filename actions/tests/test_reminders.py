@@ -177,7 +177,7 @@ def test_mid_term_digest_a_week_later_to_every_member_without_restricted_items_f
     action_update_post(
         action_point=moved, actor=members[Role.OPERATOR], text="Half done", new_status="in_progress"
     )
-    notification_preference_set(user=members[Role.DONOR], coalition=coalition, delivery="none")
+    notification_preference_set(user=members[Role.DONOR], coalition=coalition, cadence="none")
     sweep(at(2026, 4, 6, 12))
     assert not DigestSent.objects.exists()
     sweep(at(2026, 4, 7, 12))
@@ -208,7 +208,7 @@ def test_daily_digest_collects_reminders_at_the_readers_morning(
     operator = members[Role.OPERATOR]
     operator.timezone = "Asia/Tokyo"
     operator.save()
-    notification_preference_set(user=operator, coalition=coalition, delivery="daily")
+    notification_preference_set(user=operator, coalition=coalition, cadence="daily")
     make_action_point(coalition, owner=operator, title="Overdue survey", due_date=date(2026, 6, 1))
     sweep(at(2026, 6, 2, 9))
     reminder = sweep_rows().get()
@@ -229,7 +229,7 @@ def test_daily_digest_collects_reminders_at_the_readers_morning(
 
 def test_weekly_digest_once_a_week_from_monday_morning(coalition, members, outbox_messages):
     donor = members[Role.DONOR]
-    notification_preference_set(user=donor, coalition=coalition, delivery="weekly")
+    notification_preference_set(user=donor, coalition=coalition, cadence="weekly")
     item = make_action_point(coalition, owner=donor, title="Fund the survey")
     action_update_post(action_point=item, actor=donor, text="Approved")
     with committed():
@@ -355,7 +355,7 @@ def test_a_new_action_point_is_announced_to_its_owner_once_by_their_choice(
     coalition, members, outbox_messages
 ):
     operator, donor = members[Role.OPERATOR], members[Role.DONOR]
-    notification_preference_set(user=donor, coalition=coalition, delivery="weekly")
+    notification_preference_set(user=donor, coalition=coalition, cadence="weekly")
     with committed():
         item = make_action_point(
             coalition, owner=operator, title="Survey", actor=members[Role.FACILITATOR]

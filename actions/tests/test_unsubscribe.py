@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from actions.models import NotificationPreference
 from actions.reminders.recording import reminder_sweep
-from actions.selectors import notification_delivery
+from actions.selectors import notification_cadence
 from actions.services import notification_preference_set, unsubscribe
 from actions.tests.factories import make_action_point
 from actions.unsubscribe import (
@@ -58,18 +58,18 @@ def test_valid_link_unsubscribes_without_signing_in_and_changes_only_that_prefer
     operator = members[Role.OPERATOR]
     other = CoalitionFactory()
     add_member(other, Role.OPERATOR, user=operator)
-    notification_preference_set(user=operator, coalition=other, delivery="daily")
+    notification_preference_set(user=operator, coalition=other, cadence="daily")
     link = reverse(
         "actions:unsubscribe",
         args=[unsubscribe_token(user_id=operator.pk, coalition_id=coalition.pk)],
     )
     response = client.get(link)
     assert response.status_code == 200 and "Stop these mails?" in response.content.decode()
-    assert notification_delivery(user=operator, coalition=coalition) == "immediate"
+    assert notification_cadence(user=operator, coalition=coalition) == "immediate"
     response = client.post(link)
     assert "You are unsubscribed" in response.content.decode()
-    assert notification_delivery(user=operator, coalition=coalition) == "none"
-    assert notification_delivery(user=operator, coalition=other) == "daily"
+    assert notification_cadence(user=operator, coalition=coalition) == "none"
+    assert notification_cadence(user=operator, coalition=other) == "daily"
     assert NotificationPreference.objects.count() == 2
 
 
@@ -96,8 +96,8 @@ def test_a_link_for_another_person_changes_only_that_persons_preference(client, 
         args=[unsubscribe_token(user_id=operator.pk, coalition_id=coalition.pk)],
     )
     client.post(link)
-    assert notification_delivery(user=operator, coalition=coalition) == "none"
-    assert notification_delivery(user=donor, coalition=coalition) == "immediate"
+    assert notification_cadence(user=operator, coalition=coalition) == "none"
+    assert notification_cadence(user=donor, coalition=coalition) == "immediate"
 
 
 @pytest.mark.parametrize("other_salt", [INVITATION_SALT, FEED_SALT])
@@ -164,7 +164,7 @@ def test_a_link_works_for_ninety_days(client, coalition, members, days, works):
     response = client.post(link_signed_days_ago(days, user=operator, coalition=coalition))
     if works:
         assert response.status_code == 200
-        assert notification_delivery(user=operator, coalition=coalition) == "none"
+        assert notification_cadence(user=operator, coalition=coalition) == "none"
     else:
         assert response.status_code == 400
         assert "This link has expired" in response.content.decode()

@@ -253,14 +253,14 @@ def test_reminder_settings_only_for_the_authority(client, coalition, members):
     assert coalition.reminder_settings.due_soon_days == 3
 
 
-def test_each_person_chooses_their_delivery(client, coalition, members):
-    from actions.selectors import notification_delivery
+def test_each_person_chooses_their_cadence(client, coalition, members):
+    from actions.selectors import notification_cadence
 
     donor = members[Role.DONOR]
     client.force_login(donor)
-    assert client.post(url("preferences", coalition), {"delivery": "weekly"}).status_code == 302
-    assert notification_delivery(user=donor, coalition=coalition) == "weekly"
-    assert notification_delivery(user=members[Role.OPERATOR], coalition=coalition) == "immediate"
+    assert client.post(url("preferences", coalition), {"cadence": "weekly"}).status_code == 302
+    assert notification_cadence(user=donor, coalition=coalition) == "weekly"
+    assert notification_cadence(user=members[Role.OPERATOR], coalition=coalition) == "immediate"
 
 
 def test_home_panel_shows_my_open_items_and_overdue_count(client, coalition, members):
