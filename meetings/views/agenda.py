@@ -1,6 +1,5 @@
 """A meeting's agenda: adding, editing, removing and reordering its items."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +17,7 @@ from .. import selectors, services
 from ..forms import AgendaItemForm
 from ..models import AgendaItem
 from .meetings import AGENDA_PAGE
-from .page import detail_url, meeting_or_404
+from .page import confirm_delete, detail_url, meeting_or_404
 
 
 def _item(meeting, item_pk) -> AgendaItem:
@@ -81,20 +80,15 @@ def agenda_item_delete(request, slug, pk, item_pk):
     access = perms.require_access(request.user, slug, perms.EDIT_AGENDA)
     meeting = meeting_or_404(access, pk)
     item = _item(meeting, item_pk)
-    if request.method == "POST":
-        services.agenda_item_delete(item=item, actor=request.user)
-        messages.success(request, _("The agenda item was removed."))
-        return redirect(detail_url(meeting) + "#agenda")
-    return render(
+    return confirm_delete(
         request,
-        "meetings/confirm_delete.html",
-        page_context(
-            access,
-            "meetings",
-            meeting=meeting,
-            question=_("Remove “%(title)s” from the agenda?") % {"title": item.title},
-            detail=_("Its minutes are removed with it."),
-        ),
+        access,
+        meeting,
+        delete=lambda: services.agenda_item_delete(item=item, actor=request.user),
+        notice=_("The agenda item was removed."),
+        anchor="agenda",
+        question=_("Remove “%(title)s” from the agenda?") % {"title": item.title},
+        detail=_("Its minutes are removed with it."),
     )
 
 

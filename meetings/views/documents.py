@@ -1,9 +1,8 @@
 """The documents attached to a meeting: upload, download within their visibility, removal."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from coalitions import permissions as perms
@@ -14,7 +13,7 @@ from config.form_views import submitted, submitted_files
 from .. import services
 from ..forms import DocumentForm
 from ..models import Document
-from .page import detail_url, meeting_or_404
+from .page import confirm_delete, detail_url, meeting_or_404
 
 
 @login_required
@@ -73,18 +72,13 @@ def document_delete(request, slug, pk, document_pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = meeting_or_404(access, pk)
     document = _document(access, meeting, document_pk)
-    if request.method == "POST":
-        services.document_delete(document=document, actor=request.user)
-        messages.success(request, _("The document was removed."))
-        return redirect(detail_url(meeting) + "#documents")
-    return render(
+    return confirm_delete(
         request,
-        "meetings/confirm_delete.html",
-        page_context(
-            access,
-            "meetings",
-            meeting=meeting,
-            question=_("Remove the document “%(name)s”?") % {"name": document},
-            detail=_("The file is deleted; members can no longer download it."),
-        ),
+        access,
+        meeting,
+        delete=lambda: services.document_delete(document=document, actor=request.user),
+        notice=_("The document was removed."),
+        anchor="documents",
+        question=_("Remove the document “%(name)s”?") % {"name": document},
+        detail=_("The file is deleted; members can no longer download it."),
     )

@@ -1,8 +1,7 @@
 """What a meeting recorded: attendance, the minutes (general and per agenda item), decisions."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from coalitions import permissions as perms
@@ -14,7 +13,7 @@ from config.form_views import form_response, submitted
 from .. import selectors, services
 from ..forms import AttendanceForm, DecisionForm, MinutesForm
 from ..models import Decision
-from .page import detail_url, meeting_or_404
+from .page import confirm_delete, detail_url, meeting_or_404
 
 ATTENDANCE_PAGE = {"per_page": 50}
 MINUTES_PAGE = {"per_page": 5}
@@ -111,18 +110,13 @@ def decision_delete(request, slug, pk, decision_pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = meeting_or_404(access, pk)
     decision = get_object_or_404(Decision, pk=decision_pk, meeting=meeting)
-    if request.method == "POST":
-        services.decision_delete(decision=decision, actor=request.user)
-        messages.success(request, _("The decision was removed."))
-        return redirect(detail_url(meeting) + "#decisions")
-    return render(
+    return confirm_delete(
         request,
-        "meetings/confirm_delete.html",
-        page_context(
-            access,
-            "meetings",
-            meeting=meeting,
-            question=_("Remove this decision?"),
-            detail=decision.text,
-        ),
+        access,
+        meeting,
+        delete=lambda: services.decision_delete(decision=decision, actor=request.user),
+        notice=_("The decision was removed."),
+        anchor="decisions",
+        question=_("Remove this decision?"),
+        detail=decision.text,
     )
