@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.shortcuts import redirect, render
 from django.urls import include, path
 
-from users import views as user_views
-
 
 def home(request):
     if request.user.is_authenticated:
@@ -22,7 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Django's own switch (django.conf.urls.i18n holds only it), which also saves a signed-in
     # person's preferred language.
-    path("i18n/setlang/", user_views.set_language, name="set_language"),
+    path("i18n/", include("users.language_urls")),
     path("outbox/", include("outbox.urls")),
     path("", include("users.urls")),
     path("", include("meetings.urls")),
