@@ -69,6 +69,8 @@ class Meeting(ChoiceLabels, models.Model):
     )
     # iCalendar: the UID never changes; SEQUENCE goes up with every change of time or place.
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    # A planned meeting is a draft, seen only by those who prepare it, until its invitations go.
+    invitations_sent_at = models.DateTimeField(_("invitations sent"), null=True, blank=True)
     notes = BoundedTextField(_("general minutes"), blank=True, max_length=MINUTES_MAX_LENGTH)
 
     history = HistoricalRecords()
@@ -97,6 +99,10 @@ class Meeting(ChoiceLabels, models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == self.Status.CANCELLED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.PLANNED and self.invitations_sent_at is None
 
     @property
     def status_css(self) -> str:
@@ -307,6 +313,45 @@ class Delivery(ChoiceLabels, MailRecord):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.user_id} ({self.status})"
+
+
+class MeetingChange(ChoiceLabels, models.Model):
+    """One change to a meeting whose invitations went out, told to its participants in the next
+    update mail: pending (`sequence` empty) until that mail is recorded, then the mail's SEQUENCE.
+
+    `old` and `new` hold the values as stored (times as ISO instants), so each reader gets them in
+    their own language and time zone; an agenda change names its item, which may since be gone."""
+
+    class What(models.TextChoices):
+        TITLE = "title", _("Title")
+        TIME = "time", _("Time")
+        VENUE = "venue", _("Venue")
+        ONLINE_LINK = "online_link", _("Online link")
+        AGENDA_ADDED = "agenda_added", _("Agenda item added")
+        AGENDA_REMOVED = "agenda_removed", _("Agenda item removed")
+        AGENDA_CHANGED = "agenda_changed", _("Agenda item changed")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="changes")
+    what = models.CharField(max_length=20, choices=What.choices)
+    agenda_item_id = models.PositiveIntegerField(null=True, blank=True)
+    old = models.JSONField(null=True, blank=True)
+    new = models.JSONField(null=True, blank=True)
+    # An agenda change is told only to those who may see the item.
+    visibility = models.CharField(
+        max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    sequence = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["meeting", "sequence"])]
+
+    def __str__(self) -> str:
+        return f"{self.what} of {self.meeting_id}"
 
 
 def new_feed_key() -> str:

@@ -118,8 +118,13 @@ def meeting_create(
     facilitator: User | None = None,
     participants: Iterable[Membership] | None = None,
     send_invitations: bool = True,
+    draft: bool = False,
 ) -> Meeting:
-    """`participants`: memberships to invite; None invites every member."""
+    """`participants`: memberships to invite; None invites every member.
+
+    A `draft` is seen only by those who prepare it and mails nobody until
+    `meeting_send_invitations`; otherwise the meeting counts as announced at once, its invitations
+    mailed unless `send_invitations` is False (demo and bulk data)."""
     meeting = audited(
         Meeting(
             coalition=coalition,
@@ -132,6 +137,7 @@ def meeting_create(
             chair=chair,
             facilitator=facilitator,
             created_by=actor,
+            invitations_sent_at=None if draft else timezone.now(),
         ),
         actor,
     )
@@ -142,7 +148,7 @@ def meeting_create(
     if participants is None:
         participants = Membership.objects.filter(coalition=coalition).select_related("user")
     added, _kept, _removed = _set_participants(meeting, participants, actor=actor)
-    if send_invitations and added:
+    if send_invitations and not draft and added:
         _add_deliveries(meeting, added, Delivery.Kind.INVITATION)
         _queue_mail(meeting, Delivery.Kind.INVITATION, meeting.sequence)
     return meeting
