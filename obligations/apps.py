@@ -46,6 +46,10 @@ class ObligationsConfig(AppConfig):
         register_demo_dating(date_figures)
         register_searches()
 
+        from .status_cache import connect_signals
+
+        connect_signals()
+
 
 def register_searches() -> None:
     from coalitions.permissions import POST_OFFERS

@@ -22,6 +22,7 @@ from coalitions.models import Coalition
 from . import services
 from .assistance import services as assistance
 from .models import ExtensionRequest, Indicator, Obligation, ProgressEntry
+from .status_cache import figures_changed
 
 KM2 = Decimal(1_000_000)
 Kind = Indicator.Kind
@@ -317,3 +318,5 @@ def date_figures(*, coalitions: dict, since) -> None:
             ProgressEntry.objects.filter(pk=entry.pk).update(
                 validated_at=moment, reported_at=min(moment, entry.reported_at)
             )
+    for coalition in coalitions.values():
+        figures_changed(coalition_id=coalition.pk)  # updates of a queryset send no signals

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -422,3 +423,18 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.donor}: {self.amount} {self.currency} ({self.get_status_display()})"
+
+
+class FiguresVersion(models.Model):
+    """Changes with every write to a coalition's obligations, extension requests, indicators or
+    progress figures, in the writer's transaction: the key under which their forecasts and charts
+    are cached (obligations/status_cache.py). A row of its own, so that no save of the coalition
+    from an older copy can bring an old version back."""
+
+    coalition = models.OneToOneField(
+        Coalition, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self) -> str:
+        return f"{self.coalition_id}: {self.version}"

@@ -1,5 +1,5 @@
 """What this app adds to pages and documents it does not own (see coalitions.sections): the
-compact panel on the coalition's home page (3 queries, no charts) and the obligations' status with
+compact panel on the coalition's home page (1 query: the statuses are cached, see status_cache) and the obligations' status with
 charts in a meeting's summary PDF."""
 
 from django.utils import timezone
@@ -12,10 +12,11 @@ from .selectors import (
     obligation_statuses_everywhere,
     transparency_reports_for,
 )
+from .status_cache import obligation_statuses
 
 
 def home_panel_context(request, access) -> dict | None:
-    statuses = obligation_status_list(coalition=access.coalition, with_charts=False)
+    statuses = obligation_statuses(coalition=access.coalition)
     return {"coalition": access.coalition, "statuses": statuses, "today": timezone.localdate()}
 
 

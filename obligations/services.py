@@ -24,6 +24,7 @@ from .models import (
     Obligation,
     ProgressEntry,
 )
+from .status_cache import figures_changed
 
 
 def _day(value: date) -> str:
@@ -600,4 +601,5 @@ def progress_import(
         raise CsvImportError(sorted(errors, key=lambda error: error[0] or 0))
     # One insert for the whole file, with its history rows and the importing person as author.
     created = bulk_create_with_history(entries, ProgressEntry, default_user=actor)
+    figures_changed(coalition_id=coalition.pk)  # a bulk insert sends no signals
     return created

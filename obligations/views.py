@@ -34,11 +34,11 @@ from .permissions import may_delete_entry, may_download_pack
 from .selectors import (
     indicator_status,
     obligation_get,
-    obligation_status_list,
     progress_export_list,
     progress_list,
     transparency_reports_for,
 )
+from .status_cache import obligation_statuses
 
 
 def _detail_url(slug: str, pk: int) -> str:
@@ -58,8 +58,8 @@ def _obligation(access, pk) -> Obligation:
 @login_required
 def dashboard(request, slug):
     access = perms.require_access(request.user, slug)
-    statuses = obligation_status_list(coalition=access.coalition)
     today = timezone.localdate()
+    statuses = obligation_statuses(coalition=access.coalition, today=today)
     return render(
         request,
         "obligations/dashboard.html",

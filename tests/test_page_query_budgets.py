@@ -15,12 +15,12 @@ from tests.bulk_data import bulk_coalition
 
 BUDGETS = {
     "meeting": 15,
-    "coalition home": 11,
+    "coalition home": 8,
     "action points": 5,
     "my action points": 5,
     "my action points everywhere": 5,
-    "meetings": 6,
-    "obligations": 6,
+    "meetings": 5,
+    "obligations": 4,
 }
 
 
