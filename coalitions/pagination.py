@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 
 
 def paginate(
@@ -21,6 +21,26 @@ def paginate(
     query = request.GET.copy()
     query.pop(param, None)
     return page, query.urlencode()
+
+
+def counted_page(request, items: QuerySet, *, per_page: int, param: str = "page") -> Page:
+    """The page asked for in `param` and the list's length in one query: the count rides along
+    as a window over the whole list, which the database computes before the limit. A number past
+    the last page (or none, or not a number) reads as Paginator.get_page reads it."""
+    paginator = Paginator(items, per_page)
+    try:
+        number = max(int(request.GET.get(param, 1)), 1)
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(items.annotate(list_length=Window(Count("pk")))[start : start + per_page])
+    if rows:
+        paginator.count = rows[0].list_length  # the cached property, filled in advance
+        return Page(rows, number, paginator)
+    if number == 1:
+        paginator.count = 0
+        return Page([], 1, paginator)
+    return paginator.get_page(number)  # past the end: the last page, as Paginator shows it
 
 
 class DetailedPaginator(Paginator):

@@ -4,14 +4,13 @@ marking it held, and its invitation as a calendar file."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.pagination import paginate
+from coalitions.pagination import counted_page, paginate
 from coalitions.sections import page_context, panels_for
 from coalitions.submissions import create_once
 from config.form_views import form_response, submitted
@@ -37,9 +36,7 @@ DELIVERIES_PAGE = {"per_page": 50, "param": "deliveries"}
 def meeting_list(request, slug):
     access = perms.require_access(request.user, slug)
     upcoming = list(selectors.upcoming_meetings(coalition=access.coalition)[:20])
-    page = Paginator(selectors.past_meetings(coalition=access.coalition), 20).get_page(
-        request.GET.get("page")
-    )
+    page = counted_page(request, selectors.past_meetings(coalition=access.coalition), per_page=20)
     return render(
         request,
         "meetings/meeting_list.html",
