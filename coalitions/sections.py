@@ -20,7 +20,7 @@ the section of the navigation it belongs to.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import reverse
+from config.url_tag import cached_reverse
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,11 @@ def page_context(access, section: str | None, **extra) -> dict:
 
 def sections_for(access) -> list[dict]:
     return [
-        {"key": s.key, "label": s.label, "url": reverse(s.url_name, args=[access.coalition.slug])}
+        {
+            "key": s.key,
+            "label": s.label,
+            "url": cached_reverse(s.url_name, args=[access.coalition.slug]),
+        }
         for s in sorted(_sections.values(), key=lambda s: s.order)
         if s.perm is None or access.can(s.perm)
     ]
