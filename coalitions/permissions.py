@@ -121,6 +121,15 @@ ROLES_GIVEN_WHILE_AWAITING_AUTHORITY: dict[str, frozenset[str]] = {
 ARCHIVED_PERMISSIONS = frozenset({VIEW, VIEW_RESTRICTED, READ_CONCERNS, MANAGE_COALITION})
 
 
+# A meeting whose invitations have not gone out (a draft) is seen only by those who prepare it:
+# whoever convenes meetings or builds their agenda.
+PREPARE_MEETINGS = frozenset({MANAGE_MEETINGS, EDIT_AGENDA})
+
+
+def sees_draft_meetings(perms: frozenset[str]) -> bool:
+    return bool(perms & PREPARE_MEETINGS)
+
+
 def in_effect(perms: frozenset[str], coalition: Coalition) -> frozenset[str]:
     """The stored permissions as they apply now: all of them, or only reading when archived."""
     return perms & ARCHIVED_PERMISSIONS if coalition.archived_at else perms
@@ -305,6 +314,10 @@ class CoalitionAccess:
     @property
     def organisation_id(self) -> int | None:
         return self.membership.organisation_id if self.membership else None
+
+    @property
+    def sees_draft_meetings(self) -> bool:
+        return sees_draft_meetings(self.perms)
 
     def may_see(self, visibility: str) -> bool:
         if visibility == Visibility.MEMBERS:

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.date_range import EARLIEST, LATEST, validate_date_in_range
@@ -9,7 +10,7 @@ from coalitions.submissions import SubmittedOnce
 from coalitions.text_limits import MINUTES_MAX_LENGTH
 from config.form_views import is_record_id
 
-from . import timefmt
+from . import selectors, timefmt
 from .models import AgendaItem, Decision, Meeting, Participant
 from .uploads import MAX_DOCUMENT_BYTES
 
@@ -71,6 +72,11 @@ class MeetingForm(SubmittedOnce, forms.Form):
         help_text=_("Each participant receives the invitation with a calendar file."),
     )
 
+    # Shown (as a checkbox) only once a likely duplicate was found; see clean().
+    confirm_duplicate = forms.BooleanField(
+        label=_("Yes, create another meeting that day"), required=False, widget=forms.HiddenInput
+    )
+
     def __init__(self, *args, coalition, memberships, meeting: Meeting | None = None, **kwargs):
         """Up to PARTICIPANT_CHECKBOXES members, each is a checkbox; a larger coalition invites
         every member to a new meeting and keeps an existing meeting's participants as they are,
@@ -100,6 +106,9 @@ class MeetingForm(SubmittedOnce, forms.Form):
         elif "initial" not in kwargs and few:
             kwargs["initial"] = {"participants": list(memberships)}
         super().__init__(*args, creates=meeting is None, **kwargs)
+        self.meeting = meeting
+        if meeting is not None:
+            del self.fields["confirm_duplicate"]
         for name in ("chair", "facilitator", "participants"):
             self.fields[name].queryset = memberships
         bind_search_fields(self, coalition)
@@ -114,6 +123,30 @@ class MeetingForm(SubmittedOnce, forms.Form):
         self.fields["date"].help_text = _("Times are in the coalition's time zone, %(zone)s.") % {
             "zone": zone
         }
+
+    @staticmethod
+    def initial_from_proposal(proposal, memberships) -> dict:
+        """The form filled in for the next meeting the cadence proposes: the last meeting's
+        kind, hours, place, chair and facilitator on the proposed day, every member invited."""
+        last = proposal.after
+        zone = last.coalition.timezone
+        start, end = timefmt.in_zone(last.starts_at, zone), timefmt.in_zone(last.ends_at, zone)
+        people = {last.chair_id, last.facilitator_id} - {None}
+        by_user = {m.user_id: m for m in memberships.filter(user_id__in=people)}
+        initial = {
+            "kind": last.kind,
+            "title": last.title,
+            "date": proposal.date,
+            "start_time": start.time().replace(second=0),
+            "end_time": end.time().replace(second=0),
+            "venue": last.venue,
+            "online_link": last.online_link,
+            "chair": by_user.get(last.chair_id),
+            "facilitator": by_user.get(last.facilitator_id),
+        }
+        if memberships.count() <= PARTICIPANT_CHECKBOXES:
+            initial["participants"] = list(memberships)
+        return initial
 
     def chosen_participants(self) -> list | None:
         """The chosen memberships, or None: every member (new meeting) or unchanged (edit)."""
@@ -150,7 +183,27 @@ class MeetingForm(SubmittedOnce, forms.Form):
                 return data
             if data["ends_at"] <= data["starts_at"]:
                 self.add_error("end_time", _("The meeting must end after it starts."))
+        if self.meeting is None and day and data.get("kind") and not self.errors:
+            self._ask_about_duplicate(data, day)
         return data
+
+    def _ask_about_duplicate(self, data, day) -> None:
+        """A new meeting of the same kind on the same day is most likely entered twice: the
+        form asks before creating it."""
+        same_day = selectors.likely_duplicates(coalition=self.coalition, kind=data["kind"], day=day)
+        existing = same_day.first()
+        if existing is None or data.get("confirm_duplicate"):
+            return
+        self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
+        self.add_error(
+            None,
+            _("%(kind)s on %(day)s already exists: “%(title)s”. Create another?")
+            % {
+                "kind": Meeting.Kind(data["kind"]).label,
+                "day": dateformat.format(day, "j F Y"),
+                "title": existing.title,
+            },
+        )
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data
@@ -164,6 +217,14 @@ class MeetingForm(SubmittedOnce, forms.Form):
             "chair": data["chair"].user if data["chair"] else None,
             "facilitator": data["facilitator"].user if data["facilitator"] else None,
         }
+
+
+class SendInvitationsForm(forms.Form):
+    """The confirmation of sending the invitations; without an agenda, it must say so."""
+
+    confirm_empty_agenda = forms.BooleanField(
+        label=_("Send the invitations without an agenda"), required=False
+    )
 
 
 class AgendaItemForm(SubmittedOnce, forms.ModelForm):

@@ -105,6 +105,13 @@ class Meeting(ChoiceLabels, models.Model):
         return self.status == self.Status.PLANNED and self.invitations_sent_at is None
 
     @property
+    def status_label(self) -> str:
+        """The status as every page shows it; a draft says why nobody else sees it."""
+        if self.is_draft:
+            return _("Draft — invitations not sent")
+        return self.get_status_display()
+
+    @property
     def status_css(self) -> str:
         return self.STATUS_CSS[self.status]
 

@@ -1,6 +1,6 @@
 """Every queryset a meetings page iterates, with its joins and the visibility filter."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -10,10 +10,26 @@ from coalitions import permissions as perms
 from coalitions.models import Coalition, Membership, Visibility
 from coalitions.permissions import visibilities_for
 
-from .models import AgendaItem, Decision, Delivery, Document, Meeting, Participant, Summary
+from . import timefmt
+from .models import (
+    AgendaItem,
+    Decision,
+    Delivery,
+    Document,
+    Meeting,
+    MeetingChange,
+    Participant,
+    Summary,
+)
 
 
-def meeting_list(*, coalition: Coalition) -> QuerySet[Meeting]:
+def _drafts_hidden(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    return meetings.exclude(status=Meeting.Status.PLANNED, invitations_sent_at__isnull=True)
+
+
+def meeting_list(*, coalition: Coalition, drafts: bool = True) -> QuerySet[Meeting]:
+    """`drafts`: whether meetings whose invitations have not gone out are shown (to those who
+    prepare them: `permissions.sees_draft_meetings`)."""
     # Counted per meeting shown (after the limit), not by joining every agenda item first.
     agenda_count = (
         AgendaItem.objects.filter(meeting=OuterRef("pk"))
@@ -22,11 +38,12 @@ def meeting_list(*, coalition: Coalition) -> QuerySet[Meeting]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
+    meetings = (
         Meeting.objects.filter(coalition=coalition)
         .select_related("coalition")
         .annotate(agenda_count=Coalesce(Subquery(agenda_count), 0))
     )
+    return meetings if drafts else _drafts_hidden(meetings)
 
 
 # A calendar program polls the feed every few minutes: it carries the coming meetings and a year
@@ -37,52 +54,72 @@ FEED_MOST_MEETINGS = 500
 
 def calendar_feed_meetings(*, coalition: Coalition) -> QuerySet[Meeting]:
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    # A calendar holds what was announced: drafts stay out, whoever subscribes.
     return (
-        Meeting.objects.filter(coalition=coalition, ends_at__gte=since)
+        _drafts_hidden(Meeting.objects.filter(coalition=coalition, ends_at__gte=since))
         .select_related("coalition")
         .order_by("starts_at")[:FEED_MOST_MEETINGS]
     )
 
 
-def upcoming_meetings(*, coalition: Coalition) -> QuerySet[Meeting]:
+def upcoming_meetings(*, coalition: Coalition, drafts: bool = True) -> QuerySet[Meeting]:
+    """Every kind of meeting, the soonest first."""
     return (
-        meeting_list(coalition=coalition)
+        meeting_list(coalition=coalition, drafts=drafts)
         .filter(ends_at__gte=timezone.now(), status=Meeting.Status.PLANNED)
         .order_by("starts_at")
     )
 
 
-def past_meetings(*, coalition: Coalition) -> QuerySet[Meeting]:
+def past_meetings(*, coalition: Coalition, drafts: bool = True) -> QuerySet[Meeting]:
     return (
-        meeting_list(coalition=coalition)
+        meeting_list(coalition=coalition, drafts=drafts)
         .filter(Q(ends_at__lt=timezone.now()) | ~Q(status=Meeting.Status.PLANNED))
         .order_by("-starts_at")
     )
 
 
-def next_meeting(*, coalition: Coalition) -> Meeting | None:
-    return upcoming_meetings(coalition=coalition).first()
+def next_meeting(*, coalition: Coalition, drafts: bool = False) -> Meeting | None:
+    """The soonest meeting still to come, of any kind."""
+    return upcoming_meetings(coalition=coalition, drafts=drafts).first()
 
 
-def next_meeting_after(*, meeting: Meeting) -> Meeting | None:
-    return (
+def next_meeting_after(*, meeting: Meeting, drafts: bool = False) -> Meeting | None:
+    """The next planned meeting of the same kind (a draft only for those who prepare it)."""
+    meetings = (
         Meeting.objects.filter(
             coalition_id=meeting.coalition_id,
             kind=meeting.kind,
             status=Meeting.Status.PLANNED,
             starts_at__gt=meeting.starts_at,
         )
+        .exclude(pk=meeting.pk)
         .order_by("starts_at")
-        .first()
     )
+    return (meetings if drafts else _drafts_hidden(meetings)).first()
 
 
-def meeting_for_page(*, coalition: Coalition, pk: int) -> Meeting | None:
-    return (
-        Meeting.objects.select_related("coalition", "chair", "facilitator", "created_by", "summary")
-        .filter(coalition=coalition, pk=pk)
-        .first()
-    )
+def meeting_for_page(*, coalition: Coalition, pk: int, drafts: bool = True) -> Meeting | None:
+    """None also for a draft the reader may not see (`drafts` False)."""
+    meetings = Meeting.objects.select_related(
+        "coalition", "chair", "facilitator", "created_by", "summary"
+    ).filter(coalition=coalition, pk=pk)
+    return (meetings if drafts else _drafts_hidden(meetings)).first()
+
+
+def likely_duplicates(*, coalition: Coalition, kind: str, day) -> QuerySet[Meeting]:
+    """Meetings of the coalition of this kind, not cancelled, on `day` as the coalition's clock
+    reads it: what a second "new meeting" for the same day most likely repeats."""
+    start = timefmt.local_to_utc(day, time.min, coalition.timezone)
+    end = start + timedelta(days=1)
+    return Meeting.objects.filter(
+        coalition=coalition, kind=kind, starts_at__gte=start, starts_at__lt=end
+    ).exclude(status=Meeting.Status.CANCELLED)
+
+
+def pending_changes(*, meeting: Meeting) -> QuerySet[MeetingChange]:
+    """Changes to an invited meeting that its participants have not been told yet."""
+    return meeting.changes.filter(sequence__isnull=True)
 
 
 def agenda_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[AgendaItem]:
@@ -204,6 +241,7 @@ def next_meetings_everywhere(*, accesses: list[perms.CoalitionAccess]) -> list[M
     """For the Today page: the next planned meetings of every coalition of the person, each with
     the agenda items the person may see in it (`visible_agenda`), in 2 queries."""
     restricted = perms.coalition_ids_with(accesses, perms.VIEW_RESTRICTED)
+    preparing = [a.coalition.pk for a in accesses if a.sees_draft_meetings]
     agenda = AgendaItem.objects.filter(
         Q(visibility=Visibility.MEMBERS)
         | Q(visibility=Visibility.RESTRICTED, meeting__coalition_id__in=restricted)
@@ -214,6 +252,7 @@ def next_meetings_everywhere(*, accesses: list[perms.CoalitionAccess]) -> list[M
             status=Meeting.Status.PLANNED,
             ends_at__gte=timezone.now(),
         )
+        .filter(Q(invitations_sent_at__isnull=False) | Q(coalition_id__in=preparing))
         .select_related("coalition")
         .prefetch_related(Prefetch("agenda_items", queryset=agenda, to_attr="visible_agenda"))
         .order_by("starts_at", "pk")[:TODAY_MEETINGS]

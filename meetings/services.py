@@ -28,6 +28,7 @@ from .models import (
     Delivery,
     Document,
     Meeting,
+    MeetingChange,
     Participant,
     Summary,
 )
@@ -44,8 +45,6 @@ EDITABLE_FIELDS = (
     "chair",
     "facilitator",
 )
-# A change of these sends an updated invitation (same UID, higher SEQUENCE).
-SCHEDULE_FIELDS = ("starts_at", "ends_at", "venue", "online_link", "title")
 
 
 def _queue_mail(meeting: Meeting, kind: str, sequence: int) -> None:
@@ -154,6 +153,55 @@ def meeting_create(
     return meeting
 
 
+# What the participants are told changed, field by field (the agenda is told item by item).
+TOLD_FIELDS = {
+    "title": MeetingChange.What.TITLE,
+    "venue": MeetingChange.What.VENUE,
+    "online_link": MeetingChange.What.ONLINE_LINK,
+}
+
+
+def _schedule_changes(meeting: Meeting, changes: dict) -> list[MeetingChange]:
+    """The told changes among `changes`, before they are applied to `meeting`."""
+    found = []
+    for field, what in TOLD_FIELDS.items():
+        if field in changes and changes[field] != getattr(meeting, field):
+            found.append(MeetingChange(what=what, old=getattr(meeting, field), new=changes[field]))
+    starts, ends = (
+        changes.get("starts_at", meeting.starts_at),
+        changes.get("ends_at", meeting.ends_at),
+    )
+    if (starts, ends) != (meeting.starts_at, meeting.ends_at):
+        found.append(
+            MeetingChange(
+                what=MeetingChange.What.TIME,
+                old={
+                    "starts_at": meeting.starts_at.isoformat(),
+                    "ends_at": meeting.ends_at.isoformat(),
+                },
+                new={"starts_at": starts.isoformat(), "ends_at": ends.isoformat()},
+            )
+        )
+    return found
+
+
+def _tell_participants(meeting: Meeting, users) -> int:
+    """Records the update mail of every pending change, under the meeting's current SEQUENCE."""
+    pending = MeetingChange.objects.filter(meeting=meeting, sequence__isnull=True)
+    if not pending.update(sequence=meeting.sequence) or not users:
+        return 0
+    count = _add_deliveries(meeting, users, Delivery.Kind.UPDATE)
+    _queue_mail(meeting, Delivery.Kind.UPDATE, meeting.sequence)
+    return count
+
+
+def _record_changes(meeting: Meeting, changes: list[MeetingChange], actor) -> None:
+    for change in changes:
+        change.meeting = meeting
+        change.created_by = actor
+    MeetingChange.objects.bulk_create(changes)
+
+
 @transaction.atomic
 def meeting_update(
     *,
@@ -162,25 +210,26 @@ def meeting_update(
     participants: Iterable[Membership] | None = None,
     **changes: object,
 ) -> Meeting:
+    """A draft changes silently. An invited meeting's participants are told: an update that says
+    what changed in its time, place or title (with every agenda change not yet told), an
+    invitation for those added, a withdrawal for those removed."""
     meeting = Meeting.objects.select_for_update().select_related("coalition").get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError(_("A cancelled meeting cannot be changed."))
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {sorted(unknown)}")
-    schedule_changed = any(
-        field in changes and changes[field] != getattr(meeting, field) for field in SCHEDULE_FIELDS
-    )
+    told = _schedule_changes(meeting, changes)
     for field, value in changes.items():
         setattr(meeting, field, value)
-    planned = meeting.status == Meeting.Status.PLANNED
+    invited = meeting.status == Meeting.Status.PLANNED and not meeting.is_draft
     removing = (
-        planned
+        invited
         and participants is not None
         and meeting.participants.exclude(user_id__in=[m.user_id for m in participants]).exists()
     )
     # Calendars take a change only with a higher SEQUENCE, so a withdrawal counts as one too.
-    if schedule_changed or removing:
+    if invited and (told or removing):
         meeting.sequence += 1
     audited(meeting, actor)
     _check_dates(meeting.coalition, meeting)
@@ -191,18 +240,63 @@ def meeting_update(
         added, kept, removed = _set_participants(meeting, participants, actor=actor)
     else:
         added, kept, removed = [], [p.user for p in meeting.participants.select_related("user")], []
-    if not planned:
+    if not invited:
         return meeting
     if removed:
         _add_deliveries(meeting, removed, Delivery.Kind.WITHDRAWN)
         _queue_mail(meeting, Delivery.Kind.WITHDRAWN, meeting.sequence)
-    if schedule_changed and kept:
-        _add_deliveries(meeting, kept, Delivery.Kind.UPDATE)
-        _queue_mail(meeting, Delivery.Kind.UPDATE, meeting.sequence)
+    if told:
+        _record_changes(meeting, told, actor)
+        _tell_participants(meeting, kept)
     if added:
         _add_deliveries(meeting, added, Delivery.Kind.INVITATION)
         _queue_mail(meeting, Delivery.Kind.INVITATION, meeting.sequence)
     return meeting
+
+
+@transaction.atomic
+def meeting_send_invitations(
+    *, meeting: Meeting, actor: User, confirm_empty_agenda: bool = False
+) -> int:
+    """Ends the draft: every participant gets the invitation. Returns how many.
+
+    A meeting without an agenda is sent only when `confirm_empty_agenda` says so."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting sends invitations."))
+    if meeting.invitations_sent_at is not None:
+        raise ValidationError(_("The invitations were sent already."))
+    users = [p.user for p in meeting.participants.select_related("user")]
+    if not users:
+        raise ValidationError(_("Choose the participants first: nobody would get an invitation."))
+    if not confirm_empty_agenda and not meeting.agenda_items.exists():
+        raise ValidationError(
+            _("The agenda is empty. Confirm that the invitations go without one."),
+            code="empty_agenda",
+        )
+    meeting.invitations_sent_at = timezone.now()
+    audited(meeting, actor).save()
+    # Changes made while it was a draft are in the invitation itself.
+    MeetingChange.objects.filter(meeting=meeting, sequence__isnull=True).delete()
+    count = _add_deliveries(meeting, users, Delivery.Kind.INVITATION)
+    _queue_mail(meeting, Delivery.Kind.INVITATION, meeting.sequence)
+    return count
+
+
+@transaction.atomic
+def meeting_send_update(*, meeting: Meeting, actor: User) -> int:
+    """Tells every participant the changes not yet told (agenda changes wait for this, so a
+    convenor reworking the agenda sends one mail, not one per item). Returns how many get it."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PLANNED or meeting.is_draft:
+        raise ValidationError(_("Only a meeting whose invitations went out sends updates."))
+    if not MeetingChange.objects.filter(meeting=meeting, sequence__isnull=True).exists():
+        raise ValidationError(_("Nothing changed since the participants were last told."))
+    meeting.sequence += 1
+    audited(meeting, actor).save()
+    return _tell_participants(
+        meeting, [p.user for p in meeting.participants.select_related("user")]
+    )
 
 
 @transaction.atomic
@@ -233,27 +327,59 @@ def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
 # Agenda ------------------------------------------------------------------------------------------
 
 
+# What an agenda change tells of the item.
+AGENDA_TOLD_FIELDS = ("title", "topic", "presenter", "duration_minutes", "visibility")
+
+
+def _agenda_told(item: AgendaItem) -> dict:
+    return {field: getattr(item, field) for field in AGENDA_TOLD_FIELDS}
+
+
+def _record_agenda_change(item: AgendaItem, what: str, actor, *, old=None, new=None) -> None:
+    """On a meeting whose invitations went out, the change waits to be told (meeting_send_update).
+    It is told only to those who may see the item, before or after."""
+    meeting = item.meeting
+    if meeting.status != Meeting.Status.PLANNED or meeting.is_draft:
+        return
+    restricted = Visibility.RESTRICTED in {(v or {}).get("visibility") for v in (old, new)}
+    MeetingChange.objects.create(
+        meeting=meeting,
+        what=what,
+        agenda_item_id=item.pk,
+        old=old,
+        new=new,
+        visibility=Visibility.RESTRICTED if restricted else Visibility.MEMBERS,
+        created_by=actor,
+    )
+
+
 @transaction.atomic
 def agenda_item_create(*, meeting: Meeting, actor: User, **fields: object) -> AgendaItem:
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
     item = audited(AgendaItem(meeting=meeting, position=(last or 0) + 1, **fields), actor)
     item.full_clean()
     item.save()
+    _record_agenda_change(item, MeetingChange.What.AGENDA_ADDED, actor, new=_agenda_told(item))
     return item
 
 
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, actor: User, **fields: object) -> AgendaItem:
+    before = _agenda_told(item)
     for field, value in fields.items():
         setattr(item, field, value)
     audited(item, actor)
     item.full_clean()
     item.save()
+    after = _agenda_told(item)
+    if after != before:
+        _record_agenda_change(item, MeetingChange.What.AGENDA_CHANGED, actor, old=before, new=after)
     return item
 
 
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
+    _record_agenda_change(item, MeetingChange.What.AGENDA_REMOVED, actor, old=_agenda_told(item))
     audited(item, actor).delete()
 
 

@@ -18,6 +18,7 @@ from mail import pipeline
 from mail.models import UNSENT, MailStatus
 
 from . import timefmt
+from .changes import changes_for_reader
 from .ical import invitation_ics
 from .models import Delivery, Meeting, Participant, Summary
 
@@ -203,6 +204,14 @@ def build_meeting_mail(
     ics = invitation_ics(meeting, attendee=recipient, cancel=cancel)
     method = "CANCEL" if cancel else "REQUEST"
     context = {**_mail_context(meeting, recipient, reader_perms), "kind": delivery.kind}
+    if delivery.kind == Delivery.Kind.UPDATE:
+        # Called by the template, in the mail's language.
+        context["changes"] = lambda: changes_for_reader(
+            meeting.changes.filter(sequence=delivery.sequence),
+            reader_perms=reader_perms,
+            coalition_zone=meeting.coalition.timezone,
+            reader_zone=recipient.timezone,
+        )
     if not cancel:
         context["parts"] = parts_for(
             "meeting_invitation", meeting=meeting, recipient=recipient, reader_perms=reader_perms

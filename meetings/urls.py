@@ -13,6 +13,12 @@ urlpatterns = [
     path(prefix + "calendar/", calendar_feed.calendar_feed_page, name="calendar"),
     path(meeting, meetings.meeting_detail, name="detail"),
     path(meeting + "edit/", meetings.meeting_edit, name="edit"),
+    path(
+        meeting + "invitations/send/",
+        meetings.meeting_send_invitations,
+        name="send_invitations",
+    ),
+    path(meeting + "update/send/", meetings.meeting_send_update, name="send_update"),
     path(meeting + "cancel/", meetings.meeting_cancel, name="cancel"),
     path(meeting + "held/", meetings.meeting_held, name="held"),
     path(meeting + "meeting.ics", meetings.meeting_ics, name="ics"),

@@ -1,5 +1,6 @@
-"""The meetings of a coalition: the list, scheduling and editing one, its page, cancelling it,
-marking it held, and its invitation as a calendar file."""
+"""The meetings of a coalition: the list, scheduling (as a draft) and editing one, sending its
+invitations and its updates, its page, cancelling it, marking it held, and its invitation as a
+calendar file."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,16 +8,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
 from coalitions.pagination import counted_page, paginate
 from coalitions.sections import page_context, panels_for
 from coalitions.submissions import create_once
-from config.form_views import form_response, submitted
+from config.form_views import form_response, is_record_id, submitted
 
-from .. import selectors, services
-from ..forms import MeetingForm
+from .. import cadence, selectors, services
+from ..changes import changes_for_reader
+from ..forms import MeetingForm, SendInvitationsForm
 from ..ical import invitation_ics
 from ..models import Delivery
 from .page import detail_url, meeting_or_404
@@ -35,8 +38,11 @@ DELIVERIES_PAGE = {"per_page": 50, "param": "deliveries"}
 @login_required
 def meeting_list(request, slug):
     access = perms.require_access(request.user, slug)
-    upcoming = list(selectors.upcoming_meetings(coalition=access.coalition)[:20])
-    page = counted_page(request, selectors.past_meetings(coalition=access.coalition), per_page=20)
+    drafts = access.sees_draft_meetings
+    upcoming = list(selectors.upcoming_meetings(coalition=access.coalition, drafts=drafts)[:20])
+    page = counted_page(
+        request, selectors.past_meetings(coalition=access.coalition, drafts=drafts), per_page=20
+    )
     return render(
         request,
         "meetings/meeting_list.html",
@@ -48,7 +54,13 @@ def meeting_list(request, slug):
 def meeting_new(request, slug):
     access = perms.require_access(request.user, slug, perms.MANAGE_MEETINGS)
     memberships = selectors.memberships_for_choice(coalition=access.coalition)
-    form = MeetingForm(submitted(request), coalition=access.coalition, memberships=memberships)
+    extra = {}
+    proposal = _proposal_asked(request, access)
+    if proposal is not None and request.method != "POST":
+        extra["initial"] = MeetingForm.initial_from_proposal(proposal, memberships)
+    form = MeetingForm(
+        submitted(request), coalition=access.coalition, memberships=memberships, **extra
+    )
     done = create_once(
         request,
         form,
@@ -56,19 +68,34 @@ def meeting_new(request, slug):
             coalition=access.coalition,
             actor=request.user,
             participants=form.chosen_participants(),
+            draft=True,
             **form.service_arguments(),
         ),
         url_for=detail_url,
-        notice=lambda meeting: (
-            _("The meeting was scheduled; %(n)s participants are being invited.")
-            % {"n": meeting.participants.count()}
+        notice=_(
+            "The meeting is saved as a draft that only its conveners see. Build the agenda, "
+            "then send the invitations."
         ),
     )
     if done:
         return done
     return render(
-        request, "meetings/meeting_form.html", page_context(access, "meetings", form=form)
+        request,
+        "meetings/meeting_form.html",
+        page_context(access, "meetings", form=form, proposal=proposal),
     )
+
+
+def _proposal_asked(request, access) -> cadence.Proposal | None:
+    """The next meeting proposed after the held meeting named by `?after=`; None for anything
+    else (an unknown, unreadable or not held meeting is ignored: the form starts empty)."""
+    after = request.GET.get("after", "")
+    if not is_record_id(after):
+        return None
+    meeting = selectors.meeting_for_page(coalition=access.coalition, pk=int(after), drafts=False)
+    if meeting is None or meeting.status not in cadence.HELD:
+        return None
+    return cadence.proposal_after(meeting)
 
 
 @login_required
@@ -158,9 +185,20 @@ def meeting_detail(request, slug, pk):
         summary_counts=counts.get(Delivery.Kind.SUMMARY),
         invitation_counts=counts.get(Delivery.Kind.INVITATION),
         update_counts=counts.get(Delivery.Kind.UPDATE),
-        next_meeting=selectors.next_meeting_after(meeting=meeting),
+        next_meeting=selectors.next_meeting_after(
+            meeting=meeting, drafts=access.sees_draft_meetings
+        ),
         panels=panels_for("meeting_detail", request, access, meeting=meeting),
     )
+    if access.can(perms.MANAGE_MEETINGS):
+        context["proposal"] = cadence.proposal_for_meeting(meeting)
+        if meeting.status == meeting.Status.PLANNED and not meeting.is_draft:
+            context["pending_changes"] = changes_for_reader(
+                selectors.pending_changes(meeting=meeting),
+                reader_perms=access.perms,
+                coalition_zone=access.coalition.timezone,
+                reader_zone=request.user.timezone,
+            )
     if access.can(perms.PUBLISH_SUMMARY) and summary is not None:
         context["summary_deliveries"], context["deliveries_query"] = paginate(
             request,
@@ -169,6 +207,82 @@ def meeting_detail(request, slug, pk):
             **DELIVERIES_PAGE,
         )
     return render(request, "meetings/meeting_detail.html", context)
+
+
+@login_required
+def meeting_send_invitations(request, slug, pk):
+    """Shows who will get the invitations (and asks again when the agenda is empty); POST
+    sends them and ends the draft."""
+    access = perms.require_access(request.user, slug, perms.MANAGE_MEETINGS)
+    meeting = meeting_or_404(access, pk)
+    if not meeting.is_draft:
+        messages.info(request, _("The invitations of this meeting were sent already."))
+        return redirect(detail_url(meeting))
+    agenda_size = meeting.agenda_items.count()
+    form = SendInvitationsForm(submitted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.meeting_send_invitations(
+                meeting=meeting,
+                actor=request.user,
+                confirm_empty_agenda=form.cleaned_data["confirm_empty_agenda"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The invitation is on its way to %(n)s participant.",
+                    "The invitations are on their way to %(n)s participants.",
+                    count,
+                )
+                % {"n": count},
+            )
+            return redirect(detail_url(meeting))
+    participants, participants_query = paginate(
+        request,
+        selectors.participants_for(meeting=meeting),
+        count=meeting.participants.count(),
+        **PARTICIPANTS_PAGE,
+    )
+    return render(
+        request,
+        "meetings/meeting_send_invitations.html",
+        page_context(
+            access,
+            "meetings",
+            meeting=meeting,
+            form=form,
+            agenda_size=agenda_size,
+            participants=participants,
+            participants_query=participants_query,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def meeting_send_update(request, slug, pk):
+    """Tells the participants what changed since they were last told (the agenda's changes wait
+    for this)."""
+    access = perms.require_access(request.user, slug, perms.MANAGE_MEETINGS)
+    meeting = meeting_or_404(access, pk)
+    try:
+        count = services.meeting_send_update(meeting=meeting, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "The update is on its way to %(n)s participant.",
+                "The update is on its way to %(n)s participants.",
+                count,
+            )
+            % {"n": count},
+        )
+    return redirect(detail_url(meeting))
 
 
 @login_required

@@ -15,7 +15,10 @@ from ..models import Meeting
 
 
 def meeting_or_404(access, pk) -> Meeting:
-    meeting = selectors.meeting_for_page(coalition=access.coalition, pk=pk)
+    """The meeting; a draft only for those who prepare it (404 for everyone else)."""
+    meeting = selectors.meeting_for_page(
+        coalition=access.coalition, pk=pk, drafts=access.sees_draft_meetings
+    )
     if meeting is None:
         raise Http404
     return meeting
