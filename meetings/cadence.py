@@ -50,7 +50,7 @@ def proposal_after(meeting: Meeting, *, today: date | None = None) -> Proposal |
     coalition = meeting.coalition
     months = CADENCE_MONTHS.get(coalition.cadence, 6)
     held_on = timefmt.in_zone(meeting.starts_at, coalition.timezone).date()
-    today = today or timezone.localdate(timefmt.zone(coalition.timezone))
+    today = today or timezone.localdate(timezone=timefmt.zone(coalition.timezone))
     steps = max(1, -(-months_between(held_on, today) // months))
     proposed = add_months(held_on, months * steps)
     while proposed <= today:

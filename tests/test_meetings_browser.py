@@ -38,7 +38,7 @@ def test_authority_runs_a_meeting_to_a_published_summary(
     page.fill("input[name=start_time]", "09:30")
     page.fill("input[name=end_time]", "13:00")
     page.fill("input[name=venue]", "LMAC, Beirut")
-    page.click("button:has-text('Schedule and invite')")
+    page.click("button:has-text('Save the draft')")
     expect(page.locator("h1")).to_have_text("Coalition meeting, spring 2027")
     expect(page.locator("#facts-h + dl")).to_contain_text("Tuesday 30 March 2027, 09:30–13:00 EEST")
 
@@ -53,6 +53,13 @@ def test_authority_runs_a_meeting_to_a_published_summary(
     # Move "Any other business" up once: htmx swaps the agenda in place.
     page.locator("ol.agenda li").nth(2).locator("button[title='Move up']").click()
     expect(items).to_have_text(["Opening", "Any other business", "Land release figures"])
+
+    # A draft until the invitations go, after a look at who gets them.
+    expect(page.locator("#preparation")).to_contain_text("Draft — invitations not sent")
+    page.click("text=Send the invitations…")
+    expect(page.locator("h2#recipients-h")).to_contain_text(f"{len(members)} people will get it")
+    page.click("button:has-text('Send the invitations')")
+    expect(page.locator("#preparation")).to_have_count(0)
 
     page.click("button:has-text('Mark as held')")
     page.click("text=Record attendance")

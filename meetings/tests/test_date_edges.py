@@ -108,6 +108,11 @@ def test_the_last_meeting_the_range_allows_shows_and_mails_in_zones_ahead(
         )
     assert response.status_code == 302
     meeting = Meeting.objects.get()
+    # Drafts are for their conveners: the invitations make it everyone's.
+    with committed():
+        services.meeting_send_invitations(
+            meeting=meeting, actor=members[Role.NATIONAL_AUTHORITY], confirm_empty_agenda=True
+        )
     client.force_login(reader)
     for url in [
         reverse("meetings:list", args=[coalition.slug]),
@@ -208,6 +213,9 @@ def test_any_meeting_the_form_takes_shows_to_a_reader_in_any_zone(
             return
         assert response.status_code == 302
         meeting = Meeting.objects.get()
+        services.meeting_send_invitations(
+            meeting=meeting, actor=members[Role.NATIONAL_AUTHORITY], confirm_empty_agenda=True
+        )
         reader.timezone = reader_zone
         reader.save()
         client.force_login(reader)
