@@ -279,7 +279,12 @@ def owner_choices(*, coalition: Coalition):
 
 
 def meeting_choices(*, coalition: Coalition) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(coalition=coalition).order_by("-starts_at")
+    """The meetings an action point may come from: not a draft, which only its conveners see."""
+    return (
+        Meeting.objects.filter(coalition=coalition)
+        .exclude(status=Meeting.Status.PLANNED, invitations_sent_at__isnull=True)
+        .order_by("-starts_at")
+    )
 
 
 def notification_cadence(*, user: User, coalition: Coalition) -> str:

@@ -37,13 +37,17 @@ def register_searches() -> None:
     from coalitions.search import Search, register_search
     from config.form_views import is_record_id
 
-    from .models import AgendaItem
+    from .models import AgendaItem, Meeting
     from .selectors import meeting_list, memberships_for_choice
 
     def agenda_items(access, params):
         items = AgendaItem.objects.filter(
             meeting__coalition=access.coalition, visibility__in=visibilities_for(access.perms)
         )
+        if not access.sees_draft_meetings:
+            items = items.exclude(
+                meeting__status=Meeting.Status.PLANNED, meeting__invitations_sent_at__isnull=True
+            )
         meeting = params.get("meeting", "")
         if is_record_id(meeting):
             items = items.filter(meeting_id=int(meeting))
@@ -60,9 +64,9 @@ def register_searches() -> None:
     register_search(
         "meetings",
         Search(
-            queryset=lambda access, _params: meeting_list(coalition=access.coalition).order_by(
-                "-starts_at"
-            ),
+            queryset=lambda access, _params: meeting_list(
+                coalition=access.coalition, drafts=access.sees_draft_meetings
+            ).order_by("-starts_at"),
             fields=("title",),
             label=lambda meeting: (
                 f"{meeting.title}, "

@@ -6,6 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,34 +69,35 @@ def proposal_after(meeting: Meeting, *, today: date | None = None) -> Proposal |
 
 def next_meeting_proposal(*, coalition: Coalition, today: date | None = None) -> Proposal | None:
     """After the last coalition meeting held, while no later one is planned (a draft counts: it
-    is being prepared), the one its cadence calls for; else None."""
+    is being prepared), the one its cadence calls for; else None. One query."""
     last = (
         Meeting.objects.filter(coalition=coalition, kind=Meeting.Kind.COALITION, status__in=HELD)
+        .annotate(planned_after=Exists(_later(OuterRef("coalition_id"), OuterRef("starts_at"))))
         .select_related("coalition")
         .order_by("-starts_at")
         .first()
     )
-    if last is None or _planned_after(last):
+    if last is None or last.planned_after:
         return None
     return proposal_after(last, today=today)
 
 
-def proposal_for_meeting(meeting: Meeting, *, today: date | None = None) -> Proposal | None:
-    """On a held coalition meeting's page: the proposal, while no later one is planned."""
+def proposal_for_meeting(
+    meeting: Meeting, *, planned_after: bool | None = None, today: date | None = None
+) -> Proposal | None:
+    """On a held coalition meeting's page: the proposal, while no later coalition meeting is
+    planned (`planned_after`, when the page counted them already)."""
     if meeting.kind != Meeting.Kind.COALITION or meeting.status not in HELD:
         return None
-    if _planned_after(meeting):
+    if planned_after is None:
+        planned_after = _later(meeting.coalition_id, meeting.starts_at).exists()
+    if planned_after:
         return None
     return proposal_after(meeting, today=today)
 
 
-def _planned_after(meeting: Meeting) -> bool:
-    return (
-        Meeting.objects.filter(
-            coalition_id=meeting.coalition_id,
-            kind=Meeting.Kind.COALITION,
-            starts_at__gt=meeting.starts_at,
-        )
-        .exclude(status=Meeting.Status.CANCELLED)
-        .exists()
-    )
+def _later(coalition_id, starts_at):
+    """The coalition meetings, not cancelled, that start after `starts_at`."""
+    return Meeting.objects.filter(
+        coalition_id=coalition_id, kind=Meeting.Kind.COALITION, starts_at__gt=starts_at
+    ).exclude(status=Meeting.Status.CANCELLED)

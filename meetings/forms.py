@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import dateformat
 from django.utils.translation import gettext_lazy as _
 
@@ -183,26 +184,30 @@ class MeetingForm(SubmittedOnce, forms.Form):
                 return data
             if data["ends_at"] <= data["starts_at"]:
                 self.add_error("end_time", _("The meeting must end after it starts."))
-        if self.meeting is None and day and data.get("kind") and not self.errors:
-            self._ask_about_duplicate(data, day)
         return data
 
-    def _ask_about_duplicate(self, data, day) -> None:
-        """A new meeting of the same kind on the same day is most likely entered twice: the
-        form asks before creating it."""
+    def ask_about_duplicate(self) -> None:
+        """A new meeting of the same kind on the same day is most likely entered twice: raises
+        the question (and shows the checkbox that answers it) unless it was answered.
+
+        Called as the creation starts, after the form's one-time token is claimed, so a form
+        sent twice goes to the meeting it created instead of asking about it."""
+        data = self.cleaned_data
+        if data.get("confirm_duplicate"):
+            return
+        day = data["date"]
         same_day = selectors.likely_duplicates(coalition=self.coalition, kind=data["kind"], day=day)
         existing = same_day.first()
-        if existing is None or data.get("confirm_duplicate"):
+        if existing is None:
             return
         self.fields["confirm_duplicate"].widget = forms.CheckboxInput()
-        self.add_error(
-            None,
+        raise ValidationError(
             _("%(kind)s on %(day)s already exists: “%(title)s”. Create another?")
             % {
                 "kind": Meeting.Kind(data["kind"]).label,
                 "day": dateformat.format(day, "j F Y"),
                 "title": existing.title,
-            },
+            }
         )
 
     def service_arguments(self) -> dict:

@@ -173,12 +173,19 @@ def documents_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[Docume
 
 def section_counts(*, meeting: Meeting, perms: frozenset[str]) -> dict[str, int]:
     """How many rows each list of the meeting page holds for this reader, in one query, so each
-    list is read only when it has rows (and never counted on its own)."""
+    list is read only when it has rows (and never counted on its own); with the changes not yet
+    told to the participants and the coalition meetings after this one (for the proposal of the
+    next one)."""
 
-    def count(queryset: QuerySet) -> Coalesce:
-        rows = queryset.order_by().values("meeting").annotate(n=Count("pk")).values("n")
+    def count(queryset: QuerySet, by: str = "meeting") -> Coalesce:
+        rows = queryset.order_by().values(by).annotate(n=Count("pk")).values("n")
         return Coalesce(Subquery(rows), 0)
 
+    later = Meeting.objects.filter(
+        coalition_id=meeting.coalition_id,
+        kind=Meeting.Kind.COALITION,
+        starts_at__gt=meeting.starts_at,
+    ).exclude(status=Meeting.Status.CANCELLED)
     return (
         Meeting.objects.filter(pk=meeting.pk)
         .values()
@@ -188,8 +195,18 @@ def section_counts(*, meeting: Meeting, perms: frozenset[str]) -> dict[str, int]
             minutes=count(_visible_minutes(meeting=meeting, perms=perms)),
             decisions=count(decisions_for(meeting=meeting, perms=perms)),
             documents=count(documents_for(meeting=meeting, perms=perms)),
+            pending_changes=count(pending_changes(meeting=meeting)),
+            later_coalition_meetings=count(later, by="coalition"),
         )
-        .values("agenda", "participants", "minutes", "decisions", "documents")
+        .values(
+            "agenda",
+            "participants",
+            "minutes",
+            "decisions",
+            "documents",
+            "pending_changes",
+            "later_coalition_meetings",
+        )
         .get()
     )
 

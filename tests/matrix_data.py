@@ -179,6 +179,15 @@ def build_coalition(tag: str, slug: str) -> dict:
         starts_at=now + timedelta(days=20), ends_at=now + timedelta(days=20, hours=2),
         participants=Membership.objects.filter(coalition=coalition).exclude(role__in=SENDERS),
     )  # fmt: skip
+    # A draft: only those who prepare meetings may see anything of it.
+    draft = meetings.meeting_create(
+        coalition=coalition, actor=na, title=f"Draft meeting {marker(tag, 'DRAFT')}",
+        venue=f"Venue {marker(tag, 'DRAFT')}", starts_at=now + timedelta(days=40),
+        ends_at=now + timedelta(days=40, hours=2), draft=True,
+    )  # fmt: skip
+    meetings.agenda_item_create(
+        meeting=draft, actor=facilitator, title=f"Draft item {marker(tag, 'DRAFT')}",
+    )  # fmt: skip
     raised = []
     for role, code in SENDERS.items():
         concern_marker = marker(tag, "CONCERN" + code)

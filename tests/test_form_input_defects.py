@@ -184,6 +184,12 @@ def test_a_meeting_form_sent_twice_invites_once(
     meeting = Meeting.objects.get()
     assert answers[0].redirect_chain == answers[1].redirect_chain
     assert "had already been sent" in answers[1].content.decode()
+    # A draft: the invitations go when they are sent, once however often that is pressed.
+    assert not Delivery.objects.exists()
+    send = reverse("meetings:send_invitations", args=[coalition.slug, meeting.pk])
+    for _attempt in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(send, {"confirm_empty_agenda": "on"})
     invitations = Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.INVITATION)
     assert invitations.count() == len(members)
     assert OutboxMessage.objects.count() == len(members)

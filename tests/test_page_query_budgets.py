@@ -15,7 +15,8 @@ from tests.bulk_data import bulk_coalition
 
 BUDGETS = {
     "meeting": 15,
-    "coalition home": 8,
+    # The conveners' next-meeting panel also reads the last coalition meeting held (cadence).
+    "coalition home": 9,
     "action points": 5,
     "my action points": 5,
     "my action points everywhere": 5,

@@ -25,6 +25,7 @@ from coalitions.permissions import (
     ROLE_PERMISSIONS,
     VIEW_RESTRICTED,
     CoalitionAccess,
+    sees_draft_meetings,
 )
 
 from .crawl import Target, Visit, files_kept, form_actions, is_html, plausible_data, request
@@ -121,6 +122,8 @@ def forbidden_markers(actor: str, *, admin_page: bool = False) -> list[str]:
     forbidden = [marker(B)]
     if VIEW_RESTRICTED not in held:
         forbidden.append(marker(A, "RESTRICTED"))
+    if not sees_draft_meetings(held):
+        forbidden.append(marker(A, "DRAFT"))
     if READ_CONCERNS not in held:
         forbidden.append(marker(A, "NOTE"))
         forbidden += [

@@ -61,16 +61,21 @@ def meeting_new(request, slug):
     form = MeetingForm(
         submitted(request), coalition=access.coalition, memberships=memberships, **extra
     )
-    done = create_once(
-        request,
-        form,
-        create=lambda: services.meeting_create(
+
+    def create():
+        form.ask_about_duplicate()
+        return services.meeting_create(
             coalition=access.coalition,
             actor=request.user,
             participants=form.chosen_participants(),
             draft=True,
             **form.service_arguments(),
-        ),
+        )
+
+    done = create_once(
+        request,
+        form,
+        create=create,
         url_for=detail_url,
         notice=_(
             "The meeting is saved as a draft that only its conveners see. Build the agenda, "
@@ -191,8 +196,10 @@ def meeting_detail(request, slug, pk):
         panels=panels_for("meeting_detail", request, access, meeting=meeting),
     )
     if access.can(perms.MANAGE_MEETINGS):
-        context["proposal"] = cadence.proposal_for_meeting(meeting)
-        if meeting.status == meeting.Status.PLANNED and not meeting.is_draft:
+        context["proposal"] = cadence.proposal_for_meeting(
+            meeting, planned_after=sizes["later_coalition_meetings"] > 0
+        )
+        if sizes["pending_changes"]:
             context["pending_changes"] = changes_for_reader(
                 selectors.pending_changes(meeting=meeting),
                 reader_perms=access.perms,
