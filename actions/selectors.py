@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from coalitions import permissions as perms
 from coalitions.models import Coalition, Membership, Organisation, Visibility
-from meetings.models import Meeting
+from meetings.models import Meeting, unannounced
 from users.models import User
 
 from .models import ActionPoint, ActionUpdate, DigestSent, NotificationPreference, ReminderSent
@@ -280,11 +280,7 @@ def owner_choices(*, coalition: Coalition):
 
 def meeting_choices(*, coalition: Coalition) -> QuerySet[Meeting]:
     """The meetings an action point may come from: not a draft, which only its conveners see."""
-    return (
-        Meeting.objects.filter(coalition=coalition)
-        .exclude(status=Meeting.Status.PLANNED, invitations_sent_at__isnull=True)
-        .order_by("-starts_at")
-    )
+    return Meeting.objects.filter(coalition=coalition).exclude(unannounced()).order_by("-starts_at")
 
 
 def notification_cadence(*, user: User, coalition: Coalition) -> str:

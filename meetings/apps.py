@@ -37,7 +37,7 @@ def register_searches() -> None:
     from coalitions.search import Search, register_search
     from config.form_views import is_record_id
 
-    from .models import AgendaItem, Meeting
+    from .models import AgendaItem, Meeting, unannounced
     from .selectors import meeting_list, memberships_for_choice
 
     def agenda_items(access, params):
@@ -45,9 +45,7 @@ def register_searches() -> None:
             meeting__coalition=access.coalition, visibility__in=visibilities_for(access.perms)
         )
         if not access.sees_draft_meetings:
-            items = items.exclude(
-                meeting__status=Meeting.Status.PLANNED, meeting__invitations_sent_at__isnull=True
-            )
+            items = items.exclude(meeting__in=Meeting.objects.filter(unannounced()))
         meeting = params.get("meeting", "")
         if is_record_id(meeting):
             items = items.filter(meeting_id=int(meeting))

@@ -16,6 +16,12 @@ from coalitions.text_limits import MINUTES_MAX_LENGTH, TEXT_MAX_LENGTH, BoundedT
 from mail.models import MailRecord
 
 
+def unannounced() -> Q:
+    """Meetings whose invitations never went out: drafts, and drafts cancelled. Only those who
+    prepare meetings see them (`coalitions.permissions.sees_draft_meetings`)."""
+    return Q(invitations_sent_at__isnull=True, status__in=["planned", "cancelled"])
+
+
 class Meeting(ChoiceLabels, models.Model):
     class Kind(models.TextChoices):
         COALITION = "coalition", _("Coalition meeting")

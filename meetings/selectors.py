@@ -20,11 +20,12 @@ from .models import (
     MeetingChange,
     Participant,
     Summary,
+    unannounced,
 )
 
 
 def _drafts_hidden(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    return meetings.exclude(status=Meeting.Status.PLANNED, invitations_sent_at__isnull=True)
+    return meetings.exclude(unannounced())
 
 
 def meeting_list(*, coalition: Coalition, drafts: bool = True) -> QuerySet[Meeting]:

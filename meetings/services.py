@@ -304,10 +304,12 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be cancelled."))
+    announced = not meeting.is_draft
     meeting.status = Meeting.Status.CANCELLED
     meeting.sequence += 1
     audited(meeting, actor).save()
-    users = [p.user for p in meeting.participants.select_related("user")]
+    # A draft was never announced: nobody is told it is off.
+    users = [p.user for p in meeting.participants.select_related("user")] if announced else []
     if users:
         _add_deliveries(meeting, users, Delivery.Kind.CANCELLATION)
         _queue_mail(meeting, Delivery.Kind.CANCELLATION, meeting.sequence)

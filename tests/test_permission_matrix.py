@@ -109,7 +109,9 @@ def perms_of(actor: str) -> frozenset:
     return ROLE_PERMISSIONS.get(actor, frozenset()) if actor in Role.values else frozenset()
 
 
-def forbidden_markers(actor: str, *, admin_page: bool = False) -> list[str]:
+def forbidden_markers(actor: str, *, admin_page: bool = False, mail: bool = False) -> list[str]:
+    """`mail`: a draft's name reaches members by mail once its invitations are sent (the matrix
+    sends them), never on a page before."""
     if actor == STAFF and admin_page:
         # Staff run the admin and the outbox (people's accounts included); concerns never
         # reach them.
@@ -122,7 +124,7 @@ def forbidden_markers(actor: str, *, admin_page: bool = False) -> list[str]:
     forbidden = [marker(B)]
     if VIEW_RESTRICTED not in held:
         forbidden.append(marker(A, "RESTRICTED"))
-    if not sees_draft_meetings(held):
+    if not sees_draft_meetings(held) and not mail:
         forbidden.append(marker(A, "DRAFT"))
     if READ_CONCERNS not in held:
         forbidden.append(marker(A, "NOTE"))
@@ -154,7 +156,9 @@ def leaks(
 ) -> list[str]:
     """`document`: a PDF or a mail, which lists only participants; a page may also offer every
     member in a select."""
-    found = [m for m in forbidden_markers(actor, admin_page=admin_page) if m in text]
+    found = [
+        m for m in forbidden_markers(actor, admin_page=admin_page, mail=name == "mail") if m in text
+    ]
     if name.startswith("concerns:") or (document and marker(A, "AGENDA") in text):
         found += [m for m in senders_hidden_from(actor) if m in text]
     return found

@@ -390,3 +390,26 @@ def test_a_meeting_the_day_before_or_cancelled_is_no_duplicate(client, coalition
     client.force_login(authority)
     response = client.post(reverse("meetings:new", args=[coalition.slug]), form_data())
     assert response.status_code == 302
+
+
+def test_cancelling_a_draft_tells_nobody_and_keeps_it_from_the_members(
+    client, coalition, members, outbox_messages
+):
+    authority = members[Role.NATIONAL_AUTHORITY]
+    meeting = draft(coalition, authority, title="Abandoned draft")
+    with committed():
+        services.meeting_cancel(meeting=meeting, actor=authority)
+    assert not Delivery.objects.exists() and not outbox_messages.exists()
+    client.force_login(members[Role.OBSERVER])
+    assert (
+        client.get(reverse("meetings:detail", args=[coalition.slug, meeting.pk])).status_code == 404
+    )
+    assert (
+        "Abandoned draft"
+        not in client.get(reverse("meetings:list", args=[coalition.slug])).content.decode()
+    )
+    client.force_login(authority)
+    assert (
+        "Abandoned draft"
+        in client.get(reverse("meetings:list", args=[coalition.slug])).content.decode()
+    )
