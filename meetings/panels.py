@@ -7,7 +7,7 @@ from .selectors import TODAY_AGENDA_ITEMS, next_meeting, next_meetings_everywher
 def next_meeting_panel(request, access) -> dict:
     """The coalition home's "Next meeting" panel: the soonest meeting of any kind (a draft only
     for those who prepare it), and for the conveners the next coalition meeting the cadence calls
-    for once the last one was held. Two queries, three for the conveners."""
+    for once the last one was held. One query, two for the conveners."""
     context = {
         "meeting": next_meeting(coalition=access.coalition, drafts=access.sees_draft_meetings),
         "coalition": access.coalition,
