@@ -11,9 +11,9 @@ guardian's generic or group tables.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import F
 from django.http import Http404
 
 from .models import Coalition, CoalitionUserObjectPermission, Role, Visibility
@@ -327,30 +327,109 @@ class CoalitionAccess:
         return False
 
 
-def _member_rows(user, **coalition_lookup) -> list:
-    """The person's membership in one coalition, once per permission they hold there, with the
-    coalition and the organisation: what a coalition page needs about its reader, in one query.
+@dataclass(frozen=True)
+class _Columns:
+    """One model's columns in the access query, and how a value read from the database becomes
+    the field's value (the backend's and the field's converters, as the ORM applies them)."""
 
-    No row: not a member, or a member without stored permissions (drift, which opens nothing);
-    permission rows without a membership (drift too) are not read at all.
-    """
-    from .models import Membership
+    model: type
+    attnames: tuple[str, ...]
+    converters: tuple[tuple, ...]
 
-    held = "user__coalitionuserobjectpermission"
-    return list(
-        Membership.objects.filter(user=user, **coalition_lookup)
-        .filter(**{f"{held}__content_object": F("coalition")})
-        .annotate(codename=F(f"{held}__permission__codename"))
-        .select_related("coalition__national_authority", "organisation")
-        .order_by()
+    def instance(self, values, connection):
+        converted = []
+        for value, (col, funcs) in zip(values, self.converters, strict=True):
+            for func in funcs:
+                value = func(value, col, connection)
+            converted.append(value)
+        return self.model.from_db(connection.alias, self.attnames, converted)
+
+
+@cache
+def _access_query(vendor: str, by: str) -> tuple[str, tuple[_Columns, ...]]:
+    """The SQL of the access query, written once per process: every coalition page runs it, and
+    compiling it through the ORM cost several times more than running it."""
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+
+    from .models import Membership, Organisation
+
+    quote = connection.ops.quote_name
+    tables = (("m", Membership), ("c", Coalition), ("na", Organisation), ("o", Organisation))
+    parts, select = [], []
+    for alias, model in tables:
+        fields = model._meta.concrete_fields
+        select += [f"{alias}.{quote(f.column)}" for f in fields]
+        converters = []
+        for field in fields:
+            col = field.get_col(alias)
+            funcs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            converters.append((col, tuple(funcs)))
+        parts.append(
+            _Columns(
+                model=model,
+                attnames=tuple(f.attname for f in fields),
+                converters=tuple(converters),
+            )
+        )
+    held, permission = CoalitionUserObjectPermission._meta, Permission._meta
+    joined = "string_agg" if vendor == "postgresql" else "group_concat"
+    codenames = (
+        f"(SELECT {joined}(p.{quote('codename')}, ',') FROM {quote(held.db_table)} h"
+        f" JOIN {quote(permission.db_table)} p ON p.{quote('id')} = h.{quote('permission_id')}"
+        f" WHERE h.{quote('user_id')} = m.{quote('user_id')}"
+        f" AND h.{quote('content_object_id')} = m.{quote('coalition_id')})"
     )
+    condition = f"c.{quote('slug')} = %s" if by == "slug" else f"m.{quote('coalition_id')} = %s"
+    sql = (
+        f"SELECT {', '.join(select)}, {codenames}"
+        f" FROM {quote(Membership._meta.db_table)} m"
+        f" JOIN {quote(Coalition._meta.db_table)} c ON c.{quote('id')} = m.{quote('coalition_id')}"
+        f" JOIN {quote(Organisation._meta.db_table)} na"
+        f" ON na.{quote('id')} = c.{quote('national_authority_id')}"
+        f" JOIN {quote(Organisation._meta.db_table)} o"
+        f" ON o.{quote('id')} = m.{quote('organisation_id')}"
+        f" WHERE m.{quote('user_id')} = %s AND {condition}"
+    )
+    return sql, tuple(parts)
 
 
-def _access_from_rows(coalition: Coalition, rows: list) -> CoalitionAccess:
-    perms = frozenset(row.codename for row in rows) & ALL_PERMISSIONS
-    membership = rows[0] if perms else None
+def _membership_with_perms(user, *, slug: str | None = None, coalition_id: int | None = None):
+    """(the person's membership in one coalition, with its coalition, the coalition's national
+    authority and the organisation; the permissions stored for them there), in one query and one
+    row: what every coalition page needs about its reader.
+
+    (None, empty): not a member. A member without stored permissions (drift) gets none, which
+    opens nothing; permission rows without a membership (drift too) are not read at all.
+    """
+    from django.db import connection
+
+    by = "slug" if slug is not None else "id"
+    sql, parts = _access_query(connection.vendor, by)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, slug if slug is not None else coalition_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None, frozenset()
+    objects, start = [], 0
+    for part in parts:
+        end = start + len(part.attnames)
+        objects.append(part.instance(row[start:end], connection))
+        start = end
+    membership, coalition, national_authority, organisation = objects
+    Coalition.national_authority.field.set_cached_value(coalition, national_authority)
+    type(membership).coalition.field.set_cached_value(membership, coalition)
+    type(membership).organisation.field.set_cached_value(membership, organisation)
+    codenames = row[-1]
+    return membership, frozenset(codenames.split(",")) if codenames else frozenset()
+
+
+def _access_from(coalition: Coalition, membership, held: frozenset[str]) -> CoalitionAccess:
+    perms = held & ALL_PERMISSIONS
     return CoalitionAccess(
-        coalition=coalition, perms=in_effect(perms, coalition), membership=membership
+        coalition=coalition,
+        perms=in_effect(perms, coalition),
+        membership=membership if perms else None,
     )
 
 
@@ -359,7 +438,8 @@ def access_for(user, coalition: Coalition) -> CoalitionAccess:
     tables)."""
     if not user.is_authenticated:
         return CoalitionAccess(coalition=coalition, perms=frozenset(), membership=None)
-    return _access_from_rows(coalition, _member_rows(user, coalition=coalition))
+    membership, held = _membership_with_perms(user, coalition_id=coalition.pk)
+    return _access_from(coalition, membership, held)
 
 
 def accesses_everywhere(user) -> list[CoalitionAccess]:
@@ -404,10 +484,10 @@ def require_access(user, coalition_slug: str, perm: str | None = None) -> Coalit
     """
     if not user.is_authenticated:
         raise Http404
-    rows = _member_rows(user, coalition__slug=coalition_slug)
-    if not rows:
+    membership, held = _membership_with_perms(user, slug=coalition_slug)
+    if membership is None:
         raise Http404
-    access = _access_from_rows(rows[0].coalition, rows)
+    access = _access_from(membership.coalition, membership, held)
     if VIEW not in access.perms:
         raise Http404
     if perm is not None and perm not in access.perms:
