@@ -10,6 +10,7 @@ from collections.abc import Callable
 DEMO_STEPS = (
     "meetings",  # the coalitions' meetings, the spring one held with its record
     "obligations",  # obligations, indicators and reported figures
+    "article7",  # Lebanon's draft transparency report on 2025, from those figures
     "action_points",  # some decided at the held spring meeting
     "concerns",  # one raised and acknowledged in Lebanon
     # Last: the spring meeting's summary shows its action points and the obligations' status.

@@ -8,6 +8,7 @@ class ObligationsConfig(AppConfig):
 
     def ready(self):
         from coalitions.demo import register_demo_dating, register_demo_step
+        from coalitions.permissions import VIEW_RESTRICTED
         from coalitions.sections import (
             Panel,
             Part,
@@ -16,8 +17,12 @@ class ObligationsConfig(AppConfig):
             register_part,
             register_section,
         )
+        from mail.pipeline import MailKind, register
 
+        from .article7.demo import seed_article7
+        from .article7.services import queue_reminders
         from .demo import date_figures, seed_obligations
+        from .models import TransparencyReminder
         from .panels import (
             home_panel_context,
             meeting_summary_part,
@@ -27,6 +32,9 @@ class ObligationsConfig(AppConfig):
 
         register_section(Section("obligations", _("Obligations"), "obligations:dashboard", 20))
         register_section(Section("needs", _("Needs & offers"), "obligations:needs", 25))
+        register_section(
+            Section("article7", _("Article 7"), "obligations:article7", 27, perm=VIEW_RESTRICTED)
+        )
         register_panel(
             Panel("coalition_home", "obligations/_home_panel.html", home_panel_context, 20)
         )
@@ -42,7 +50,9 @@ class ObligationsConfig(AppConfig):
                 60,
             )
         )
+        register(MailKind("article7_reminder", TransparencyReminder, queue_reminders))
         register_demo_step("obligations", seed_obligations)
+        register_demo_step("article7", seed_article7)
         register_demo_dating(date_figures)
         register_searches()
 

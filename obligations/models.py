@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -17,6 +17,7 @@ from coalitions.choice_labels import ChoiceLabels
 from coalitions.date_range import validate_date_in_range
 from coalitions.models import Coalition, Organisation
 from coalitions.text_limits import TEXT_MAX_LENGTH, BoundedTextField
+from mail.models import MailRecord
 
 from . import treaty
 
@@ -438,3 +439,156 @@ class FiguresVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.coalition_id}: {self.version}"
+
+
+# Article 7 transparency reports (obligations/article7/) ----------------------------------------
+
+
+class ReportingCalendar(models.Model):
+    """A coalition's choices about its Article 7 reports; made on first use, with the defaults."""
+
+    coalition = models.OneToOneField(
+        Coalition, on_delete=models.CASCADE, related_name="reporting_calendar"
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind the national authority this many days before a report is due"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+
+    def __str__(self) -> str:
+        return f"{self.coalition}: {self.remind_days_before} days"
+
+
+class TransparencyReport(ChoiceLabels, models.Model):
+    """One Article 7 report of a coalition's State Party: a draft for a calendar year until the
+    national authority marks it submitted; then it is frozen with the figures it reported."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    coalition = models.ForeignKey(
+        Coalition, on_delete=models.CASCADE, related_name="transparency_reports"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("calendar year covered"),
+        validators=[MinValueValidator(2010), MaxValueValidator(2100)],
+    )
+    point_of_contact = BoundedTextField(
+        _("point of contact"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Name, organisation, address, telephone and e-mail of the person to contact."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    submitted_on = models.DateField(
+        _("date of submission"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    # What the submitted report said, figures included: a later correction of a figure does not
+    # change a report already sent to the United Nations.
+    frozen = models.JSONField(default=dict, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["coalition", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "year"], name="transparency_report_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_on__isnull=False),
+                name="transparency_report_submitted_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coalition}: {self.year} ({self.get_status_display()})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class TransparencyForm(models.Model):
+    """One form (A-J) of a report: the authority's narrative and whether it changed."""
+
+    class Mark(models.TextChoices):
+        CHANGED = "changed", _("Changed")
+        UNCHANGED = "unchanged", _("Unchanged since the last report")
+        NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+    report = models.ForeignKey(TransparencyReport, on_delete=models.CASCADE, related_name="forms")
+    letter = models.CharField(_("form"), max_length=1)
+    mark = models.CharField(_("this form is"), max_length=16, choices=Mark.choices, blank=True)
+    # The year of the report this form is unchanged since (with the mark "unchanged").
+    unchanged_since = models.PositiveSmallIntegerField(_("unchanged since"), null=True, blank=True)
+    narrative = BoundedTextField(_("narrative"), blank=True, max_length=TEXT_MAX_LENGTH)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["report", "letter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "letter"], name="transparency_form_one_per_letter"
+            ),
+            models.CheckConstraint(
+                condition=Q(letter__in=list("ABCDEFGHIJ")), name="transparency_form_letter_a_to_j"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report}: form {self.letter}"
+
+
+class TransparencyComment(models.Model):
+    """A reader's comment on a draft (the champion, the facilitator, the secretariat)."""
+
+    report = models.ForeignKey(
+        TransparencyReport, on_delete=models.CASCADE, related_name="comments"
+    )
+    letter = models.CharField(_("on form"), max_length=1, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = BoundedTextField(_("comment"), max_length=TEXT_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["report", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.report}: {self.text[:40]}"
+
+
+class TransparencyReminder(MailRecord):
+    """The reminder to one national authority member that a report falls due: one row per report
+    due date and person, so a sweep run twice never mails twice."""
+
+    coalition = models.ForeignKey(
+        Coalition, on_delete=models.CASCADE, related_name="transparency_reminders"
+    )
+    due_on = models.DateField()
+    initial = models.BooleanField(default=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta(MailRecord.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "due_on", "recipient"],
+                name="transparency_reminder_once_per_due_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coalition_id} {self.due_on} → {self.recipient_id}"

@@ -1,11 +1,13 @@
 from django.urls import path
 
 from . import views
+from .article7 import views as article7
 from .assistance import views as assistance
 
 app_name = "obligations"
 
 base = "coalitions/<slug:slug>/obligations/"
+a7 = "coalitions/<slug:slug>/article7/<int:year>"
 urlpatterns = [
     path(base, views.dashboard, name="dashboard"),
     path(f"{base}new/", views.obligation_new, name="new"),
@@ -41,4 +43,18 @@ urlpatterns = [
         assistance.offer_status,
         name="offer_status",
     ),
+    path("coalitions/<slug:slug>/article7/", article7.reports, name="article7"),
+    path("coalitions/<slug:slug>/article7/new/", article7.report_start, name="article7_start"),
+    path(
+        "coalitions/<slug:slug>/article7/reminder/",
+        article7.calendar_edit,
+        name="article7_calendar",
+    ),
+    path(f"{a7}/", article7.report_detail, name="article7_report"),
+    path(f"{a7}/cover/", article7.contact_edit, name="article7_contact"),
+    path(f"{a7}/forms/<letter>/", article7.section_edit, name="article7_section"),
+    path(f"{a7}/comments/", article7.comment_add, name="article7_comment"),
+    path(f"{a7}/submit/", article7.report_submit, name="article7_submit"),
+    path(f"{a7}/report.pdf", article7.report_pdf, name="article7_pdf"),
+    path(f"{a7}/report.docx", article7.report_docx, name="article7_docx"),
 ]

@@ -254,6 +254,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "options": {"expires": 55 * 60},
     },
+    # Article 7: record who is to be told that a transparency report falls due (sent by the
+    # mail dispatcher).
+    "article7-reminders": {
+        "task": "obligations.tasks.transparency_reminders_task",
+        "schedule": crontab(minute=20, hour="*/6"),
+        "options": {"expires": 60 * 60},
+    },
 }
 CELERY_TIMEZONE = "UTC"
 
