@@ -86,6 +86,8 @@ PARAM_KINDS: dict[tuple[str, str], str] = {
     ("indicators", "indicator_pk"): "indicator",
     ("progress", "entry_pk"): "progress_entry",
     ("offers", "pk"): "offer",
+    ("article7", "year"): "transparency_report",
+    ("forms", "letter"): "transparency_form_letter",
     ("action-points", "pk"): "action_point",
     ("concerns", "pk"): "concern",
     ("members", "pk"): "membership",

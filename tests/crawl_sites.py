@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from io import StringIO
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from coalitions.models import Role
 
@@ -63,7 +64,14 @@ def providers(*, coalitions, per_kind: int = 6, per_model: int = 2) -> dict[str,
     from concerns.models import Concern
     from meetings.models import AgendaItem, Decision, Document, Meeting
     from meetings.services import calendar_feed_for, calendar_feed_token
-    from obligations.models import ExtensionRequest, Indicator, Obligation, Offer, ProgressEntry
+    from obligations.models import (
+        ExtensionRequest,
+        Indicator,
+        Obligation,
+        Offer,
+        ProgressEntry,
+        TransparencyReport,
+    )
     from outbox.models import OutboxMessage
     from users.models import User
 
@@ -130,6 +138,14 @@ def providers(*, coalitions, per_kind: int = 6, per_model: int = 2) -> dict[str,
         "indicator": of(Indicator, obligation="obligation"),
         "progress_entry": of(ProgressEntry, indicator__obligation__coalition="coalition"),
         "offer": of(Offer, coalition="coalition"),
+        "transparency_report": lambda chosen: [
+            (str(year), year)
+            for year in TransparencyReport.objects.filter(coalition=chosen["coalition"])
+            .order_by("year")
+            .values_list("year", flat=True)
+        ],
+        # A form this product fills and one it does not.
+        "transparency_form_letter": lambda _c: [("F", "F"), ("A", "A")],
         "action_point": of(ActionPoint, coalition="coalition"),
         "concern": of(Concern, coalition="coalition"),
         "membership": of(Membership, coalition="coalition"),
@@ -231,6 +247,21 @@ def complete_for_the_crawl(*, coalition, staff, people: dict) -> None:
             user=user, coalition=coalition, cadence=NotificationPreference.Cadence.DAILY
         )
     call_command("send_due_reminders", "--with-digests", stdout=StringIO())
+
+    from obligations.article7 import services as article7
+    from obligations.models import Obligation, TransparencyReport
+
+    today = timezone.localdate()
+    if (
+        Obligation.objects.filter(coalition=coalition).exists()
+        and not TransparencyReport.objects.filter(coalition=coalition).exists()
+    ):
+        draft = article7.report_create(
+            coalition=coalition, year=today.year - 1, actor=authority, today=today
+        )
+        article7.comment_add(
+            report=draft, letter="F", text="Please add the operators' returns.", actor=authority
+        )
 
     Group.objects.get_or_create(name="Outbox readers")
     if not staff.authenticator_set.exists():

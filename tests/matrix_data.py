@@ -60,6 +60,7 @@ def build_coalition(tag: str, slug: str) -> dict:
     from meetings import services as meetings
     from meetings.models import AgendaItem
     from obligations import services as obligations
+    from obligations.article7 import services as article7
     from obligations.assistance import services as assistance
     from obligations.models import Indicator
     from users.services import user_create
@@ -171,6 +172,16 @@ def build_coalition(tag: str, slug: str) -> dict:
         amount=Decimal(500), currency="USD", period_start=date(2027, 1, 1),
         period_end=date(2027, 12, 31), actor=people[Role.DONOR],
     )  # fmt: skip
+
+    # The State's Article 7 draft: for the authority, the champion, the facilitator and the
+    # secretariat only.
+    draft = article7.report_create(coalition=coalition, year=2025, actor=na, today=date(2026, 3, 1))
+    article7.report_contact_save(report=draft, point_of_contact=f"Contact {restricted}", actor=na)
+    article7.form_save(
+        report=draft, letter="F", mark="changed", unchanged_since=None,
+        narrative=f"Clearance {restricted}", actor=na,
+    )  # fmt: skip
+    article7.comment_add(report=draft, letter="", text=f"Comment {restricted}", actor=na)
 
     # Concerns from the operator and the donor; the first brought to a planned meeting that
     # neither sender attends, in the facilitator's words.

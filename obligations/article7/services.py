@@ -245,6 +245,12 @@ def reminders_record(*, today: date) -> int:
     members = Membership.objects.filter(
         coalition_id__in=due_by_coalition, role=Role.NATIONAL_AUTHORITY, user__is_active=True
     ).values_list("coalition_id", "user_id")
+    recorded = set(
+        TransparencyReminder.objects.filter(
+            coalition_id__in=due_by_coalition,
+            due_on__in={due.due_on for due in due_by_coalition.values()},
+        ).values_list("coalition_id", "due_on", "recipient_id")
+    )
     rows = [
         TransparencyReminder(
             coalition_id=coalition_id,
@@ -253,8 +259,11 @@ def reminders_record(*, today: date) -> int:
             initial=due_by_coalition[coalition_id].initial,
         )
         for coalition_id, user_id in members
+        if (coalition_id, due_by_coalition[coalition_id].due_on, user_id) not in recorded
     ]
-    return len(TransparencyReminder.objects.bulk_create(rows, ignore_conflicts=True))
+    # A run beside this one may record the same rows: the unique constraint keeps one.
+    TransparencyReminder.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
 
 
 def queue_reminders(ids: list[int]) -> None:
