@@ -34,7 +34,7 @@ def test_authority_drafts_edits_and_downloads_both_files(live_server, page, arti
     assert "432,100 m²" in page.content()
 
     page.get_by_role("link", name="Edit form F").click()
-    page.get_by_label("Changed").check()
+    page.get_by_role("radio", name="Changed", exact=True).check()
     page.get_by_label("Narrative").fill("Clearance teams worked in the south all year.")
     page.get_by_role("button", name="Save the form").click()
     page.get_by_text("Form F was saved.").wait_for()
