@@ -87,7 +87,7 @@ PARAM_KINDS: dict[tuple[str, str], str] = {
     ("progress", "entry_pk"): "progress_entry",
     ("offers", "pk"): "offer",
     ("article7", "year"): "transparency_report",
-    ("forms", "letter"): "transparency_form_letter",
+    ("forms", "letter"): "transparency_form",
     ("action-points", "pk"): "action_point",
     ("concerns", "pk"): "concern",
     ("members", "pk"): "membership",

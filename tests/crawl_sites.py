@@ -70,6 +70,7 @@ def providers(*, coalitions, per_kind: int = 6, per_model: int = 2) -> dict[str,
         Obligation,
         Offer,
         ProgressEntry,
+        TransparencyForm,
         TransparencyReport,
     )
     from outbox.models import OutboxMessage
@@ -138,14 +139,20 @@ def providers(*, coalitions, per_kind: int = 6, per_model: int = 2) -> dict[str,
         "indicator": of(Indicator, obligation="obligation"),
         "progress_entry": of(ProgressEntry, indicator__obligation__coalition="coalition"),
         "offer": of(Offer, coalition="coalition"),
-        "transparency_report": lambda chosen: [
-            (str(year), year)
-            for year in TransparencyReport.objects.filter(coalition=chosen["coalition"])
+        # The report's year in the address; its id for the matrix, which reads records back.
+        "transparency_report": lambda chosen: list(
+            TransparencyReport.objects.filter(coalition=chosen["coalition"])
             .order_by("year")
-            .values_list("year", flat=True)
-        ],
+            .values_list("year", "pk")
+        ),
         # A form this product fills and one it does not.
-        "transparency_form_letter": lambda _c: [("F", "F"), ("A", "A")],
+        "transparency_form": lambda chosen: list(
+            TransparencyForm.objects.filter(
+                report_id=chosen["transparency_report"], letter__in=["A", "F"]
+            )
+            .order_by("letter")
+            .values_list("letter", "pk")
+        ),
         "action_point": of(ActionPoint, coalition="coalition"),
         "concern": of(Concern, coalition="coalition"),
         "membership": of(Membership, coalition="coalition"),

@@ -50,7 +50,15 @@ def _models():
     from coalitions.models import Invitation, Membership, Organisation
     from concerns.models import Concern
     from meetings.models import AgendaItem, Decision, Document, Meeting
-    from obligations.models import ExtensionRequest, Indicator, Obligation, Offer, ProgressEntry
+    from obligations.models import (
+        ExtensionRequest,
+        Indicator,
+        Obligation,
+        Offer,
+        ProgressEntry,
+        TransparencyForm,
+        TransparencyReport,
+    )
 
     return {
         "meeting": Meeting, "agenda_item": AgendaItem, "decision": Decision,
@@ -58,6 +66,7 @@ def _models():
         "indicator": Indicator, "progress_entry": ProgressEntry, "offer": Offer,
         "action_point": ActionPoint, "concern": Concern, "membership": Membership,
         "invitation": Invitation, "organisation": Organisation,
+        "transparency_report": TransparencyReport, "transparency_form": TransparencyForm,
     }  # fmt: skip
 
 
