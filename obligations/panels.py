@@ -41,7 +41,7 @@ def today_obligations_panel(request, accesses) -> dict | None:
     for access in accesses:
         statuses = found.get(access.coalition.pk, [])
         reports = transparency_reports_for([s.obligation for s in statuses], today)
-        rows.append((access.coalition, statuses, reports))
+        rows.append((access.coalition, statuses, reports, access.can(perms.VIEW_RESTRICTED)))
     return {"rows": rows, "today": today}
 
 
