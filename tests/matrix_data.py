@@ -175,7 +175,12 @@ def build_coalition(tag: str, slug: str) -> dict:
 
     # The State's Article 7 draft: for the authority, the champion, the facilitator and the
     # secretariat only.
-    draft = article7.report_create(coalition=coalition, year=2025, actor=na, today=date(2026, 3, 1))
+    # Reports are found by year within their coalition, so each coalition reports on a year of
+    # its own: another coalition's report address under this one then names no report of it.
+    draft = article7.report_create(
+        coalition=coalition, year=2025 if slug == "alpha" else 2024, actor=na,
+        today=date(2026, 3, 1),
+    )  # fmt: skip
     article7.report_contact_save(report=draft, point_of_contact=f"Contact {restricted}", actor=na)
     article7.form_save(
         report=draft, letter="F", mark="changed", unchanged_since=None,
