@@ -26,8 +26,12 @@ run: setup
 	  trap 'kill $$schedule 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/python manage.py runserver $(HOST)
 
+# Two test processes (pytest-xdist), each with its own test database, media folder and Celery
+# keys, taking whole modules; TEST_PROCESSES=0 runs the suite in this one process.
+TEST_PROCESSES ?= 2
+
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_PROCESSES) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ import os
 import shutil
 import socket
 import time
+from contextlib import contextmanager
 
 import pytest
 from hypothesis import HealthCheck
@@ -30,6 +31,25 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "project"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+# The longest modules, longest first. `make test` runs the suite on two processes, each taking
+# whole modules (`--dist loadfile`, so data made once per module is made once); the long ones go
+# first so that neither process is left with one at the end while the other is idle.
+LONG_MODULES = (
+    "tests/test_production_stack.py",
+    "tests/test_crawl_edge.py",
+    "tests/test_permission_matrix.py",
+    "tests/test_crawl_demo.py",
+    "tests/test_responsive_browser.py",
+    "tests/test_form_submissions.py",
+    "tests/test_bounded_pages.py",
+    "tests/test_page_query_budgets.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {path: n for n, path in enumerate(LONG_MODULES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
 
 
 @pytest.fixture
@@ -79,6 +99,19 @@ def committed():
     from django.test import TestCase
 
     return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+@contextmanager
+def made_once(django_db_blocker, build, *args, **kwargs):
+    """Data made once for a whole module (a module-scoped fixture), in a transaction rolled back
+    when the module is done; each test runs in a savepoint on top of it, so what a test changes
+    is undone before the next. As with the `db` fixture, nothing queued on commit runs. Not for
+    modules with `transactional_db` tests (they would empty the tables under it)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build(*args, **kwargs)
+        transaction.set_rollback(True)
 
 
 def count_queries(client, url: str) -> int:

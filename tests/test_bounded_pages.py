@@ -9,6 +9,7 @@ from coalitions.search import SUGGESTIONS
 from coalitions.tests.factories import CoalitionFactory, add_member
 from meetings.models import Participant
 from tests.bulk_data import bulk_coalition, coalition_pages
+from tests.fixtures import made_once
 
 # The goal at 10,000 rows. Past one page of each list a page no longer grows, so a few hundred rows
 # of everything show whether it holds.
@@ -30,14 +31,17 @@ PAGINATED = {
 }
 
 
-@pytest.fixture
-def large(db):
-    return bulk_coalition(rows=ROWS, slug="large")
+# Made once for the module; each test's changes are rolled back (tests/fixtures.py made_once).
+@pytest.fixture(scope="module")
+def large(django_db_setup, django_db_blocker):
+    with made_once(django_db_blocker, bulk_coalition, rows=ROWS, slug="large") as data:
+        yield data
 
 
-@pytest.fixture
-def small(db):
-    return bulk_coalition(rows=3, slug="small")
+@pytest.fixture(scope="module")
+def small(django_db_setup, django_db_blocker):
+    with made_once(django_db_blocker, bulk_coalition, rows=3, slug="small") as data:
+        yield data
 
 
 def page_of(data, name) -> tuple[object, str]:

@@ -12,6 +12,7 @@ from coalitions.models import Role
 from coalitions.services import membership_create
 from meetings.models import Delivery, Document, Summary
 from tests.bulk_data import bulk_coalition
+from tests.fixtures import made_once
 
 BUDGETS = {
     "meeting": 15,
@@ -66,8 +67,7 @@ def pages(data) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def sizes(db):
+def make_sizes():
     """A coalition with a few rows of everything and one with a few hundred; the national
     authority of the large one is also an operator in the small one, so their list across
     coalitions draws on both."""
@@ -83,6 +83,13 @@ def sizes(db):
         actor=None,
     )
     return small, large
+
+
+# Made once for the module; each test's changes are rolled back (tests/fixtures.py made_once).
+@pytest.fixture(scope="module")
+def sizes(django_db_setup, django_db_blocker):
+    with made_once(django_db_blocker, make_sizes) as made:
+        yield made
 
 
 @pytest.mark.django_db

@@ -1,7 +1,14 @@
 """Test settings: the database and Redis come from DATABASE_URL and REDIS_URL when set."""
 
+import os
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import CELERY_BROKER_TRANSPORT_OPTIONS, env
+
+# Under `pytest -n N` each worker process ("gw0", "gw1", ...) has its own test database
+# (pytest-django adds the suffix), its own media files and its own Celery keys in Redis, so a
+# worker test's tasks are taken by its own worker only.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY", default="test-only-not-secret-9a8b7c6d5e")
@@ -12,7 +19,12 @@ EMAIL_BACKEND = "outbox.backends.OutboxBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 ACCOUNT_RATE_LIMITS = False
-MEDIA_ROOT = BASE_DIR / "build" / "test-media"  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "build" / "-".join(filter(None, ("test-media", XDIST_WORKER)))  # noqa: F405
+if XDIST_WORKER:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "global_keyprefix": f"cc-test-{XDIST_WORKER}:",
+    }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
