@@ -17,7 +17,7 @@ from coalitions.sections import page_context
 from coalitions.submissions import already_done, create_once, run_once
 from config.csv_cells import BOM, SafeCsvWriter, csv_moment
 from config.form_views import add_service_errors, chosen, form_response, safe_next, submitted
-from meetings.models import Meeting
+from meetings.models import Meeting, unannounced
 
 from . import selectors, services
 from .forms import (
@@ -293,7 +293,11 @@ def meeting_panel_context(request, access, meeting, form=None) -> dict:
 
 
 def _meeting_or_404(access, pk) -> Meeting:
-    return get_object_or_404(Meeting, pk=pk, coalition=access.coalition)
+    """The meeting; a draft only for those who prepare it."""
+    meetings = Meeting.objects.filter(coalition=access.coalition)
+    if not access.sees_draft_meetings:
+        meetings = meetings.exclude(unannounced())
+    return get_object_or_404(meetings, pk=pk)
 
 
 @login_required

@@ -413,3 +413,13 @@ def test_cancelling_a_draft_tells_nobody_and_keeps_it_from_the_members(
         "Abandoned draft"
         in client.get(reverse("meetings:list", args=[coalition.slug])).content.decode()
     )
+
+
+@pytest.mark.parametrize("role", [Role.SECRETARIAT, Role.OBSERVER])
+def test_a_drafts_action_points_page_is_not_found_for_others(client, coalition, members, role):
+    meeting = draft(coalition, members[Role.NATIONAL_AUTHORITY], title="Quiet draft")
+    url = reverse("actions:meeting_action_points", args=[coalition.slug, meeting.pk])
+    client.force_login(members[role])
+    assert client.get(url).status_code == 404
+    client.force_login(members[Role.FACILITATOR])
+    assert client.get(url).status_code == 200
