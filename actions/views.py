@@ -278,12 +278,18 @@ def meeting_panel_context(request, access, meeting, form=None) -> dict:
     queryset = selectors.action_point_list_for_meeting(meeting=meeting, perms_held=access.perms)
     if can_record and form is None:
         form = QuickEntryForm(coalition=access.coalition, auto_id="qe_%s")
+    items = list(queryset[:MEETING_PANEL_ITEMS])
+    today = selectors.coalition_today(access.coalition)
+    for item in items:
+        item.overdue = item.is_overdue_on(today)
     return {
         "access": access,
         "coalition": access.coalition,
         "meeting": meeting,
         # The first ones; the action point list, filtered by the meeting, has them all.
-        "items": list(queryset[:MEETING_PANEL_ITEMS]),
+        "items": items,
+        "overdue_count": sum(1 for item in items if item.overdue),
+        "item_url": reverse("actions:list", args=[access.coalition.slug]),
         "count": queryset.count(),
         "list_url": f"{reverse('actions:list', args=[access.coalition.slug])}"
         f"?status=any&meeting={meeting.pk}",

@@ -12,7 +12,7 @@ from coalitions.text_limits import MINUTES_MAX_LENGTH
 from config.form_views import is_record_id
 
 from . import selectors, timefmt
-from .models import AgendaItem, Decision, Meeting, Participant
+from .models import AgendaItem, Decision, Meeting, Participant, SummaryAmendment
 from .uploads import MAX_DOCUMENT_BYTES
 
 PARTICIPANT_CHECKBOXES = 100
@@ -320,9 +320,74 @@ class SendAgainForm(forms.Form):
     """Send the summary again: to one member, or (no person given) to every participant."""
 
     user = forms.ModelChoiceField(queryset=None, required=False)
+    unsent = forms.BooleanField(required=False)
 
     def __init__(self, *args, coalition, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = get_user_model().objects.filter(
             memberships__coalition=coalition
         )
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(
+        label=_("General minutes"),
+        required=False,
+        max_length=MINUTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ItemMinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        required=False,
+        max_length=MINUTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class HoldDecisionForm(forms.Form):
+    """A decision recorded against the agenda item it is typed under."""
+
+    text = forms.CharField(
+        label=_("Decision"),
+        max_length=Decision._meta.get_field("text").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visible to"), choices=Visibility.choices, initial=Visibility.MEMBERS
+    )
+
+
+class AmendmentForm(forms.Form):
+    """A correction of published minutes: what changed, then the minutes as they should read."""
+
+    note = forms.CharField(
+        label=_("What changed"),
+        max_length=SummaryAmendment._meta.get_field("note").max_length,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Said at the top of the corrected summary and of the mail that carries it."),
+    )
+    notes = forms.CharField(
+        label=_("General minutes"),
+        required=False,
+        max_length=MINUTES_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, meeting, items, **kwargs):
+        kwargs.setdefault("initial", {"notes": meeting.notes})
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for number, item in enumerate(items, start=1):
+            self.fields[f"item{item.pk}"] = forms.CharField(
+                label=f"{number}. {item.title}",
+                required=False,
+                max_length=MINUTES_MAX_LENGTH,
+                initial=item.minutes,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    def item_minutes(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data[f"item{item.pk}"] for item in self.items}

@@ -288,6 +288,9 @@ class Summary(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     published_at = models.DateTimeField(default=timezone.now)
+    # 0 for the summary as first published, then the number of its latest amendment; the summary
+    # mails of each revision are the deliveries of that sequence.
+    revision = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
 
@@ -297,6 +300,33 @@ class Summary(models.Model):
     @property
     def state_css(self) -> str:
         return self.STATE_CSS[self.state]
+
+
+class SummaryAmendment(models.Model):
+    """A correction of published minutes: what changed, said by the person who published it, and
+    mailed again with the corrected summary."""
+
+    summary = models.ForeignKey(Summary, on_delete=models.CASCADE, related_name="amendments")
+    number = models.PositiveIntegerField()
+    note = BoundedTextField(_("what changed"), max_length=TEXT_MAX_LENGTH)
+    # The parts of the minutes the amendment changed, as their titles read then.
+    changed_parts = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["summary", "number"], name="one_amendment_per_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="amendment_numbered_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment {self.number} of {self.summary_id}"
 
 
 class Delivery(ChoiceLabels, MailRecord):

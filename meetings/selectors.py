@@ -127,6 +127,18 @@ def agenda_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[AgendaIte
     return meeting.agenda_items.filter(visibility__in=visibilities_for(perms))
 
 
+def hold_agenda(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[AgendaItem]:
+    """The agenda in order, each item with the decisions recorded against it (`item_decisions`)."""
+    visible = visibilities_for(perms)
+    return agenda_for(meeting=meeting, perms=perms).prefetch_related(
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.filter(visibility__in=visible),
+            to_attr="item_decisions",
+        )
+    )
+
+
 def _visible_minutes(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[AgendaItem]:
     return agenda_for(meeting=meeting, perms=perms).exclude(minutes="")
 
@@ -212,11 +224,13 @@ def section_counts(*, meeting: Meeting, perms: frozenset[str]) -> dict[str, int]
     )
 
 
-def delivery_counts(*, meeting: Meeting) -> dict[str, dict[str, int]]:
-    """{kind: {"sent": n, "pending": n, "failed": n, "total": n}} in one query."""
+def delivery_counts(*, meeting: Meeting, summary_revision: int = 0) -> dict[str, dict[str, int]]:
+    """{kind: {"sent": n, "pending": n, "failed": n, "total": n}} in one query; the summary's are
+    those of its latest revision (`summary_revision`), the mails that say how it stands."""
     counts: dict[str, dict[str, int]] = {}
     rows = (
         Delivery.objects.filter(meeting=meeting)
+        .exclude(Q(kind=Delivery.Kind.SUMMARY) & ~Q(sequence=summary_revision))
         .values("kind", "status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -235,9 +249,9 @@ def summary_for(*, meeting: Meeting) -> Summary | None:
     return Summary.objects.filter(meeting=meeting).first()
 
 
-def summary_deliveries(*, meeting: Meeting) -> QuerySet[Delivery]:
+def summary_deliveries(*, meeting: Meeting, revision: int = 0) -> QuerySet[Delivery]:
     return (
-        Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY)
+        Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY, sequence=revision)
         .select_related("user")
         .order_by("user__name")
     )

@@ -17,7 +17,7 @@ from coalitions import date_range
 from coalitions.audit import audited
 from coalitions.models import Coalition, Membership, Visibility
 from mail import pipeline
-from mail.models import MailStatus
+from mail.models import UNSENT, MailStatus
 from users.models import User
 
 from . import timefmt
@@ -31,6 +31,7 @@ from .models import (
     MeetingChange,
     Participant,
     Summary,
+    SummaryAmendment,
 )
 from .uploads import validate_document
 
@@ -49,10 +50,6 @@ EDITABLE_FIELDS = (
 
 def _queue_mail(meeting: Meeting, kind: str, sequence: int) -> None:
     pipeline.publish_on_commit("meetings.tasks.send_meeting_mail_task", meeting.pk, kind, sequence)
-
-
-def _queue_summary(meeting: Meeting) -> None:
-    pipeline.publish_on_commit("meetings.tasks.publish_summary_task", meeting.pk)
 
 
 def _check_people(coalition: Coalition, meeting: Meeting) -> None:
@@ -316,12 +313,62 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     return meeting
 
 
+def _check_started(meeting: Meeting, now: datetime | None = None) -> None:
+    """A meeting is held only once it has begun; the refusal names its start on the coalition's
+    clock, where the people who convened it read it."""
+    if meeting.starts_at > (now or timezone.now()):
+        raise ValidationError(
+            _("The meeting has not started yet: it starts on %(start)s.")
+            % {"start": timefmt.format_moment(meeting.starts_at, meeting.coalition.timezone)}
+        )
+
+
+def check_unlocked(meeting: Meeting) -> None:
+    """Once the summary is published the minutes are the record: attendance, minutes, decisions
+    and the agenda change only through an amendment (`summary_amend`)."""
+    if meeting.status == Meeting.Status.SUMMARY_PUBLISHED:
+        raise ValidationError(
+            _("The summary is published, so the minutes are locked: publish a correction instead.")
+        )
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+
+
+def _locked_meeting(meeting: Meeting) -> Meeting:
+    """The meeting, read again under a lock, refused once its minutes are locked."""
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("coalition")
+        .get(pk=meeting.pk)
+    )
+    check_unlocked(meeting)
+    return meeting
+
+
 @transaction.atomic
-def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+def meeting_mark_held(*, meeting: Meeting, actor: User, now: datetime | None = None) -> Meeting:
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("coalition")
+        .get(pk=meeting.pk)
+    )
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be marked as held."))
+    _check_started(meeting, now)
     meeting.status = Meeting.Status.HELD
+    audited(meeting, actor).save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_unmark_held(*, meeting: Meeting, actor: User) -> Meeting:
+    """Undoes "held" while the summary is unpublished; the minutes recorded stay."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError(
+            _("Only a meeting marked as held, whose summary is not published, can be reopened.")
+        )
+    meeting.status = Meeting.Status.PLANNED
     audited(meeting, actor).save()
     return meeting
 
@@ -357,6 +404,7 @@ def _record_agenda_change(item: AgendaItem, what: str, actor, *, old=None, new=N
 
 @transaction.atomic
 def agenda_item_create(*, meeting: Meeting, actor: User, **fields: object) -> AgendaItem:
+    meeting = _locked_meeting(meeting)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
     item = audited(AgendaItem(meeting=meeting, position=(last or 0) + 1, **fields), actor)
     item.full_clean()
@@ -367,6 +415,7 @@ def agenda_item_create(*, meeting: Meeting, actor: User, **fields: object) -> Ag
 
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, actor: User, **fields: object) -> AgendaItem:
+    _locked_meeting(item.meeting)
     before = _agenda_told(item)
     for field, value in fields.items():
         setattr(item, field, value)
@@ -381,6 +430,7 @@ def agenda_item_update(*, item: AgendaItem, actor: User, **fields: object) -> Ag
 
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
+    _locked_meeting(item.meeting)
     _record_agenda_change(item, MeetingChange.What.AGENDA_REMOVED, actor, old=_agenda_told(item))
     audited(item, actor).delete()
 
@@ -388,6 +438,7 @@ def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
 @transaction.atomic
 def agenda_reorder(*, meeting: Meeting, actor: User, item_ids: list[int]) -> None:
     """Puts the items in the order given; every item of the meeting must be named once."""
+    _locked_meeting(meeting)
     items = {i.pk: i for i in AgendaItem.objects.select_for_update().filter(meeting=meeting)}
     if sorted(item_ids) != sorted(items):
         raise ValidationError(_("The agenda changed meanwhile; reload the page and try again."))
@@ -411,6 +462,7 @@ def agenda_move(*, item: AgendaItem, actor: User, direction: str) -> None:
 @transaction.atomic
 def attendance_record(*, meeting: Meeting, actor: User, attendance: dict[int, str]) -> None:
     """`attendance`: participant id -> Participant.Attendance value."""
+    _locked_meeting(meeting)
     participants = list(
         Participant.objects.select_for_update().filter(meeting=meeting, pk__in=list(attendance))
     )
@@ -445,8 +497,17 @@ def minutes_save(
             errors[f"item{pk}"] = exc.messages
     if errors:
         raise ValidationError(errors)
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.notes != notes:
+    meeting = _locked_meeting(meeting)
+    _write_minutes(meeting, actor=actor, notes=notes, item_minutes=item_minutes)
+
+
+def _write_minutes(
+    meeting: Meeting, *, actor: User, notes: str | None, item_minutes: dict[int, str]
+) -> list[str]:
+    """Writes what differs; returns the titles of what changed ("" for the general minutes)."""
+    changes = []
+    if notes is not None and meeting.notes != notes:
+        changes.append("")
         meeting.notes = notes
         audited(meeting, actor).save(update_fields=["notes"])
     changed = []
@@ -456,6 +517,30 @@ def minutes_save(
             item.minutes = text
             changed.append(item)
     bulk_update_with_history(changed, AgendaItem, ["minutes"], default_user=actor)
+    return changes + [item.title for item in changed]
+
+
+@transaction.atomic
+def item_minutes_save(*, item: AgendaItem, actor: User, text: str) -> AgendaItem:
+    """The minutes of one agenda item, as the in-meeting screen saves them while people type."""
+    AgendaItem._meta.get_field("minutes").run_validators(text)
+    _locked_meeting(item.meeting)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.minutes != text:
+        item.minutes = text
+        audited(item, actor).save(update_fields=["minutes"])
+    return item
+
+
+@transaction.atomic
+def notes_save(*, meeting: Meeting, actor: User, notes: str) -> Meeting:
+    """The general minutes alone, as the in-meeting screen saves them."""
+    Meeting._meta.get_field("notes").run_validators(notes)
+    meeting = _locked_meeting(meeting)
+    if meeting.notes != notes:
+        meeting.notes = notes
+        audited(meeting, actor).save(update_fields=["notes"])
+    return meeting
 
 
 @transaction.atomic
@@ -469,6 +554,7 @@ def decision_create(
 ) -> Decision:
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
+    _locked_meeting(meeting)
     decision = audited(
         Decision(meeting=meeting, text=text, agenda_item=agenda_item, visibility=visibility), actor
     )
@@ -479,6 +565,7 @@ def decision_create(
 
 @transaction.atomic
 def decision_delete(*, decision: Decision, actor: User) -> None:
+    _locked_meeting(decision.meeting)
     audited(decision, actor).delete()
 
 
@@ -524,12 +611,34 @@ def document_delete(*, document: Document, actor: User) -> None:
 # Summary -----------------------------------------------------------------------------------------
 
 
+def _queue_summary_mails(meeting: Meeting, revision: int) -> None:
+    users = [p.user for p in meeting.participants.select_related("user")]
+    Delivery.objects.bulk_create(
+        [
+            Delivery(meeting=meeting, user=user, kind=Delivery.Kind.SUMMARY, sequence=revision)
+            for user in users
+        ],
+        ignore_conflicts=True,
+    )
+    pipeline.publish_on_commit("meetings.tasks.publish_summary_task", meeting.pk, revision)
+
+
 @transaction.atomic
-def summary_publish(*, meeting: Meeting, actor: User) -> Summary:
+def summary_publish(*, meeting: Meeting, actor: User, now: datetime | None = None) -> Summary:
     """Marks the summary published and queues rendering and mailing to every participant."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.SUMMARY_PUBLISHED):
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("coalition")
+        .get(pk=meeting.pk)
+    )
+    if meeting.status == Meeting.Status.SUMMARY_PUBLISHED:
+        raise ValidationError(
+            _("The summary is already published: publish a correction to change it.")
+        )
+    if meeting.status != Meeting.Status.HELD:
         raise ValidationError(_("Mark the meeting as held before publishing its summary."))
+    # A meeting marked held before this rule existed is still refused before it starts.
+    _check_started(meeting, now)
     meeting.status = Meeting.Status.SUMMARY_PUBLISHED
     audited(meeting, actor).save()
     summary, _created = Summary.objects.get_or_create(
@@ -540,19 +649,83 @@ def summary_publish(*, meeting: Meeting, actor: User) -> Summary:
     summary.published_by = actor
     summary.published_at = timezone.now()
     audited(summary, actor).save()
-    users = [p.user for p in meeting.participants.select_related("user")]
-    _add_deliveries(meeting, users, Delivery.Kind.SUMMARY)
-    _queue_summary(meeting)
+    _queue_summary_mails(meeting, summary.revision)
     return summary
 
 
 @transaction.atomic
-def summary_send_again(*, meeting: Meeting, actor: User, user: User | None = None) -> int:
-    """Sends the summary again to one participant, or to all; returns how many will get it."""
+def summary_amend(
+    *,
+    meeting: Meeting,
+    actor: User,
+    note: str,
+    notes: str | None = None,
+    item_minutes: dict[int, str] | None = None,
+) -> SummaryAmendment:
+    """Corrects published minutes: writes the correction, records what changed (the `note` in the
+    publisher's words and the parts changed), and renders and mails the summary again."""
+    item_minutes = item_minutes or {}
+    errors = {}
+    try:
+        SummaryAmendment._meta.get_field("note").clean(note, None)
+    except ValidationError as exc:
+        errors["note"] = exc.messages
+    if notes is not None:
+        try:
+            Meeting._meta.get_field("notes").run_validators(notes)
+        except ValidationError as exc:
+            errors["notes"] = exc.messages
+    for pk, text in item_minutes.items():
+        try:
+            AgendaItem._meta.get_field("minutes").run_validators(text)
+        except ValidationError as exc:
+            errors[f"item{pk}"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("coalition")
+        .get(pk=meeting.pk)
+    )
+    if meeting.status != Meeting.Status.SUMMARY_PUBLISHED:
+        raise ValidationError(_("Only a published summary can be corrected."))
     summary = Summary.objects.select_for_update().get(meeting=meeting)
-    deliveries = Delivery.objects.filter(meeting=meeting, kind=Delivery.Kind.SUMMARY)
+    changed = _write_minutes(meeting, actor=actor, notes=notes, item_minutes=item_minutes)
+    summary.revision += 1
+    amendment = audited(
+        SummaryAmendment(
+            summary=summary,
+            number=summary.revision,
+            note=note.strip(),
+            changed_parts=changed,
+            created_by=actor,
+        ),
+        actor,
+    )
+    amendment.full_clean()
+    amendment.save()
+    summary.state = Summary.State.QUEUED
+    summary.error = ""
+    summary.rendered_at = None  # the stored copies are the uncorrected ones
+    audited(summary, actor).save()
+    _queue_summary_mails(meeting, summary.revision)
+    return amendment
+
+
+@transaction.atomic
+def summary_send_again(
+    *, meeting: Meeting, actor: User, user: User | None = None, only_unsent: bool = False
+) -> int:
+    """Sends the latest summary again to one participant, or to all (`only_unsent`: to those it
+    has not reached yet); returns how many will get it."""
+    summary = Summary.objects.select_for_update().get(meeting=meeting)
+    deliveries = Delivery.objects.filter(
+        meeting=meeting, kind=Delivery.Kind.SUMMARY, sequence=summary.revision
+    )
     if user is not None:
         deliveries = deliveries.filter(user=user)
+    if only_unsent:
+        deliveries = deliveries.filter(status__in=UNSENT)
     count = deliveries.update(
         status=MailStatus.PENDING,
         last_error="",
@@ -564,7 +737,7 @@ def summary_send_again(*, meeting: Meeting, actor: User, user: User | None = Non
     summary.state = Summary.State.QUEUED
     summary.error = ""
     audited(summary, actor).save()
-    _queue_summary(meeting)
+    pipeline.publish_on_commit("meetings.tasks.publish_summary_task", meeting.pk, summary.revision)
     return count
 
 

@@ -20,7 +20,7 @@ from mail.models import UNSENT, MailStatus
 from . import timefmt
 from .changes import changes_for_reader
 from .ical import invitation_ics
-from .models import Delivery, Meeting, Participant, Summary
+from .models import Delivery, Meeting, Participant, Summary, SummaryAmendment
 
 logger = logging.getLogger(__name__)
 # One task, one SMTP session: 20 mails fit the task's soft limit (120 s) even at 5 s a mail; more
@@ -65,6 +65,9 @@ def summary_context(
         d for d in decisions if d.agenda_item is None or d.agenda_item.visibility in visible
     ]
     documents = list(meeting.documents.filter(visibility__in=visible))
+    amendments = list(SummaryAmendment.objects.filter(summary__meeting=meeting))
+    for amendment in amendments:
+        amendment.when = timefmt.format_moment(amendment.created_at, meeting.coalition.timezone)
     parts = parts_for("meeting_summary", meeting=meeting, reader_perms=reader_perms)
     # The footer warns only when this copy holds a restricted item, not whenever the reader could.
     restricted_copy = any(
@@ -91,6 +94,7 @@ def summary_context(
         "absent_count": counts[Participant.Attendance.ABSENT],
         "decisions": decisions,
         "documents": documents,
+        "amendments": amendments,
         # Action points and the obligations' status come from their apps (coalitions.sections).
         "parts": parts,
         "restricted_copy": restricted_copy,
@@ -112,6 +116,21 @@ def render_summary_pdf(
     return html_to_pdf(html)
 
 
+def summary_copy_html(meeting: Meeting, copy: frozenset[str], *, generated_on: str) -> tuple:
+    """(context, HTML) of one copy: what publication lays out, and what the preview shows."""
+    context = summary_context(meeting, copy, generated_on=generated_on)
+    return context, render_to_string(SUMMARY_TEMPLATE, context)
+
+
+def summary_preview(meeting: Meeting, copy: frozenset[str]) -> bytes:
+    """One copy as publishing it now would render it: the same HTML (summary_copy_html), in the
+    language the stored copies are rendered in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        generated_on = timefmt.format_moment(timezone.now(), meeting.coalition.timezone)
+        _context, html = summary_copy_html(meeting, copy, generated_on=generated_on)
+        return html_to_pdf(html)
+
+
 def summary_copies_render(meeting: Meeting) -> dict[frozenset[str], tuple[bytes, dict]]:
     """Both copies in the active language, each as (PDF, context).
 
@@ -119,10 +138,10 @@ def summary_copies_render(meeting: Meeting) -> dict[frozenset[str], tuple[bytes,
     the copies: when the meeting has none, both copies are the same document, laid out once.
     """
     generated_on = timefmt.format_moment(timezone.now(), meeting.coalition.timezone)
-    full = summary_context(meeting, FULL_COPY, generated_on=generated_on)
-    members = summary_context(meeting, MEMBERS_COPY, generated_on=generated_on)
-    full_html = render_to_string(SUMMARY_TEMPLATE, full)
-    members_html = render_to_string(SUMMARY_TEMPLATE, members)
+    (full, full_html), (members, members_html) = (
+        summary_copy_html(meeting, copy, generated_on=generated_on)
+        for copy in (FULL_COPY, MEMBERS_COPY)
+    )
     if full_html == members_html:
         pdf = html_to_pdf(members_html)
         return {FULL_COPY: (pdf, full), MEMBERS_COPY: (pdf, members)}
@@ -183,6 +202,49 @@ def _mail_context(meeting: Meeting, recipient, reader_perms: frozenset[str]) -> 
     }
 
 
+def _own_first(action_points: list, recipient, organisation_id: int | None) -> list:
+    """The reader's own action points (theirs, or their organisation's with no one named) first,
+    each group in the summary's order."""
+
+    def own(point) -> bool:
+        if point.owner_id is not None:
+            return point.owner_id == recipient.pk
+        return point.owner_organisation_id == organisation_id
+
+    return [p for p in action_points if own(p)] + [p for p in action_points if not own(p)]
+
+
+def _summary_mail_context(meeting: Meeting, delivery: Delivery, context: dict, copy) -> dict:
+    """The mail's own text: the decisions and the action points of the reader's copy (their own
+    first), and the correction it carries when it is an amendment's mail."""
+    recipient = delivery.user
+    points = next(
+        (part["context"]["action_points"] for part in context["parts"]
+         if "action_points" in part["context"]),
+        [],
+    )  # fmt: skip
+    organisation_id = (
+        meeting.participants.filter(user=recipient)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    points = _own_first(points, recipient, organisation_id)
+    amendment = next(
+        (a for a in context["amendments"] if a.number == delivery.sequence and delivery.sequence),
+        None,
+    )
+    return {
+        **context,
+        **_mail_context(meeting, recipient, copy),
+        "action_points": points,
+        "own_count": sum(
+            1 for p in points if p.owner_id == recipient.pk
+            or (p.owner_id is None and p.owner_organisation_id == organisation_id)
+        ),
+        "amendment": amendment,
+    }  # fmt: skip
+
+
 def build_meeting_mail(
     *, meeting: Meeting, delivery: Delivery, reader_perms, connection, copies=None
 ):
@@ -191,7 +253,7 @@ def build_meeting_mail(
     if delivery.kind == Delivery.Kind.SUMMARY:
         copy = copy_for(reader_perms)
         pdf, context = _summary_copy_in(copies, copy, language)
-        mail_context = {**context, **_mail_context(meeting, recipient, copy)}
+        mail_context = _summary_mail_context(meeting, delivery, context, copy)
         return build_mail(
             to=recipient.email,
             template="meeting_summary",
@@ -345,10 +407,16 @@ def deliver_batch(
     return sent, more
 
 
-def summary_refresh_state(*, meeting_id: int) -> str:
-    """The summary's state from its mails: sending while any waits, failed while any fails."""
+def summary_refresh_state(*, meeting_id: int, revision: int = 0) -> str:
+    """The summary's state from the mails of its revision: sending while any waits, failed while
+    any fails. The mails of an older revision no longer say how the summary stands."""
+    current = Summary.objects.filter(meeting_id=meeting_id).values_list("revision", flat=True)
+    if revision != current.first():
+        return ""
     counts = dict(
-        Delivery.objects.filter(meeting_id=meeting_id, kind=Delivery.Kind.SUMMARY)
+        Delivery.objects.filter(
+            meeting_id=meeting_id, kind=Delivery.Kind.SUMMARY, sequence=revision
+        )
         .values_list("status")
         .annotate(n=Count("pk"))
         .order_by()
@@ -357,7 +425,7 @@ def summary_refresh_state(*, meeting_id: int) -> str:
     waiting = sum(counts.get(status, 0) for status in (MailStatus.PENDING, MailStatus.SENDING))
     last_error = (
         Delivery.objects.filter(
-            meeting_id=meeting_id, kind=Delivery.Kind.SUMMARY, status__in=UNSENT
+            meeting_id=meeting_id, kind=Delivery.Kind.SUMMARY, sequence=revision, status__in=UNSENT
         )
         .exclude(last_error="")
         .values_list("last_error", flat=True)

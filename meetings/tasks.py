@@ -28,7 +28,7 @@ def _send_batch(meeting_id: int, kind: str, sequence: int) -> int:
     if more:
         pipeline.publish(SEND_MEETING_MAIL, meeting_id, kind, sequence)
     if kind == Delivery.Kind.SUMMARY:
-        summary_refresh_state(meeting_id=meeting_id)
+        summary_refresh_state(meeting_id=meeting_id, revision=sequence)
     return sent
 
 
@@ -56,9 +56,9 @@ def send_meeting_mail_task(self, meeting_id: int, kind: str, sequence: int) -> i
 
 
 @shared_task(bind=True, soft_time_limit=120, time_limit=180)
-def publish_summary_task(self, meeting_id: int) -> int:
-    """Renders the summary PDF (once) and mails the first batch of participants."""
-    return _send_batch(meeting_id, Delivery.Kind.SUMMARY, 0)
+def publish_summary_task(self, meeting_id: int, revision: int = 0) -> int:
+    """Renders the summary PDF (once per revision) and mails the first batch of participants."""
+    return _send_batch(meeting_id, Delivery.Kind.SUMMARY, revision)
 
 
 def queue_deliveries(ids: list[int]) -> None:

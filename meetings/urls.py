@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agenda, calendar_feed, documents, meetings, minutes, summary
+from .views import agenda, calendar_feed, documents, hold, meetings, minutes, summary
 
 app_name = "meetings"
 
@@ -21,6 +21,20 @@ urlpatterns = [
     path(meeting + "update/send/", meetings.meeting_send_update, name="send_update"),
     path(meeting + "cancel/", meetings.meeting_cancel, name="cancel"),
     path(meeting + "held/", meetings.meeting_held, name="held"),
+    path(meeting + "held/undo/", meetings.meeting_reopen, name="reopen"),
+    path(meeting + "hold/", hold.hold, name="hold"),
+    path(meeting + "hold/attendance/", hold.hold_attendance, name="hold_attendance"),
+    path(meeting + "hold/notes/", hold.hold_notes, name="hold_notes"),
+    path(
+        meeting + "hold/agenda/<int:item_pk>/minutes/",
+        hold.hold_item_minutes,
+        name="hold_item_minutes",
+    ),
+    path(
+        meeting + "hold/agenda/<int:item_pk>/decisions/",
+        hold.hold_decision,
+        name="hold_decision",
+    ),
     path(meeting + "meeting.ics", meetings.meeting_ics, name="ics"),
     path(meeting + "agenda/new/", agenda.agenda_item_new, name="agenda_item_new"),
     path(meeting + "agenda/<int:item_pk>/edit/", agenda.agenda_item_edit, name="agenda_item_edit"),
@@ -50,6 +64,19 @@ urlpatterns = [
         name="document_delete",
     ),
     path(meeting + "summary/publish/", summary.summary_publish, name="summary_publish"),
+    path(meeting + "summary/correct/", summary.summary_amend, name="summary_amend"),
+    path(
+        meeting + "summary/preview/members.pdf",
+        summary.summary_preview,
+        {"copy": "members"},
+        name="summary_preview_members",
+    ),
+    path(
+        meeting + "summary/preview/restricted.pdf",
+        summary.summary_preview,
+        {"copy": "restricted"},
+        name="summary_preview_restricted",
+    ),
     path(meeting + "summary/send-again/", summary.summary_send_again, name="summary_send_again"),
     path(meeting + "summary/status/", summary.summary_status, name="summary_status"),
     path(meeting + "summary.pdf", summary.summary_pdf, name="summary_pdf"),

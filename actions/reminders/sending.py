@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from mail.models import MailStatus
 
 from ..models import ActionPoint, ActionUpdate, DigestSent, ReminderSent
 from ..unsubscribe import unsubscribe_token
-from .candidates import local_today
+from .candidates import HELD, local_today
 
 MAIL_LIST_LIMIT = 50
 # The tasks by name: they call into this package, which queues them without importing them.
@@ -121,6 +121,9 @@ def digest_content(*, digest: DigestSent, now: datetime) -> dict:
                 )
             )
         ).exclude(due_date__lt=today)  # an overdue item is listed once, under "Overdue"
+        # "Since the meeting" is said only of a meeting that took place: an item recorded for a
+        # meeting still planned (or cancelled) has no meeting to be silent since.
+        silent = silent.exclude(Q(meeting__isnull=False) & ~Q(meeting__status__in=HELD))
         silent = silent.select_related("owner_organisation", "owner")
         content["no_update"] = list(silent.order_by("due_date", "id")[:MAIL_LIST_LIMIT])
         content["no_update_count"] = silent.count()

@@ -1,6 +1,8 @@
 """A meeting's agenda: adding, editing, removing and reordering its items."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -101,7 +103,11 @@ def agenda_item_move(request, slug, pk, item_pk):
     direction = request.POST.get("direction")
     if direction not in ("up", "down"):
         return HttpResponse(status=400)
-    services.agenda_move(item=item, actor=request.user, direction=direction)
+    try:
+        services.agenda_move(item=item, actor=request.user, direction=direction)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(detail_url(meeting) + "#agenda")
     if request.htmx:
         agenda, agenda_query = paginate(
             request, selectors.agenda_for(meeting=meeting, perms=access.perms), **AGENDA_PAGE
@@ -110,7 +116,13 @@ def agenda_item_move(request, slug, pk, item_pk):
             request,
             "meetings/_partials/agenda.html",
             page_context(
-                access, "meetings", meeting=meeting, agenda=agenda, agenda_query=agenda_query
+                access,
+                "meetings",
+                meeting=meeting,
+                agenda=agenda,
+                agenda_query=agenda_query,
+                meeting_url=detail_url(meeting),
+                edit_agenda=True,
             ),
         )
     return redirect(detail_url(meeting) + "#agenda")

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from .. import cadence, selectors, services
 from ..changes import changes_for_reader
 from ..forms import MeetingForm, SendInvitationsForm
 from ..ical import invitation_ics
-from ..models import Delivery
+from ..models import Delivery, Meeting
 from .page import detail_url, meeting_or_404
 
 # Each long list of the meeting page is a page of its own (agenda.py re-renders the agenda's).
@@ -139,7 +140,8 @@ def meeting_detail(request, slug, pk):
     access = perms.require_access(request.user, slug)
     meeting = meeting_or_404(access, pk)
     summary = getattr(meeting, "summary", None)
-    counts = selectors.delivery_counts(meeting=meeting)
+    revision = summary.revision if summary else 0
+    counts = selectors.delivery_counts(meeting=meeting, summary_revision=revision)
     sizes = selectors.section_counts(meeting=meeting, perms=access.perms)
     # Each long list is a page of its own, so the meeting page stays small at any size.
     agenda, agenda_query = paginate(
@@ -172,10 +174,18 @@ def meeting_detail(request, slug, pk):
         count=sizes["documents"],
         **DOCUMENTS_PAGE,
     )
+    status = meeting.status
+    open_minutes = status in (Meeting.Status.PLANNED, Meeting.Status.HELD)
     context = page_context(
         access,
         "meetings",
         meeting=meeting,
+        # Row addresses are built from this one reversal (agenda, decisions, documents).
+        meeting_url=detail_url(meeting),
+        started=meeting.starts_at <= timezone.now(),
+        # What the reader may change now: the minutes lock once the summary is published.
+        edit_agenda=access.can(perms.EDIT_AGENDA) and open_minutes,
+        edit_minutes=access.can(perms.EDIT_MINUTES) and open_minutes,
         agenda=agenda,
         agenda_query=agenda_query,
         participants=participants,
@@ -195,6 +205,7 @@ def meeting_detail(request, slug, pk):
         ),
         panels=panels_for("meeting_detail", request, access, meeting=meeting),
     )
+    context["amendments"] = list(summary.amendments.all()) if summary else []
     if access.can(perms.MANAGE_MEETINGS):
         context["proposal"] = cadence.proposal_for_meeting(
             meeting, planned_after=sizes["later_coalition_meetings"] > 0
@@ -209,7 +220,7 @@ def meeting_detail(request, slug, pk):
     if access.can(perms.PUBLISH_SUMMARY) and summary is not None:
         context["summary_deliveries"], context["deliveries_query"] = paginate(
             request,
-            selectors.summary_deliveries(meeting=meeting),
+            selectors.summary_deliveries(meeting=meeting, revision=revision),
             count=(counts.get(Delivery.Kind.SUMMARY) or {}).get("total", 0),
             **DELIVERIES_PAGE,
         )
@@ -312,18 +323,52 @@ def meeting_cancel(request, slug, pk):
     )
 
 
+def _confirm_status_change(request, access, meeting, *, change, notice: str, template: str):
+    """GET asks (the template says what follows); POST calls `change` (a service), says
+    `notice` and goes back to the meeting page; a refusal is shown on the question's page."""
+    error = None
+    if request.method == "POST":
+        try:
+            change()
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, notice)
+            return redirect(detail_url(meeting))
+    return render(
+        request,
+        template,
+        page_context(access, "meetings", meeting=meeting, error=error),
+        status=422 if error else 200,
+    )
+
+
 @login_required
-@require_POST
 def meeting_held(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.MANAGE_MEETINGS)
     meeting = meeting_or_404(access, pk)
-    try:
-        services.meeting_mark_held(meeting=meeting, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The meeting is marked as held."))
-    return redirect(detail_url(meeting))
+    return _confirm_status_change(
+        request,
+        access,
+        meeting,
+        change=lambda: services.meeting_mark_held(meeting=meeting, actor=request.user),
+        notice=_("The meeting is marked as held. Check the minutes, then publish the summary."),
+        template="meetings/meeting_confirm_held.html",
+    )
+
+
+@login_required
+def meeting_reopen(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.MANAGE_MEETINGS)
+    meeting = meeting_or_404(access, pk)
+    return _confirm_status_change(
+        request,
+        access,
+        meeting,
+        change=lambda: services.meeting_unmark_held(meeting=meeting, actor=request.user),
+        notice=_("The meeting is no longer marked as held."),
+        template="meetings/meeting_confirm_reopen.html",
+    )
 
 
 @login_required

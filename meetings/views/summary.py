@@ -4,19 +4,25 @@ while the job runs, and its PDF."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
 from coalitions.sections import page_context
+from config.form_views import form_response, submitted
 
 from .. import selectors, services
-from ..forms import SendAgainForm
-from ..models import Delivery
-from ..summary import summary_filename
+from ..forms import AmendmentForm, SendAgainForm
+from ..models import Delivery, Meeting
+from ..summary import FULL_COPY, MEMBERS_COPY, summary_filename
+from ..summary import summary_preview as render_preview
 from .page import detail_url, meeting_or_404
+
+PREVIEW_COPIES = {"members": MEMBERS_COPY, "restricted": FULL_COPY}
+# The correction form holds the whole agenda's minutes, as the in-meeting screen does.
+AMEND_ITEMS = 60
 
 
 @login_required
@@ -24,7 +30,10 @@ def summary_status(request, slug, pk):
     """The summary's state alone, for the page to refresh while the job runs."""
     access = perms.require_access(request.user, slug)
     meeting = meeting_or_404(access, pk)
-    counts = selectors.delivery_counts(meeting=meeting)
+    summary = selectors.summary_for(meeting=meeting)
+    counts = selectors.delivery_counts(
+        meeting=meeting, summary_revision=summary.revision if summary else 0
+    )
     return render(
         request,
         "meetings/_partials/summary_status.html",
@@ -32,7 +41,7 @@ def summary_status(request, slug, pk):
             access,
             "meetings",
             meeting=meeting,
-            summary=selectors.summary_for(meeting=meeting),
+            summary=summary,
             summary_counts=counts.get(Delivery.Kind.SUMMARY),
         ),
     )
@@ -63,6 +72,60 @@ def summary_publish(request, slug, pk):
             error=error,
             participant_count=meeting.participants.count(),
         ),
+        status=422 if error else 200,
+    )
+
+
+@login_required
+def summary_preview(request, slug, pk, copy):
+    """One copy of the summary as publishing it now would make it (meetings.summary)."""
+    access = perms.require_access(request.user, slug, perms.PUBLISH_SUMMARY)
+    meeting = meeting_or_404(access, pk)
+    if copy not in PREVIEW_COPIES or meeting.status not in (
+        Meeting.Status.HELD,
+        Meeting.Status.SUMMARY_PUBLISHED,
+    ):
+        raise Http404
+    pdf = render_preview(meeting, PREVIEW_COPIES[copy])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="preview-{copy}-{summary_filename(meeting)}"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def summary_amend(request, slug, pk):
+    access = perms.require_access(request.user, slug, perms.PUBLISH_SUMMARY)
+    meeting = meeting_or_404(access, pk)
+    if meeting.status != Meeting.Status.SUMMARY_PUBLISHED:
+        raise Http404
+    items = list(meeting.agenda_items.all()[:AMEND_ITEMS])
+    form = AmendmentForm(submitted(request), meeting=meeting, items=items)
+    done = form_response(
+        request,
+        form,
+        save=lambda: services.summary_amend(
+            meeting=meeting,
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            notes=form.cleaned_data["notes"],
+            item_minutes=form.item_minutes(),
+        ),
+        then=detail_url(meeting) + "#summary",
+        notice=lambda amendment: (
+            _("Correction %(n)s is published and being sent to every participant.")
+            % {"n": amendment.number}
+        ),
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "meetings/summary_amend.html",
+        page_context(access, "meetings", meeting=meeting, form=form),
+        status=422 if form.is_bound else 200,
     )
 
 
@@ -78,7 +141,9 @@ def summary_send_again(request, slug, pk):
         # Only a tampered request names someone who is not a member, or no person at all.
         raise Http404
     user = form.cleaned_data["user"]
-    count = services.summary_send_again(meeting=meeting, actor=request.user, user=user)
+    count = services.summary_send_again(
+        meeting=meeting, actor=request.user, user=user, only_unsent=form.cleaned_data["unsent"]
+    )
     messages.success(
         request, _("The summary will be sent again to %(n)s participant(s).") % {"n": count}
     )
