@@ -121,6 +121,9 @@ def hold_attendance(request, slug, pk):
 def hold_notes(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = meeting_or_404(access, pk)
+    # A save names its field even when it empties it; a request without it changes nothing.
+    if "notes" not in request.POST:
+        return HttpResponse(_("Nothing to save."), status=400)
     form = NotesForm(request.POST)
     if not form.is_valid():
         return _refused(request, meeting, ValidationError(form.errors["notes"]), "hold-notes")
@@ -138,6 +141,8 @@ def hold_item_minutes(request, slug, pk, item_pk):
     meeting = meeting_or_404(access, pk)
     item = _item(meeting, item_pk)
     form = ItemMinutesForm(request.POST, prefix=f"i{item.pk}")
+    if form.add_prefix("minutes") not in request.POST:
+        return HttpResponse(_("Nothing to save."), status=400)
     anchor = f"item-{item.pk}"
     if not form.is_valid():
         return _refused(request, meeting, ValidationError(form.errors["minutes"]), anchor)

@@ -170,12 +170,12 @@ function saveFailed(form) {
   form.setAttribute("data-retries", String(retries + 1));
   var slot = form.querySelector(".save-slot");
   if (slot) {
-    var message = document.body.getAttribute("data-save-failed-label") || "Not saved; trying again in %s s.";
+    var message = document.body.getAttribute("data-save-failed-label") || "Not saved; trying again.";
     slot.innerHTML = "";
     var note = document.createElement("span");
     note.className = "save-state save-failed";
     note.setAttribute("role", "alert");
-    note.textContent = message.replace("%s", wait);
+    note.textContent = message;
     slot.appendChild(note);
   }
   setTimeout(function () {
