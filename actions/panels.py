@@ -21,10 +21,13 @@ def home_panel(request, access) -> dict:
     }
 
 
-def meeting_panel(request, access, meeting) -> dict:
+def meeting_panel(request, access, meeting, quick_entry: bool = True) -> dict:
+    """`quick_entry`: the form to record one; the meeting page leaves it to the meeting screen,
+    where action points are recorded, and links there instead."""
     from .views import meeting_panel_context
 
-    return meeting_panel_context(request, access, meeting)
+    context = meeting_panel_context(request, access, meeting, with_form=quick_entry)
+    return context
 
 
 def today_panel(request, accesses) -> dict | None:

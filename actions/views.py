@@ -272,9 +272,9 @@ def action_point_edit(request, slug, pk):
 # Quick entry during a meeting --------------------------------------------------------------------
 
 
-def meeting_panel_context(request, access, meeting, form=None) -> dict:
+def meeting_panel_context(request, access, meeting, form=None, with_form: bool = True) -> dict:
     """Context for the "meeting_detail" panel: a fixed number of queries."""
-    can_record = access.can(perms.RECORD_ACTION_POINTS)
+    can_record = access.can(perms.RECORD_ACTION_POINTS) and with_form
     queryset = selectors.action_point_list_for_meeting(meeting=meeting, perms_held=access.perms)
     if can_record and form is None:
         form = QuickEntryForm(coalition=access.coalition, auto_id="qe_%s")
@@ -294,6 +294,11 @@ def meeting_panel_context(request, access, meeting, form=None) -> dict:
         "list_url": f"{reverse('actions:list', args=[access.coalition.slug])}"
         f"?status=any&meeting={meeting.pk}",
         "form": form if can_record else None,
+        "record_url": (
+            reverse("actions:meeting_action_points", args=[access.coalition.slug, meeting.pk])
+            if access.can(perms.RECORD_ACTION_POINTS) and not with_form
+            else None
+        ),
         "next": request.get_full_path(),
     }
 

@@ -203,7 +203,8 @@ def meeting_detail(request, slug, pk):
         next_meeting=selectors.next_meeting_after(
             meeting=meeting, drafts=access.sees_draft_meetings
         ),
-        panels=panels_for("meeting_detail", request, access, meeting=meeting),
+        # Action points are recorded on the meeting screen: the page links there, without a form.
+        panels=panels_for("meeting_detail", request, access, meeting=meeting, quick_entry=False),
     )
     context["amendments"] = list(summary.amendments.all()) if summary else []
     if access.can(perms.MANAGE_MEETINGS):
