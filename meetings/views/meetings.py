@@ -206,7 +206,8 @@ def meeting_detail(request, slug, pk):
         # Action points are recorded on the meeting screen: the page links there, without a form.
         panels=panels_for("meeting_detail", request, access, meeting=meeting, quick_entry=False),
     )
-    context["amendments"] = list(summary.amendments.all()) if summary else []
+    # Read only when there is one: most summaries are never corrected.
+    context["amendments"] = list(summary.amendments.all()) if summary and summary.revision else []
     if access.can(perms.MANAGE_MEETINGS):
         context["proposal"] = cadence.proposal_for_meeting(
             meeting, planned_after=sizes["later_coalition_meetings"] > 0
