@@ -272,6 +272,7 @@ def coalition_pages(data: BulkCoalition) -> list[tuple[str, str, str]]:
         ("meeting edit", na, reverse("meetings:edit", args=meeting)),
         ("attendance", na, reverse("meetings:attendance", args=meeting)),
         ("minutes", na, reverse("meetings:minutes", args=meeting)),
+        ("meeting screen", fac, reverse("meetings:hold", args=meeting)),
         ("new decision", na, reverse("meetings:decision_new", args=meeting)),
         ("new agenda item", na, reverse("meetings:agenda_item_new", args=meeting)),
         ("summary publish", na, reverse("meetings:summary_publish", args=meeting)),

@@ -26,6 +26,7 @@ PAGINATED = {
     "invitations": 8,
     "meeting": 19,
     "meeting action points": 9,
+    "meeting screen": 15,
     "minutes": 9,
     "needs board": 12,
 }
