@@ -31,7 +31,8 @@ def meeting_on(coalition, actor, when: datetime, *, draft=False, **fields) -> Me
 
 def held(coalition, actor, when: datetime, **fields) -> Meeting:
     meeting = meeting_on(coalition, actor, when, **fields)
-    services.meeting_mark_held(meeting=meeting, actor=actor)
+    # Marked held as it ends: a meeting is held only once it has started, on its own day.
+    services.meeting_mark_held(meeting=meeting, actor=actor, now=meeting.ends_at)
     return Meeting.objects.select_related("coalition").get(pk=meeting.pk)
 
 
