@@ -18,10 +18,11 @@ class CoalitionsConfig(AppConfig):
     def ready(self):
         from mail.pipeline import MailKind, register
 
-        from .models import Invitation
-        from .services import invitations_to_send, queue_invitations
+        from .models import HandOver, Invitation
+        from .services import invitations_to_send, queue_hand_overs, queue_invitations
 
         register(MailKind("invitation", Invitation, queue_invitations, invitations_to_send))
+        register(MailKind("hand_over", HandOver, queue_hand_overs))
 
         from users.hooks import register_after_sign_up
 

@@ -212,3 +212,32 @@ class OrganisationForm(forms.Form):
         choices=[("", _("None (international)"))] + list(countries),
         required=False,
     )
+
+
+class OrganisationNewForm(SubmittedOnce, OrganisationForm):
+    """An organisation added to the coalition on its own. `use_existing` is sent back by the
+    page that answered "exists already", to add the known one instead."""
+
+    use_existing = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, creates=True, **kwargs)
+
+
+class HandOverForm(forms.Form):
+    colleague = forms.ModelChoiceField(
+        label=capfirst(_("colleague")),
+        queryset=None,
+        help_text=_(
+            "People you see representing your organisation, in this coalition or in another one "
+            "you belong to. Someone else joins by invitation first."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("I hand over the national authority's role and leave the coalition"),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleague"].queryset = candidates
+        self.fields["colleague"].label_from_instance = lambda user: f"{user.name} <{user.email}>"

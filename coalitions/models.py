@@ -52,6 +52,7 @@ class Organisation(ChoiceLabels, models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [("merge_organisation", "Merge duplicate organisations")]
         constraints = [
             # One organisation per name and country, whatever the case: an inviter who types a
             # known name gets the known organisation, not a twin.
@@ -83,6 +84,15 @@ class Coalition(models.Model):
         related_name="coalitions_as_champion",
         blank=True,
         verbose_name=_("champion states"),
+    )
+    # Organisations added to the coalition on their own, before anyone represents them, so that
+    # inviters can choose them; the others take part through the fields above, memberships and
+    # invitations (`coalition_organisations`).
+    organisations = models.ManyToManyField(
+        Organisation,
+        related_name="coalitions_listed",
+        blank=True,
+        verbose_name=_("other organisations"),
     )
     cadence = models.CharField(
         _("meeting cadence"), max_length=12, choices=Cadence.choices, default=Cadence.BIANNUAL
@@ -221,6 +231,25 @@ class Invitation(ChoiceLabels, MailRecord):
     @property
     def is_expired(self) -> bool:
         return django_timezone.now() >= self.expires_at
+
+
+class HandOver(MailRecord):
+    """The national authority handed its role to a colleague of its organisation and left; the
+    row is also the mail that tells the colleague (mail pipeline)."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="hand_overs")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="hand_overs"
+    )
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hand_overs_received"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.from_user} → {self.to_user} ({self.coalition})"
 
 
 class FormSubmission(models.Model):

@@ -50,11 +50,13 @@ def pending_invitation_list(*, coalition: Coalition) -> QuerySet[Invitation]:
 
 
 def coalition_organisations(*, coalition: Coalition) -> QuerySet[Organisation]:
-    """The organisations an inviter may choose: the authority, the champions, those represented by
-    a member and those named in a pending invitation (a new one is created with its invitation)."""
+    """The organisations an inviter may choose: the authority, the champions, those added to the
+    coalition on their own, those represented by a member and those named in a pending invitation
+    (a new one is created with its invitation)."""
     return Organisation.objects.filter(
         Q(pk=coalition.national_authority_id)
         | Q(pk__in=coalition.champions.values("pk"))
+        | Q(pk__in=coalition.organisations.values("pk"))
         | Q(pk__in=Membership.objects.filter(coalition=coalition).values("organisation_id"))
         | Q(
             pk__in=Invitation.objects.filter(
@@ -104,4 +106,25 @@ def invitations_sent_pending(*, user: User, coalition_ids: list[int]) -> list[In
         .select_related("coalition", "organisation")
         .annotate(total=Window(Count("pk")))
         .order_by("-created_at", "-pk")[:TODAY_INVITATIONS]
+    )
+
+
+def hand_over_candidates(*, membership: Membership) -> QuerySet[User]:
+    """Whom a national authority may hand its role to: the people it already sees representing
+    its organisation, in this coalition or in another it belongs to (never someone of another
+    coalition it cannot see), except members of this coalition for another organisation."""
+    shared = Membership.objects.filter(user_id=membership.user_id).values("coalition_id")
+    colleagues = Membership.objects.filter(
+        organisation_id=membership.organisation_id, coalition_id__in=shared
+    ).values("user_id")
+    here_for_another = (
+        Membership.objects.filter(coalition_id=membership.coalition_id)
+        .exclude(organisation_id=membership.organisation_id)
+        .values("user_id")
+    )
+    return (
+        User.objects.filter(pk__in=colleagues, is_active=True)
+        .exclude(pk=membership.user_id)
+        .exclude(pk__in=here_for_another)
+        .order_by("name", "email")
     )

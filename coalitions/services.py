@@ -20,12 +20,53 @@ from mail.models import MailStatus
 from users.models import User
 
 from .audit import audited
-from .models import Coalition, Invitation, Membership, Organisation, Role
+from .models import Coalition, HandOver, Invitation, Membership, Organisation, Role
 from .permissions import organisation_may_hold_role, roles_given_by, sync_role_permissions
-from .selectors import coalition_organisations
+from .selectors import coalition_organisations, hand_over_candidates
 from .time_zones import suggested_time_zone
 
 INVITATION_SALT = "coalitions.invitation"
+
+
+def organisation_name(name: str) -> str:
+    """The name as it is stored: no spaces at the ends, one space between words."""
+    return " ".join(str(name or "").split())
+
+
+def organisation_twin(
+    *, name: str, country: str, exclude_pk: int | None = None
+) -> Organisation | None:
+    """The organisation already known by this name and country, whatever the case and spacing."""
+    found = Organisation.objects.filter(name__iexact=organisation_name(name), country=country or "")
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.first()
+
+
+class OrganisationExistsError(ValidationError):
+    """Refused as a duplicate: `organisation` is the one of this name and country."""
+
+    def __init__(self, organisation: Organisation):
+        self.organisation = organisation
+        super().__init__(
+            {
+                "name": _(
+                    "%(organisation)s exists already with this name and country; use it instead "
+                    "of a second one."
+                )
+                % {"organisation": organisation_label(organisation)}
+            }
+        )
+
+
+def organisation_label(organisation: Organisation) -> str:
+    """The name with its short name, kind and country, to tell organisations apart."""
+    parts = [organisation.name]
+    if organisation.short_name:
+        parts[0] += f" ({organisation.short_name})"
+    parts.append(str(organisation.get_kind_display()))
+    parts.append(str(organisation.country.name) if organisation.country else _("international"))
+    return ", ".join(parts)
 
 
 @transaction.atomic
@@ -40,11 +81,58 @@ def organisation_create(
 ) -> Organisation:
     """`actor` None: made by the system (the demo data), not by a person."""
     organisation = audited(
-        Organisation(name=name, kind=kind, short_name=short_name, country=country, is_demo=is_demo),
+        Organisation(
+            name=organisation_name(name),
+            kind=kind,
+            short_name=short_name.strip(),
+            country=country,
+            is_demo=is_demo,
+        ),
         actor,
     )
+    twin = organisation_twin(name=organisation.name, country=organisation.country)
+    if twin is not None:
+        raise OrganisationExistsError(twin)
     organisation.full_clean()
-    organisation.save()
+    try:
+        with transaction.atomic():
+            organisation.save()
+    except IntegrityError:
+        # Created meanwhile by someone else: the unique index said so.
+        twin = organisation_twin(name=organisation.name, country=organisation.country)
+        if twin is None:
+            raise
+        raise OrganisationExistsError(twin) from None
+    return organisation
+
+
+@transaction.atomic
+def organisation_add(
+    *,
+    coalition: Coalition,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    country: str = "",
+    actor: User,
+) -> Organisation:
+    """A new organisation, created on its own and added to the coalition's list, so inviters can
+    choose it. One of the same name and country is refused, naming the one that exists."""
+    _check_not_archived(coalition)
+    organisation = organisation_create(
+        name=name, kind=kind, short_name=short_name, country=country, actor=actor
+    )
+    coalition.organisations.add(organisation)
+    return organisation
+
+
+@transaction.atomic
+def organisation_list_in(
+    *, coalition: Coalition, organisation: Organisation, actor: User
+) -> Organisation:
+    """An organisation that exists already is added to the coalition's list."""
+    _check_not_archived(coalition)
+    coalition.organisations.add(organisation)
     return organisation
 
 
@@ -350,6 +438,105 @@ def membership_leave(*, membership: Membership, actor: User) -> None:
     audited(membership, actor).delete()
 
 
+SEND_HAND_OVER = "coalitions.tasks.send_hand_over_email_task"
+
+
+@transaction.atomic
+def membership_hand_over(*, membership: Membership, to_user: User, actor: User) -> HandOver:
+    """The national authority hands its role to a colleague of its organisation, in one step:
+    the colleague becomes national authority (joining the coalition if they were not in it), the
+    giver leaves, and the colleague is told by mail. The coalition always keeps its authority:
+    the colleague holds the role before the giver's membership goes, in one transaction.
+
+    Colleagues are the people the giver already sees representing the same organisation, in
+    this coalition or in another one they share (`hand_over_candidates`)."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("coalition", "organisation", "user")
+        .get(pk=membership.pk)
+    )
+    coalition = membership.coalition
+    if membership.user_id != getattr(actor, "pk", None):
+        raise ValidationError(_("Only the member themself hands over their role."))
+    _check_not_archived(coalition)
+    if membership.role != Role.NATIONAL_AUTHORITY:
+        raise ValidationError(_("Only a member of the national authority hands over its role."))
+    if not hand_over_candidates(membership=membership).filter(pk=to_user.pk).exists():
+        raise ValidationError(
+            {
+                "colleague": _("Choose a colleague of %(organisation)s.")
+                % {"organisation": membership.organisation}
+            }
+        )
+    theirs = (
+        Membership.objects.select_for_update(of=("self",))
+        .filter(coalition=coalition, user=to_user)
+        .first()
+    )
+    if theirs is None:
+        membership_create(
+            coalition=coalition,
+            user=to_user,
+            organisation=membership.organisation,
+            role=Role.NATIONAL_AUTHORITY,
+            actor=actor,
+        )
+    elif theirs.role != Role.NATIONAL_AUTHORITY:
+        theirs.role = Role.NATIONAL_AUTHORITY
+        audited(theirs, actor)
+        theirs.full_clean()
+        theirs.save()
+        sync_role_permissions(user=to_user, coalition=coalition, role=Role.NATIONAL_AUTHORITY)
+    _ensure_an_authority_remains(membership)
+    sync_role_permissions(user=membership.user, coalition=coalition, role=None)
+    audited(membership, actor).delete()
+    hand_over = HandOver.objects.create(
+        coalition=coalition,
+        organisation=membership.organisation,
+        from_user=actor,
+        to_user=to_user,
+    )
+    pipeline.publish_on_commit(SEND_HAND_OVER, hand_over.pk)
+    return hand_over
+
+
+def queue_hand_overs(ids: list[int]) -> None:
+    """The dispatcher's door."""
+    for pk in ids:
+        pipeline.publish(SEND_HAND_OVER, pk)
+
+
+def hand_over_send_mail(*, hand_over_id: int) -> bool:
+    """Tells the colleague they now hold the national authority's role; once. False when there
+    is nothing to send (already sent, held by another worker, or the coalition archived)."""
+    ids = pipeline.claim(HandOver.objects.filter(pk=hand_over_id))
+    if not ids:
+        return False
+    try:
+        hand_over = HandOver.objects.select_related(
+            "coalition", "organisation", "from_user", "to_user"
+        ).get(pk=hand_over_id)
+        coalition = hand_over.coalition
+        message = build_mail(
+            to=hand_over.to_user.email,
+            template="hand_over",
+            context={
+                "hand_over": hand_over,
+                "coalition": coalition,
+                "url": settings.SITE_URL + reverse("coalitions:detail", args=[coalition.slug]),
+                "site_url": settings.SITE_URL,
+            },
+            language=hand_over.to_user.preferred_language,
+            headers={"Message-ID": pipeline.message_id("hand-over", hand_over.pk)},
+        )
+        message.send()
+        pipeline.mark_sent(HandOver, ids)
+    except BaseException as exc:
+        pipeline.mark_failed(HandOver, ids, error=pipeline.error_text(exc))
+        raise
+    return True
+
+
 @transaction.atomic
 def organisation_update(
     *, organisation: Organisation, coalition: Coalition, actor: User, **fields: object
@@ -368,6 +555,7 @@ def organisation_update(
         Coalition.objects.filter(
             Q(national_authority=organisation)
             | Q(champions=organisation)
+            | Q(organisations=organisation)
             | Q(memberships__organisation=organisation)
             | Q(
                 invitations__organisation=organisation,
@@ -386,14 +574,12 @@ def organisation_update(
     for field in ("name", "short_name", "kind", "country"):
         if field in fields:
             setattr(organisation, field, fields[field])
-    organisation.name = " ".join(organisation.name.split())
-    twin = Organisation.objects.filter(
-        name__iexact=organisation.name, country=organisation.country
-    ).exclude(pk=organisation.pk)
-    if twin.exists():
-        raise ValidationError(
-            {"name": _("Another organisation of this name and country exists already.")}
-        )
+    organisation.name = organisation_name(organisation.name)
+    twin = organisation_twin(
+        name=organisation.name, country=organisation.country, exclude_pk=organisation.pk
+    )
+    if twin is not None:
+        raise OrganisationExistsError(twin)
     organisation.full_clean()
     audited(organisation, actor).save()
     return organisation
@@ -475,19 +661,17 @@ class NewOrganisation:
 
 def _organisation_for(new: NewOrganisation, *, actor) -> Organisation:
     """The organisation of that name and country (whatever the case), created if there is none."""
-    name = " ".join(new.name.split())
-    known = Organisation.objects.filter(name__iexact=name, country=new.country).first()
+    known = organisation_twin(name=new.name, country=new.country)
     if known is not None:
         return known
     try:
         with transaction.atomic():
-            return organisation_create(name=name, kind=new.kind, country=new.country, actor=actor)
-    except (IntegrityError, ValidationError):
-        # Created meanwhile by someone else, or invalid: the known one, or the error as it is.
-        known = Organisation.objects.filter(name__iexact=name, country=new.country).first()
-        if known is None:
-            raise
-        return known
+            return organisation_create(
+                name=new.name, kind=new.kind, country=new.country, actor=actor
+            )
+    except OrganisationExistsError as exc:
+        # Created meanwhile by someone else.
+        return exc.organisation
 
 
 def _named_organisation(new: NewOrganisation, *, field: str, actor) -> Organisation:

@@ -16,7 +16,13 @@ urlpatterns = [
     path("coalitions/<slug:slug>/", views.coalition_detail, name="detail"),
     path("coalitions/<slug:slug>/members/", views.member_list, name="members"),
     path("coalitions/<slug:slug>/leave/", views.membership_leave_view, name="leave"),
+    path("coalitions/<slug:slug>/hand-over/", views.membership_hand_over_view, name="hand_over"),
     path("coalitions/<slug:slug>/organisations/", views.organisation_list, name="organisations"),
+    path(
+        "coalitions/<slug:slug>/organisations/new/",
+        views.organisation_new,
+        name="organisation_new",
+    ),
     path(
         "coalitions/<slug:slug>/organisations/<int:pk>/edit/",
         views.organisation_edit,

@@ -17,9 +17,11 @@ from . import permissions as perms
 from .forms import (
     CoalitionSettingsForm,
     CoalitionStartForm,
+    HandOverForm,
     InvitationForm,
     MembershipRoleForm,
     OrganisationForm,
+    OrganisationNewForm,
 )
 from .models import Invitation, Membership, Organisation, Role
 from .pagination import paginate
@@ -28,6 +30,7 @@ from .selectors import (
     coalition_list_for_user,
     coalition_organisations,
     coalition_start_steps,
+    hand_over_candidates,
     invitations_sent_pending,
     membership_list,
     pending_invitation_list,
@@ -47,8 +50,12 @@ from .services import (
     invitation_resend,
     invitation_revoke,
     membership_change_role,
+    membership_hand_over,
     membership_leave,
     membership_remove,
+    organisation_add,
+    organisation_list_in,
+    organisation_twin,
     organisation_update,
 )
 from .submissions import create_once
@@ -380,6 +387,43 @@ def membership_leave_view(request, slug):
 
 
 @login_required
+def membership_hand_over_view(request, slug):
+    """The national authority hands its role to a colleague of its organisation and leaves."""
+    access = perms.require_access(request.user, slug, perms.MANAGE_MEMBERS)
+    membership = perms.require_membership(access)
+    candidates = hand_over_candidates(membership=membership)
+    form = HandOverForm(submitted(request), candidates=candidates)
+    done = form_response(
+        request,
+        form,
+        save=lambda: membership_hand_over(
+            membership=membership, to_user=form.cleaned_data["colleague"], actor=request.user
+        ),
+        then=reverse("coalitions:today"),
+        notice=lambda hand_over: (
+            _("%(person)s is now the national authority in %(coalition)s; you left it.")
+            % {"person": hand_over.to_user, "coalition": access.coalition}
+        ),
+        errors_on="colleague",
+    )
+    if done:
+        return done
+    return render(
+        request,
+        "coalitions/membership_hand_over.html",
+        page_context(
+            access,
+            "members",
+            membership=membership,
+            form=form,
+            has_candidates=candidates.exists(),
+            invite_url=reverse("coalitions:invitation_new", args=[slug])
+            + f"?role={Role.NATIONAL_AUTHORITY}",
+        ),
+    )
+
+
+@login_required
 def organisation_list(request, slug):
     access = perms.require_access(request.user, slug)
     organisations, query = paginate(
@@ -395,6 +439,57 @@ def organisation_list(request, slug):
             page=organisations,
             query_string=query,
         ),
+    )
+
+
+def _add_organisation(access, data: dict, *, actor) -> Organisation:
+    """A new organisation for the coalition; or, when the person confirms it, the one that
+    exists already by that name and country."""
+    if data["use_existing"]:
+        known = organisation_twin(name=data["name"], country=data["country"])
+        if known is not None:
+            return organisation_list_in(coalition=access.coalition, organisation=known, actor=actor)
+    return organisation_add(
+        coalition=access.coalition,
+        name=data["name"],
+        short_name=data["short_name"],
+        kind=data["kind"],
+        country=data["country"],
+        actor=actor,
+    )
+
+
+@login_required
+def organisation_new(request, slug):
+    """Those who invite add an organisation on its own, before anyone represents it; a twin by
+    name and country is refused, naming the one that exists and offering to use it."""
+    access = perms.require_access(request.user, slug, perms.INVITE_MEMBERS)
+    form = OrganisationNewForm(submitted(request))
+    done = create_once(
+        request,
+        form,
+        create=lambda: _add_organisation(access, form.cleaned_data, actor=request.user),
+        url_for=lambda _organisation: reverse("coalitions:organisations", args=[slug]),
+        notice=lambda organisation: (
+            _("%(organisation)s is among the coalition's organisations.")
+            % {"organisation": organisation.name}
+        ),
+    )
+    if done:
+        return done
+    existing = listed = None
+    if form.is_bound and "name" in form.errors and not form.errors.get("country"):
+        existing = organisation_twin(
+            name=form.data.get("name", ""), country=form.data.get("country", "")
+        )
+        if existing is not None:
+            listed = (
+                coalition_organisations(coalition=access.coalition).filter(pk=existing.pk).exists()
+            )
+    return render(
+        request,
+        "coalitions/organisation_new.html",
+        page_context(access, "organisations", form=form, existing=existing, listed=listed),
     )
 
 

@@ -85,7 +85,8 @@ def claim(
     now = now or timezone.now()
     with transaction.atomic():
         ids = list(
-            queryset.select_for_update(skip_locked=True)
+            live(queryset)
+            .select_for_update(skip_locked=True, of=("self",))
             .filter(status__in=UNSENT)
             .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:limit]
@@ -231,12 +232,21 @@ def register(kind: MailKind) -> None:
     KINDS[kind.name] = kind
 
 
+def live(queryset: models.QuerySet) -> models.QuerySet:
+    """The rows of `queryset` whose coalition is not archived: an archived coalition's mails
+    wait, unsent, whatever path reaches them (the dispatcher, a task queued before it was
+    archived, a message the broker delivers late) until it is restored."""
+    for kind in KINDS.values():
+        if kind.model is queryset.model:
+            return queryset.filter(**{f"{kind.coalition}__archived_at__isnull": True})
+    return queryset
+
+
 def due(kind: MailKind, *, now: datetime) -> models.QuerySet:
     stale = now - stale_after()
     waiting = Q(status__in=UNSENT, next_attempt_at__lte=now - dispatch_grace())
     abandoned = Q(status=MailStatus.SENDING, locked_at__lt=stale)
-    live = {f"{kind.coalition}__archived_at__isnull": True}
-    return kind.scope(kind.model.objects.filter(waiting | abandoned).filter(**live))
+    return kind.scope(live(kind.model.objects.filter(waiting | abandoned)))
 
 
 def dispatch(*, now: datetime | None = None) -> dict[str, int]:
@@ -247,7 +257,7 @@ def dispatch(*, now: datetime | None = None) -> dict[str, int]:
         with transaction.atomic():
             ids = list(
                 due(kind, now=now)
-                .select_for_update(skip_locked=True)
+                .select_for_update(skip_locked=True, of=("self",))
                 .order_by("next_attempt_at", "pk")
                 .values_list("pk", flat=True)[:DISPATCH_BATCH_SIZE]
             )

@@ -22,6 +22,6 @@ def today_panel(request, accesses) -> dict | None:
     if not accesses:
         return None
     return {
-        "meetings": next_meetings_everywhere(accesses=accesses),
+        "meetings": next_meetings_everywhere(user=request.user, accesses=accesses),
         "agenda_shown": TODAY_AGENDA_ITEMS,
     }

@@ -2,7 +2,7 @@
 
 from datetime import time, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -269,15 +269,21 @@ TODAY_MEETINGS = 5
 TODAY_AGENDA_ITEMS = 8
 
 
-def next_meetings_everywhere(*, accesses: list[perms.CoalitionAccess]) -> list[Meeting]:
-    """For the Today page: the next planned meetings of every coalition of the person, each with
-    the agenda items the person may see in it (`visible_agenda`), in 2 queries."""
+def next_meetings_everywhere(*, user, accesses: list[perms.CoalitionAccess]) -> list[Meeting]:
+    """For the Today page: the person's next planned meetings in every coalition they belong to,
+    each with the agenda items the person may see in it (`visible_agenda`), in 2 queries.
+
+    "The person's": they are invited (a participant), chair or facilitate it, or convene the
+    coalition's meetings by their role (they attend every one); never a meeting of a coalition
+    they are not in. Drafts only for those who prepare them."""
     restricted = perms.coalition_ids_with(accesses, perms.VIEW_RESTRICTED)
     preparing = [a.coalition.pk for a in accesses if a.sees_draft_meetings]
+    convened = perms.coalition_ids_with(accesses, perms.MANAGE_MEETINGS)
     agenda = AgendaItem.objects.filter(
         Q(visibility=Visibility.MEMBERS)
         | Q(visibility=Visibility.RESTRICTED, meeting__coalition_id__in=restricted)
     ).order_by("position", "pk")
+    invited = Participant.objects.filter(meeting=OuterRef("pk"), user=user)
     return list(
         Meeting.objects.filter(
             coalition_id__in=[access.coalition.pk for access in accesses],
@@ -285,6 +291,9 @@ def next_meetings_everywhere(*, accesses: list[perms.CoalitionAccess]) -> list[M
             ends_at__gte=timezone.now(),
         )
         .filter(Q(invitations_sent_at__isnull=False) | Q(coalition_id__in=preparing))
+        .filter(
+            Exists(invited) | Q(chair=user) | Q(facilitator=user) | Q(coalition_id__in=convened)
+        )
         .select_related("coalition")
         .prefetch_related(Prefetch("agenda_items", queryset=agenda, to_attr="visible_agenda"))
         .order_by("starts_at", "pk")[:TODAY_MEETINGS]

@@ -11,7 +11,7 @@ SITE_STAFF_GROUP = "Site staff"
 SITE_STAFF_PERMISSIONS = {
     ("users", "user"): ("view", "add", "change"),
     ("account", "emailaddress"): ("view", "add", "change"),
-    ("coalitions", "organisation"): ("view", "add", "change"),
+    ("coalitions", "organisation"): ("view", "add", "change", "merge"),
     ("outbox", "outboxmessage"): ("view",),
 }
 

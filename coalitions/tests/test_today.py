@@ -177,3 +177,79 @@ def test_signed_in_people_land_on_today_and_others_are_sent_to_sign_in(client):
     assert client.get("/").status_code == 200  # the public welcome page
     client.force_login(UserFactory())
     assert client.get("/")["Location"] == TODAY
+
+
+def test_next_meetings_are_those_the_person_is_invited_to_or_convenes(
+    client, django_assert_max_num_queries
+):
+    """A meeting appears when the person is a participant, chairs or facilitates it, or convenes
+    the coalition's meetings by role; never one of a coalition they are not in."""
+    from coalitions.models import Membership
+
+    coalition = CoalitionFactory(name="Coalition Invited")
+    authority = add_member(coalition, Role.NATIONAL_AUTHORITY)
+    operator = add_member(coalition, Role.OPERATOR)
+    donor = add_member(coalition, Role.DONOR)
+    champion = add_member(coalition, Role.CHAMPION)
+    without_operator = Membership.objects.filter(coalition=coalition).exclude(user=operator)
+    make_meeting(coalition, authority, days=4, title="Meeting for all")
+    make_meeting(
+        coalition,
+        authority,
+        days=5,
+        title="Meeting without operator",
+        participants=without_operator,
+    )
+    make_meeting(
+        coalition,
+        authority,
+        days=6,
+        title="Meeting chaired by operator",
+        participants=without_operator,
+        chair=operator,
+    )
+    make_meeting(
+        coalition,
+        authority,
+        days=7,
+        title="Meeting of the authority alone",
+        participants=Membership.objects.filter(user=authority),
+    )
+    elsewhere = CoalitionFactory(name="Coalition Elsewhere")
+    make_meeting(elsewhere, add_member(elsewhere, Role.NATIONAL_AUTHORITY), title="Meeting far")
+    shown = {}
+    for person in (operator, donor, champion):
+        client.force_login(person)
+        with django_assert_max_num_queries(MOST_QUERIES):
+            _count, page = queries_of(client)
+        shown[person] = {title for title in _MEETING_TITLES if title in page}
+    assert shown[operator] == {"Meeting for all", "Meeting chaired by operator"}
+    assert shown[donor] == {
+        "Meeting for all",
+        "Meeting without operator",
+        "Meeting chaired by operator",
+    }
+    # The champion convenes the coalition's meetings: it sees every one of them, and no other.
+    assert shown[champion] == _MEETING_TITLES - {"Meeting far"}
+
+
+_MEETING_TITLES = {
+    "Meeting for all",
+    "Meeting without operator",
+    "Meeting chaired by operator",
+    "Meeting of the authority alone",
+    "Meeting far",
+}
+
+
+def test_the_meetings_panel_costs_the_same_whatever_the_meetings(client):
+    person = UserFactory()
+    first = add_coalition(person, Role.OPERATOR, rounds=1, tag="Q1")
+    client.force_login(person)
+    small, _page = queries_of(client)
+    authority = first.memberships.get(role=Role.NATIONAL_AUTHORITY).user
+    for number in range(6):
+        make_meeting(first, authority, days=10 + number, title=f"More {number}")
+    large, page = queries_of(client)
+    assert large == small
+    assert "More 0" in page
