@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -7,14 +10,108 @@ from simple_history.admin import SimpleHistoryAdmin
 from config.read_only_admin import ReadOnlyAdmin
 
 from .models import Coalition, Invitation, Membership, Organisation, Role
-from .services import invitation_revoke, membership_remove
+from .services import (
+    OrganisationExistsError,
+    invitation_revoke,
+    membership_remove,
+    organisation_merge,
+    organisation_merge_conflicts,
+    organisation_merge_counts,
+    organisation_name,
+    organisation_twin,
+)
+
+
+class OrganisationAdminForm(forms.ModelForm):
+    """Staff's own edits keep the rule the pages keep: one organisation per name and country,
+    whatever the case and spacing, and a twin named so staff can merge instead."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind", "country", "is_demo"]
+
+    def clean_name(self):
+        return organisation_name(self.cleaned_data["name"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("name"):
+            twin = organisation_twin(
+                name=cleaned["name"],
+                country=cleaned.get("country") or "",
+                exclude_pk=self.instance.pk,
+            )
+            if twin is not None:
+                self.add_error("name", OrganisationExistsError(twin).message_dict["name"])
+        return cleaned
+
+    def validate_constraints(self):
+        # The twin is named above; Django's own message for the index says less.
+        if "name" not in self.errors:
+            super().validate_constraints()
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "short_name", "kind", "country", "is_demo"]
     list_filter = ["kind", "is_demo"]
     search_fields = ["name", "short_name"]
+    actions = ["merge_organisations"]
+
+    def has_merge_permission(self, request) -> bool:
+        return request.user.has_perm("coalitions.merge_organisation")
+
+    @admin.action(description=_("Merge the selected organisations into one"), permissions=["merge"])
+    def merge_organisations(self, request, queryset):
+        """Asks which one to keep, shows what moves and what stops it, then merges."""
+        organisations = list(queryset.order_by("name", "pk"))
+        if len(organisations) < 2:
+            self.message_user(
+                request, _("Select two organisations or more to merge."), messages.WARNING
+            )
+            return None
+        errors = []
+        if request.POST.get("post") == "yes":
+            keep = next((o for o in organisations if str(o.pk) == request.POST.get("keep")), None)
+            if keep is None:
+                errors = [_("Choose the organisation to keep.")]
+            else:
+                try:
+                    moved = organisation_merge(
+                        keep=keep,
+                        duplicates=[o for o in organisations if o.pk != keep.pk],
+                        actor=request.user,
+                    )
+                except ValidationError as exc:
+                    errors = exc.messages
+                else:
+                    self.message_user(
+                        request,
+                        _("Merged into %(organisation)s: %(moved)s.")
+                        % {
+                            "organisation": keep.name,
+                            "moved": ", ".join(f"{n} {label}" for label, n in moved.items())
+                            or _("nothing pointed at the others"),
+                        },
+                        messages.SUCCESS,
+                    )
+                    return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Merge organisations"),
+            "organisations": [
+                (o, organisation_merge_counts(organisation=o)) for o in organisations
+            ],
+            "conflicts": organisation_merge_conflicts(
+                keep=organisations[0], duplicates=organisations[1:]
+            ),
+            "errors": errors,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "kept": request.POST.get("keep", ""),
+        }
+        return TemplateResponse(request, "admin/coalitions/organisation/merge.html", context)
 
 
 class MembershipInline(admin.TabularInline):

@@ -7,18 +7,20 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from config.mail import build_mail
 from mail import pipeline
 from mail.models import MailStatus
 from users.models import User
 
+from .archive import refuse_if_archived
 from .audit import audited
 from .models import Coalition, HandOver, Invitation, Membership, Organisation, Role
 from .permissions import organisation_may_hold_role, roles_given_by, sync_role_permissions
@@ -264,8 +266,7 @@ SETTINGS_FIELDS = ("name", "description", "state_party", "under_apmbc", "cadence
 
 
 def _check_not_archived(coalition: Coalition) -> None:
-    if coalition.archived_at is not None:
-        raise ValidationError(_("This coalition is archived: restore it first."))
+    refuse_if_archived(coalition)
 
 
 @transaction.atomic
@@ -601,7 +602,8 @@ def invitation_url(invitation: Invitation) -> str:
 
 
 class InvitationLinkError(Exception):
-    """A link that cannot be used; `reason` is one of invalid, revoked, used, expired."""
+    """A link that cannot be used; `reason` is one of invalid, revoked, used, expired, archived
+    (the coalition is archived: nobody joins it until it is restored)."""
 
     def __init__(self, reason: str, invitation: Invitation | None = None):
         super().__init__(reason)
@@ -627,6 +629,8 @@ def invitation_from_token(token: str, *, for_update: bool = False) -> Invitation
         raise InvitationLinkError("used", invitation)
     if invitation.is_expired:
         raise InvitationLinkError("expired", invitation)
+    if invitation.coalition.archived_at is not None:
+        raise InvitationLinkError("archived", invitation)
     return invitation
 
 
@@ -845,3 +849,222 @@ def invitation_send_mail(*, invitation_id: int) -> bool:
         pipeline.mark_failed(Invitation, ids, error=pipeline.error_text(exc))
         raise
     return True
+
+
+# Merging duplicate organisations (site staff, in the admin) -------------------------------------
+
+MERGE_BATCH_SIZE = 500
+
+
+@dataclass(frozen=True)
+class OrganisationLink:
+    """One kind of record that points at organisations: `model.field`."""
+
+    model: type
+    field: object
+
+    @property
+    def label(self) -> str:
+        if self.is_m2m_table:
+            owner = self.model._meta.auto_created
+            field = next(
+                f for f in owner._meta.many_to_many if f.remote_field.through is self.model
+            )
+            return f"{owner._meta.verbose_name_plural} ({field.verbose_name})"
+        return f"{self.model._meta.verbose_name_plural} ({self.field.verbose_name})"
+
+    @property
+    def is_m2m_table(self) -> bool:
+        """The table behind a many-to-many field (a coalition's champions, its listed ones)."""
+        return bool(self.model._meta.auto_created)
+
+
+def organisation_links() -> list[OrganisationLink]:
+    """Every foreign key to Organisation in the project, found from the models (so a record
+    added by any app later moves too), except the audit trail's: history keeps what was."""
+    from simple_history.models import HistoricalChanges
+
+    links = []
+    for relation in Organisation._meta.get_fields(include_hidden=True):
+        # The reverse side of a foreign key (or one-to-one) declared on another model.
+        if relation.concrete or not (relation.one_to_many or relation.one_to_one):
+            continue
+        model = relation.related_model
+        if issubclass(model, HistoricalChanges):
+            continue
+        links.append(OrganisationLink(model=model, field=relation.field))
+    return sorted(links, key=lambda link: (link.model._meta.label, link.field.name))
+
+
+def _unique_sets(model) -> list[tuple[tuple[str, ...], Q | None]]:
+    sets = [(tuple(fields), None) for fields in model._meta.unique_together]
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            sets.append((tuple(constraint.fields), constraint.condition))
+    for field in model._meta.local_fields:
+        if field.unique and not field.primary_key:
+            sets.append(((field.name,), None))
+    return sets
+
+
+def _collisions(link: OrganisationLink, ids: list[int]) -> list[dict]:
+    """Rows of `link` that would be one too many once the organisations are one: two rows that
+    differ only by which of them they name, where the model allows one."""
+    found = []
+    for fields, condition in _unique_sets(link.model):
+        if link.field.name not in fields:
+            continue
+        others = [name for name in fields if name != link.field.name]
+        rows = link.model._default_manager.filter(**{f"{link.field.name}__in": ids})
+        if condition is not None:
+            rows = rows.filter(condition)
+        for name in others:
+            rows = rows.filter(**{f"{name}__isnull": False})
+        found.extend(
+            rows.order_by().values(*others).annotate(rows=models.Count("pk")).filter(rows__gt=1)
+        )
+    return found
+
+
+def organisation_merge_conflicts(
+    *, keep: Organisation, duplicates: list[Organisation]
+) -> list[str]:
+    """What stops merging `duplicates` into `keep`, in words staff can act on (empty: nothing).
+
+    Rows of a many-to-many table (a coalition that lists both as champions) are not conflicts:
+    the merge keeps one of them."""
+    ids = [keep.pk, *(d.pk for d in duplicates)]
+    problems = []
+    for coalition in Coalition.objects.filter(
+        national_authority_id__in=ids, champions__in=ids
+    ).distinct():
+        problems.append(
+            _(
+                "In %(coalition)s one of them is the national authority and another a champion: "
+                "they are not the same organisation."
+            )
+            % {"coalition": coalition}
+        )
+    authority_of = Coalition.objects.filter(national_authority_id__in=ids).values("pk")
+    for membership in (
+        Membership.objects.filter(coalition__in=authority_of, organisation_id__in=ids)
+        .exclude(role=Role.NATIONAL_AUTHORITY)
+        .select_related("coalition", "user")
+    ):
+        problems.append(
+            _(
+                "In %(coalition)s, %(person)s represents one of them as %(role)s while another is "
+                "the national authority, which only its own people represent."
+            )
+            % {
+                "coalition": membership.coalition,
+                "person": membership.user,
+                "role": membership.get_role_display(),
+            }
+        )
+    for invitation in (
+        Invitation.objects.filter(
+            coalition__in=authority_of,
+            organisation_id__in=ids,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .exclude(role=Role.NATIONAL_AUTHORITY)
+        .select_related("coalition")
+    ):
+        problems.append(
+            _(
+                "In %(coalition)s, %(email)s is invited for one of them as %(role)s while another "
+                "is the national authority; revoke the invitation first."
+            )
+            % {
+                "coalition": invitation.coalition,
+                "email": invitation.email,
+                "role": invitation.get_role_display(),
+            }
+        )
+    for link in organisation_links():
+        if link.is_m2m_table:
+            continue
+        for row in _collisions(link, ids):
+            shown = ", ".join(f"{name} {value}" for name, value in row.items() if name != "rows")
+            problems.append(
+                _(
+                    "%(records)s: %(count)d records for the same %(what)s, one per organisation; "
+                    "only one may remain, so remove the others first."
+                )
+                % {"records": link.label, "count": row["rows"], "what": shown}
+            )
+    return problems
+
+
+def organisation_merge_counts(*, organisation: Organisation) -> dict[str, int]:
+    """What points at `organisation`, by kind of record: what a merge moves."""
+    counts = {}
+    for link in organisation_links():
+        number = link.model._default_manager.filter(**{link.field.name: organisation}).count()
+        if number:
+            counts[link.label] = number
+    return counts
+
+
+@transaction.atomic
+def organisation_merge(
+    *, keep: Organisation, duplicates: list[Organisation], actor: User
+) -> dict[str, int]:
+    """Site staff merge duplicates into the one they keep, in one transaction: every record that
+    names a duplicate (memberships, invitations, action points, figures, offers, participants,
+    concerns, a coalition's authority, champions and listed organisations, and any record added
+    later) names `keep` instead, each change in the audit trail with the staff member; then the
+    duplicates are deleted. Refused, with nothing changed, when `organisation_merge_conflicts`
+    finds anything. Returns how many records moved, by kind."""
+    ids = sorted({d.pk for d in duplicates} - {keep.pk})
+    if not ids:
+        raise ValidationError(_("Choose at least one other organisation to merge into this one."))
+    locked = list(
+        Organisation.objects.select_for_update().filter(pk__in=[keep.pk, *ids]).order_by("pk")
+    )
+    if len(locked) != len(ids) + 1:
+        raise ValidationError(_("One of these organisations no longer exists."))
+    keep = next(o for o in locked if o.pk == keep.pk)
+    duplicates = [o for o in locked if o.pk != keep.pk]
+    problems = organisation_merge_conflicts(keep=keep, duplicates=duplicates)
+    if problems:
+        raise ValidationError(problems)
+    reason = _("merged %(duplicates)s into %(organisation)s") % {
+        "duplicates": ", ".join(f"{d.name} (#{d.pk})" for d in duplicates),
+        "organisation": f"{keep.name} (#{keep.pk})",
+    }
+    moved = {}
+    for link in organisation_links():
+        name = link.field.name
+        rows = link.model._default_manager.filter(**{f"{name}__in": ids})
+        if link.is_m2m_table:
+            # The table's other column: the coalition that lists them.
+            owner = next(
+                f.name for f in link.model._meta.local_fields if f.is_relation and f.name != name
+            )
+            already = link.model._default_manager.filter(**{name: keep}).values(owner)
+            rows.filter(**{f"{owner}__in": already}).delete()
+            number = rows.update(**{name: keep})
+        elif hasattr(link.model, "history"):
+            objects = list(rows.select_for_update(of=("self",)))
+            for record in objects:
+                setattr(record, name, keep)
+            bulk_update_with_history(
+                objects,
+                link.model,
+                [name],
+                batch_size=MERGE_BATCH_SIZE,
+                default_user=actor,
+                default_change_reason=reason,
+            )
+            number = len(objects)
+        else:
+            number = rows.update(**{name: keep})
+        if number:
+            moved[link.label] = moved.get(link.label, 0) + number
+    for duplicate in duplicates:
+        duplicate._change_reason = reason
+        audited(duplicate, actor).delete()
+    return moved

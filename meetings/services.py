@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from coalitions import date_range
+from coalitions.archive import refuse_if_archived
 from coalitions.audit import audited
 from coalitions.models import Coalition, Membership, Visibility
 from mail import pipeline
@@ -438,6 +439,7 @@ def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
 @transaction.atomic
 def agenda_reorder(*, meeting: Meeting, actor: User, item_ids: list[int]) -> None:
     """Puts the items in the order given; every item of the meeting must be named once."""
+    refuse_if_archived(meeting.coalition_id)
     _locked_meeting(meeting)
     items = {i.pk: i for i in AgendaItem.objects.select_for_update().filter(meeting=meeting)}
     if sorted(item_ids) != sorted(items):
@@ -462,6 +464,7 @@ def agenda_move(*, item: AgendaItem, actor: User, direction: str) -> None:
 @transaction.atomic
 def attendance_record(*, meeting: Meeting, actor: User, attendance: dict[int, str]) -> None:
     """`attendance`: participant id -> Participant.Attendance value."""
+    refuse_if_archived(meeting.coalition_id)
     _locked_meeting(meeting)
     participants = list(
         Participant.objects.select_for_update().filter(meeting=meeting, pk__in=list(attendance))
@@ -484,6 +487,7 @@ def attendance_record(*, meeting: Meeting, actor: User, attendance: dict[int, st
 def minutes_save(
     *, meeting: Meeting, actor: User, notes: str, item_minutes: dict[int, str]
 ) -> None:
+    refuse_if_archived(meeting.coalition_id)
     # Saved with update_fields and bulk_update, which skip full_clean: the limits are checked here.
     errors = {}
     try:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from coalitions import date_range
+from coalitions.archive import refuse_if_archived
 from coalitions.audit import audited
 from coalitions.models import Coalition, Organisation
 from users.models import User
@@ -549,6 +550,7 @@ def progress_import(
     """
     from .csv_io import CsvImportError
 
+    refuse_if_archived(coalition)
     indicators = {
         (i.obligation.code, i.kind): i
         for i in Indicator.objects.filter(obligation__coalition=coalition).select_related(
