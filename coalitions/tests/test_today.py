@@ -215,6 +215,7 @@ def test_next_meetings_are_those_the_person_is_invited_to_or_convenes(
         title="Meeting of the authority alone",
         participants=Membership.objects.filter(user=authority),
     )
+    make_meeting(coalition, authority, days=8, title="Meeting in draft", draft=True)
     elsewhere = CoalitionFactory(name="Coalition Elsewhere")
     make_meeting(elsewhere, add_member(elsewhere, Role.NATIONAL_AUTHORITY), title="Meeting far")
     shown = {}
@@ -229,7 +230,8 @@ def test_next_meetings_are_those_the_person_is_invited_to_or_convenes(
         "Meeting without operator",
         "Meeting chaired by operator",
     }
-    # The champion convenes the coalition's meetings: it sees every one of them, and no other.
+    # The champion convenes the coalition's meetings: it sees every one of them, drafts too, and
+    # no other coalition's.
     assert shown[champion] == _MEETING_TITLES - {"Meeting far"}
 
 
@@ -239,6 +241,7 @@ _MEETING_TITLES = {
     "Meeting chaired by operator",
     "Meeting of the authority alone",
     "Meeting far",
+    "Meeting in draft",
 }
 
 
