@@ -1,4 +1,4 @@
-"""As a new user would: a champion proposes a coalition for a State Party and invites its national
+"""As a new user would: a champion signs up, proposes a coalition for a State Party and invites its national
 authority, who signs up from the mail and owns the coalition, adds an Article 4 obligation from the
 deposit date and invites an operator and a facilitator; each lands on a Today page that shows what
 needs them. Screenshots of each step at desktop width and at 390 px are kept in test-artifacts/."""
@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from coalitions.models import Coalition, Role
 from coalitions.tests.factories import PASSWORD, UserFactory
 from outbox.models import OutboxMessage
+from users.models import User
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -67,8 +68,20 @@ def test_a_champion_starts_a_coalition_and_everyone_lands_on_today(
 ):
     base = live_server.url
     page.set_viewport_size(DESKTOP)
-    champion = UserFactory(name="Kari Champion", email="kari@norway.example.net")
-    sign_in(page, base, champion.email)
+    # 0. The champion signs up and confirms the address from the mail; it lands on Today.
+    page.goto(f"{base}/accounts/signup/")
+    page.get_by_label("Full name").fill("Kari Champion")
+    page.fill("input[name=email]", "kari@norway.example.net")
+    page.get_by_label("Password:", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
+    shoot(page, artifacts_dir, "00-sign-up")
+    page.get_by_role("button", name="Sign Up").click()
+    message = OutboxMessage.objects.filter(to__contains="kari@norway.example.net").latest("pk")
+    confirm = re.search(r"https?://\S+?(/accounts/confirm-email/\S+?/)\s", message.text_body())
+    page.goto(base + confirm.group(1))
+    page.get_by_role("button", name="Confirm").click()
+    page.wait_for_url(re.compile(r".*/today/"))
+    champion = User.objects.get(email="kari@norway.example.net")
     expect(page.get_by_role("heading", name="Today")).to_be_visible()
     expect(page.get_by_text("You are not a member of any coalition yet.")).to_be_visible()
     shoot(page, artifacts_dir, "01-today-empty")
