@@ -10,15 +10,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from config.read_only_admin import ReadOnlyAdmin
 
 from .models import Coalition, Invitation, Membership, Organisation, Role
+from .selectors import organisation_merge_conflicts, organisation_merge_counts, organisation_twin
 from .services import (
     OrganisationExistsError,
     invitation_revoke,
     membership_remove,
     organisation_merge,
-    organisation_merge_conflicts,
-    organisation_merge_counts,
-    organisation_name,
-    organisation_twin,
 )
 
 
@@ -31,7 +28,7 @@ class OrganisationAdminForm(forms.ModelForm):
         fields = ["name", "short_name", "kind", "country", "is_demo"]
 
     def clean_name(self):
-        return organisation_name(self.cleaned_data["name"])
+        return Organisation.stored_name(self.cleaned_data["name"])
 
     def clean(self):
         cleaned = super().clean()

@@ -64,6 +64,18 @@ class Organisation(ChoiceLabels, models.Model):
     def __str__(self) -> str:
         return self.short_name or self.name
 
+    @staticmethod
+    def stored_name(name: str) -> str:
+        """A name as it is stored: no spaces at the ends, one space between words."""
+        return " ".join(str(name or "").split())
+
+    @property
+    def full_label(self) -> str:
+        """The name with its short name, kind and country, to tell organisations apart."""
+        name = f"{self.name} ({self.short_name})" if self.short_name else self.name
+        country = str(self.country.name) if self.country else str(_("international"))
+        return ", ".join([name, str(self.get_kind_display()), country])
+
 
 class Coalition(models.Model):
     class Cadence(models.TextChoices):

@@ -1,6 +1,10 @@
 """Every queryset a coalition page iterates, with the permission filter and its joins."""
 
+from dataclasses import dataclass
+
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.utils.translation import gettext as _
 
 from users.models import User
 
@@ -128,3 +132,170 @@ def hand_over_candidates(*, membership: Membership) -> QuerySet[User]:
         .exclude(pk__in=here_for_another)
         .order_by("name", "email")
     )
+
+
+def organisation_twin(
+    *, name: str, country: str, exclude_pk: int | None = None
+) -> Organisation | None:
+    """The organisation already known by this name and country, whatever the case and spacing."""
+    found = Organisation.objects.filter(
+        name__iexact=Organisation.stored_name(name), country=country or ""
+    )
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return found.first()
+
+
+# What a merge of duplicate organisations moves, and what stops it --------------------------------
+
+
+@dataclass(frozen=True)
+class OrganisationLink:
+    """One kind of record that points at organisations: `model.field`."""
+
+    model: type
+    field: object
+
+    @property
+    def label(self) -> str:
+        if self.is_m2m_table:
+            owner = self.model._meta.auto_created
+            field = next(
+                f for f in owner._meta.many_to_many if f.remote_field.through is self.model
+            )
+            return f"{owner._meta.verbose_name_plural} ({field.verbose_name})"
+        return f"{self.model._meta.verbose_name_plural} ({self.field.verbose_name})"
+
+    @property
+    def is_m2m_table(self) -> bool:
+        """The table behind a many-to-many field (a coalition's champions, its listed ones)."""
+        return bool(self.model._meta.auto_created)
+
+
+def organisation_links() -> list[OrganisationLink]:
+    """Every foreign key to Organisation in the project, found from the models (so a record
+    added by any app later moves too), except the audit trail's: history keeps what was."""
+    from simple_history.models import HistoricalChanges
+
+    links = []
+    for relation in Organisation._meta.get_fields(include_hidden=True):
+        # The reverse side of a foreign key (or one-to-one) declared on another model.
+        if relation.concrete or not (relation.one_to_many or relation.one_to_one):
+            continue
+        model = relation.related_model
+        if issubclass(model, HistoricalChanges):
+            continue
+        links.append(OrganisationLink(model=model, field=relation.field))
+    return sorted(links, key=lambda link: (link.model._meta.label, link.field.name))
+
+
+def _unique_sets(model) -> list[tuple[tuple[str, ...], Q | None]]:
+    sets = [(tuple(fields), None) for fields in model._meta.unique_together]
+    for constraint in model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            sets.append((tuple(constraint.fields), constraint.condition))
+    for field in model._meta.local_fields:
+        if field.unique and not field.primary_key:
+            sets.append(((field.name,), None))
+    return sets
+
+
+def _collisions(link: OrganisationLink, ids: list[int]) -> list[dict]:
+    """Rows of `link` that would be one too many once the organisations are one: two rows that
+    differ only by which of them they name, where the model allows one."""
+    found = []
+    for fields, condition in _unique_sets(link.model):
+        if link.field.name not in fields:
+            continue
+        others = [name for name in fields if name != link.field.name]
+        rows = link.model._default_manager.filter(**{f"{link.field.name}__in": ids})
+        if condition is not None:
+            rows = rows.filter(condition)
+        for name in others:
+            rows = rows.filter(**{f"{name}__isnull": False})
+        found.extend(
+            rows.order_by().values(*others).annotate(rows=models.Count("pk")).filter(rows__gt=1)
+        )
+    return found
+
+
+def organisation_merge_conflicts(
+    *, keep: Organisation, duplicates: list[Organisation]
+) -> list[str]:
+    """What stops merging `duplicates` into `keep`, in words staff can act on (empty: nothing).
+
+    Rows of a many-to-many table (a coalition that lists both as champions) are not conflicts:
+    the merge keeps one of them."""
+    ids = [keep.pk, *(d.pk for d in duplicates)]
+    problems = []
+    for coalition in Coalition.objects.filter(
+        national_authority_id__in=ids, champions__in=ids
+    ).distinct():
+        problems.append(
+            _(
+                "In %(coalition)s one of them is the national authority and another a champion: "
+                "they are not the same organisation."
+            )
+            % {"coalition": coalition}
+        )
+    authority_of = Coalition.objects.filter(national_authority_id__in=ids).values("pk")
+    for membership in (
+        Membership.objects.filter(coalition__in=authority_of, organisation_id__in=ids)
+        .exclude(role=Role.NATIONAL_AUTHORITY)
+        .select_related("coalition", "user")
+    ):
+        problems.append(
+            _(
+                "In %(coalition)s, %(person)s represents one of them as %(role)s while another is "
+                "the national authority, which only its own people represent."
+            )
+            % {
+                "coalition": membership.coalition,
+                "person": membership.user,
+                "role": membership.get_role_display(),
+            }
+        )
+    for invitation in (
+        Invitation.objects.filter(
+            coalition__in=authority_of,
+            organisation_id__in=ids,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .exclude(role=Role.NATIONAL_AUTHORITY)
+        .select_related("coalition")
+    ):
+        problems.append(
+            _(
+                "In %(coalition)s, %(email)s is invited for one of them as %(role)s while another "
+                "is the national authority; revoke the invitation first."
+            )
+            % {
+                "coalition": invitation.coalition,
+                "email": invitation.email,
+                "role": invitation.get_role_display(),
+            }
+        )
+    for link in organisation_links():
+        if link.is_m2m_table:
+            continue
+        for row in _collisions(link, ids):
+            shown = ", ".join(f"{name} {value}" for name, value in row.items() if name != "rows")
+            problems.append(
+                _(
+                    "%(records)s: %(count)d records for the same %(what)s, one per organisation; "
+                    "only one may remain, so remove the others first."
+                )
+                % {"records": link.label, "count": row["rows"], "what": shown}
+            )
+    return problems
+
+
+def organisation_merge_counts(*, organisation: Organisation) -> dict[str, int]:
+    """What points at `organisation`, by kind of record: what a merge moves."""
+    counts = {}
+    for link in organisation_links():
+        number = link.model._default_manager.filter(**{link.field.name: organisation}).count()
+        if number:
+            counts[link.label] = number
+    return counts

@@ -33,6 +33,7 @@ from .selectors import (
     hand_over_candidates,
     invitations_sent_pending,
     membership_list,
+    organisation_twin,
     pending_invitation_list,
 )
 from .services import (
@@ -55,7 +56,6 @@ from .services import (
     membership_remove,
     organisation_add,
     organisation_list_in,
-    organisation_twin,
     organisation_update,
 )
 from .submissions import create_once

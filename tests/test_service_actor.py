@@ -29,6 +29,8 @@ NOT_A_PERSONS_CHANGE = {
     "coalitions.services.queue_invitations": "the mail dispatcher queues sends; writes nothing",
     "coalitions.services.invitations_to_send": "narrows a queryset for the dispatcher",
     "coalitions.services.unique_slug": "finds a free short address; writes nothing",
+    "coalitions.services.hand_over_send_mail": "the worker stamps the sending time",
+    "coalitions.services.queue_hand_overs": "the mail dispatcher queues sends; writes nothing",
     "concerns.services.concern_notice_send": "the worker stamps the sending time",
     "concerns.services.queue_notices": "the mail dispatcher queues sends; writes nothing",
     "concerns.services.no_reader_message": "a sentence for the page; writes nothing",

@@ -12,12 +12,8 @@ from actions.models import ActionPoint
 from actions.tests.factories import make_action_point
 from coalitions import permissions as perms
 from coalitions.models import Coalition, HandOver, Invitation, Membership, Organisation, Role
-from coalitions.services import (
-    invitation_create,
-    organisation_create,
-    organisation_merge,
-    organisation_merge_conflicts,
-)
+from coalitions.selectors import organisation_merge_conflicts
+from coalitions.services import invitation_create, organisation_create, organisation_merge
 from coalitions.tests.factories import CoalitionFactory, UserFactory, add_member
 from concerns.models import Concern
 from concerns.tests.factories import raise_concern
