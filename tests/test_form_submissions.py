@@ -465,6 +465,11 @@ CREATE_CASES = {
             "organisation": str(w["donor_organisation"].pk),
         },
     ),
+    "coalitions:organisation_new": (
+        Role.NATIONAL_AUTHORITY,
+        None,
+        lambda w: {"name": "The HALO Trust", "short_name": "HALO", "kind": "operator"},
+    ),
     "coalitions:new": (
         Role.CHAMPION,
         None,

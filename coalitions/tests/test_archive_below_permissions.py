@@ -195,9 +195,9 @@ def test_no_service_writes_in_an_archived_coalition(
 def test_a_person_still_stops_the_mail_of_an_archived_coalition(coalition, members):
     archive(coalition, members)
     preference = actions.notification_preference_set(
-        user=members[Role.DONOR], coalition=coalition, cadence="off"
+        user=members[Role.DONOR], coalition=coalition, cadence="none"
     )
-    assert preference.cadence == "off"
+    assert preference.cadence == "none"
 
 
 def test_a_progress_import_into_an_archived_coalition_writes_nothing(coalition, members, world):
