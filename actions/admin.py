@@ -9,6 +9,7 @@ from .models import (
     ReminderSent,
     ReminderSettings,
 )
+from .reminders.marks import action_point_changed
 
 
 @admin.register(ActionPoint)
@@ -18,6 +19,11 @@ class ActionPointAdmin(SimpleHistoryAdmin):
     search_fields = ["title"]
     raw_id_fields = ["owner", "recorded_by", "meeting"]
     list_select_related = ["coalition", "owner_organisation", "owner"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A due date or status changed here is read again by the next reminder sweep.
+        action_point_changed(action_point_id=obj.pk)
 
 
 @admin.register(ActionUpdate)

@@ -258,3 +258,43 @@ class DigestSent(MailRecord):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period} → {self.recipient_id}"
+
+
+class ReminderMark(models.Model):
+    """What one kind of the reminder sweep's candidates depended on in one coalition, apart from
+    its action points, when a complete sweep last read them: the local date, the due-soon window,
+    the mid-term under way, the settings, the archive and the members (a digest of them).
+
+    A sweep reads again only the coalitions and kinds whose digest differs, and the action points
+    changed since (`ActionPointChange`); a run with neither reads nothing. `pending` holds the
+    digest the running sweep read, written as `inputs` when its last round is done (by `run`).
+    """
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="+")
+    # A ReminderSent kind, or "mid_term_digest".
+    kind = models.CharField(max_length=20)
+    inputs = models.CharField(max_length=64, blank=True)
+    pending = models.CharField(max_length=64, blank=True)
+    run = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["coalition", "kind"], name="reminder_mark_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.coalition_id}"
+
+
+class ActionPointChange(models.Model):
+    """An action point made, edited or moved to another status since the reminder sweep last
+    read it: the next sweep reads its reminders again, and deletes the row when its run is done.
+    Written in the change's own transaction, so a change the sweep has not seen stays here."""
+
+    action_point = models.ForeignKey(ActionPoint, on_delete=models.CASCADE, related_name="+")
+    # The sweep run that is reading it; a run that dies leaves it for the next.
+    run = models.UUIDField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.action_point_id} changed {self.created_at:%Y-%m-%d %H:%M}"

@@ -13,6 +13,7 @@ from meetings.models import Meeting
 from users.models import User
 
 from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
+from .reminders.marks import action_point_changed
 from .reminders.recording import notify_new_action_point
 from .unsubscribe import UnsubscribeLinkError, unsubscribe_payload
 
@@ -88,6 +89,7 @@ def action_point_create(
     action_point.full_clean()
     _check_ownership(action_point)
     action_point.save()
+    action_point_changed(action_point_id=action_point.pk)
     _queue_new_action_point_notice(action_point)
     return action_point
 
@@ -113,6 +115,7 @@ def action_point_edit(*, action_point: ActionPoint, actor: User, **changes: obje
     action_point.full_clean()
     _check_ownership(action_point)
     action_point.save()
+    action_point_changed(action_point_id=action_point.pk)
     return action_point
 
 
@@ -137,6 +140,8 @@ def action_update_post(
     if new_status:
         action_point.status = new_status
     audited(action_point, actor).save(update_fields=["status", "updated_at"])
+    if new_status:
+        action_point_changed(action_point_id=action_point.pk)
     return update
 
 

@@ -2,9 +2,9 @@
 to tell) whose due-soon, overdue or mid-term reminder is not recorded yet.
 
 Every query here reads against each coalition's own today: one term per time zone (and due-soon
-window) in use, so the number of terms stays small whatever the number of rows. The queries are
-built so that PostgreSQL can answer "nothing new" from indexes: the record of a reminder is looked
-up by its whole unique key, and each kind first narrows the action points by an index.
+window) in use, so the number of terms stays small whatever the number of rows. Each kind first
+narrows the action points by an index; which of the pairs are recorded already is left to the
+records' unique key when they are inserted (marks.py keeps the sweep from reading them again).
 """
 
 import zoneinfo
@@ -107,6 +107,16 @@ def mid_terms_under_way(*, now: datetime) -> list[MidTerm]:
 
 
 @dataclass(frozen=True)
+class CoalitionState:
+    """What the sweep reads of one coalition: its zone, due-soon window and whether it sends."""
+
+    pk: int
+    timezone: str
+    due_soon_days: int
+    sends: bool  # reminders on and not archived
+
+
+@dataclass(frozen=True)
 class Today:
     """What one round of the sweep reads against, in two queries: each coalition's today (per time
     zone and due-soon window in use) and the mid-terms under way."""
@@ -115,19 +125,34 @@ class Today:
     # (time zone, due-soon days) in use -> that zone's today
     windows: dict[tuple[str, int], date]
     mid_terms: list[MidTerm]
+    coalitions: tuple[CoalitionState, ...] = ()
 
     @classmethod
     def at(cls, now: datetime) -> "Today":
-        in_use = (
-            Coalition.objects.order_by()
-            .values_list("timezone", "reminder_settings__due_soon_days")
-            .distinct()
+        coalitions = tuple(
+            CoalitionState(
+                pk=pk,
+                timezone=tz_name,
+                due_soon_days=days or ReminderSettings.DEFAULT_DUE_SOON_DAYS,
+                sends=archived_at is None and enabled is not False,
+            )
+            for pk, tz_name, days, enabled, archived_at in Coalition.objects.order_by(
+                "pk"
+            ).values_list(
+                "pk",
+                "timezone",
+                "reminder_settings__due_soon_days",
+                "reminder_settings__reminders_enabled",
+                "archived_at",
+            )
         )
-        windows = {
-            (tz_name, days or ReminderSettings.DEFAULT_DUE_SOON_DAYS): local_today(tz_name, now)
-            for tz_name, days in in_use
-        }
-        return cls(now=now, windows=windows, mid_terms=mid_terms_under_way(now=now))
+        windows = {(c.timezone, c.due_soon_days): local_today(c.timezone, now) for c in coalitions}
+        return cls(
+            now=now,
+            windows=windows,
+            mid_terms=mid_terms_under_way(now=now),
+            coalitions=coalitions,
+        )
 
     @property
     def zones(self) -> dict[str, date]:
@@ -160,14 +185,11 @@ def with_cadence(queryset):
     return queryset.annotate(cadence=Subquery(preference))
 
 
-def not_recorded(queryset, kind: str, *, periods: list[str] | None = None):
-    """Pairs without a record of `kind` for their period. With `periods`, the record of any of
-    them counts: each coalition has one mid-term under way and an action point is in one
-    coalition, so a record for one of the current periods is the record for its own; the lookup
-    then uses the record's unique key whole instead of working out each row's period."""
-    period = Q(period__in=periods) if periods is not None else Q(period=OuterRef("period"))
+def not_recorded(queryset, kind: str):
+    """Pairs (with their `period`) without a record of `kind` for it: looked up by the record's
+    whole unique key."""
     recorded = ReminderSent.objects.filter(
-        period,
+        period=OuterRef("period"),
         action_point=OuterRef("pk"),
         recipient=OuterRef("recipient_id"),
         kind=kind,
@@ -186,11 +208,11 @@ def active_with_reminders():
     )
 
 
-def _dated(queryset, window: Q, first: date, last: date, kind: str):
+def _dated(queryset, window: Q, first: date, last: date):
     """The bounds common to every zone's term let an index on the due date narrow the rows."""
     queryset = queryset.filter(window, due_date__gte=first, due_date__lte=last)
     queryset = queryset.annotate(period=Cast("due_date", CharField()))
-    return not_recorded(owner_recipients(queryset), kind)
+    return owner_recipients(queryset)
 
 
 def due_soon_candidates(*, today: Today):
@@ -214,7 +236,7 @@ def due_soon_candidates(*, today: Today):
         (local + timedelta(days=days) for (_tz, days), local in today.windows.items()),
         default=first,
     )
-    return _dated(queryset, window, first, last, ReminderSent.Kind.DUE_SOON)
+    return _dated(queryset, window, first, last)
 
 
 def overdue_candidates(*, today: Today):
@@ -228,7 +250,7 @@ def overdue_candidates(*, today: Today):
     days = today.zones.values()
     first = min(days, default=today.now.date()) - timedelta(days=OVERDUE_WINDOW_DAYS)
     last = max(days, default=today.now.date())
-    return _dated(active_with_reminders(), window, first, last, ReminderSent.Kind.OVERDUE)
+    return _dated(active_with_reminders(), window, first, last)
 
 
 def mid_term_request_candidates(*, today: Today):
@@ -238,11 +260,7 @@ def mid_term_request_candidates(*, today: Today):
     if not due:
         return None
     queryset = active_with_reminders().filter(coalition_id__in=[m.coalition_id for m in due])
-    return not_recorded(
-        owner_recipients(queryset),
-        ReminderSent.Kind.MID_TERM_REQUEST,
-        periods=[m.period for m in due],
-    )
+    return owner_recipients(queryset)
 
 
 def with_period(queryset, kind: str, today: Today, first: int, last: int):
@@ -263,7 +281,10 @@ def mid_term_periods(today: Today) -> dict[int, str]:
 
 
 def reminder_candidates(*, today: Today) -> dict:
-    """Each kind of reminder the sweep sends, with its candidates (None: none can be due)."""
+    """Each kind of reminder the sweep sends, with its candidates (None: none can be due): every
+    (action point, person) pair that is due, recorded or not. The sweep reads them only where
+    something moved (marks.py), and the records' unique key leaves out those recorded already;
+    `not_recorded` says which those are, for the sweep's walk through one large coalition."""
     return {
         ReminderSent.Kind.MID_TERM_REQUEST: mid_term_request_candidates(today=today),
         ReminderSent.Kind.DUE_SOON: due_soon_candidates(today=today),

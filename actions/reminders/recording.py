@@ -4,14 +4,18 @@ A row's unique key says what the mail is and for which period; rows go in with O
 NOTHING, so two sweeps at once, or a sweep repeated after a crash, cannot record (and so cannot
 send) the same mail twice. The mails of the rows one batch inserted are queued when it commits.
 
-The sweep runs as a chain of rounds. Its first round counts what is due per coalition, once (for
-a run that finds nothing new this is all it does), and plans the rounds: windows of whole
-coalitions that hold about one batch each. Every later round reads only its own window, walked
-by (coalition, person, action point), so a run costs about one pass over what is due however
-many rounds it takes, and each round holds one batch.
+The sweep runs as a chain of rounds. Its first round takes what moved since the last complete run
+(marks.py: the coalitions and kinds whose date, mid-term, settings or members changed, and the
+changed action points; when nothing moved this is all it does), counts what is due there per
+coalition, once, and plans the rounds: windows of whole coalitions that hold about one batch
+each, each recorded in one statement (a coalition with more than a batch is walked by (person,
+action point) among the pairs not recorded yet). Every later round reads only its own window,
+so a run costs about one pass over what is due however many rounds it takes, and each round
+holds one batch. The run's last round marks what it read as read.
 """
 
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,8 +25,8 @@ from django.utils import timezone
 
 from mail.models import MailStatus
 
-from ..models import DigestSent, NotificationPreference, ReminderSent
-from . import candidates, sending
+from ..models import ActionPointChange, DigestSent, NotificationPreference, ReminderSent
+from . import candidates, marks, sending
 
 SWEEP_BATCH_SIZE = 5000
 
@@ -101,37 +105,42 @@ def _record(queryset, kind: str) -> int:
     return len(inserted)
 
 
+@contextmanager
+def _hash_joins():
+    """A transaction in which PostgreSQL joins by hashing. The candidates join action points to
+    memberships on (coalition, organisation), two columns it takes as independent: it expects a
+    few pairs where there are as many as open action points, and would then look each one up
+    by itself (10x the time at 100,000 action points)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_nestloop = off")
+        yield
+
+
 def plan_windows(queryset, batch_size: int) -> list[list[int]]:
     """Counts the candidates per coalition (one query) and cuts the coalitions, in id order, into
-    windows [first, last] of about `batch_size` candidates; a coalition with more than that is a
-    window of its own, walked in several rounds."""
+    windows [first, last, candidates] of about `batch_size` candidates; a coalition with more
+    than that is a window of its own, walked in several rounds."""
     per_coalition = (
         queryset.order_by("coalition_id")
         .values("coalition_id")
         .annotate(due=Count("pk"))
         .values_list("coalition_id", "due")
     )
-    windows, size = [], 0
+    windows = []
     for coalition_id, due in per_coalition:
-        if windows and size + due <= batch_size:
+        if windows and windows[-1][2] + due <= batch_size:
             windows[-1][1] = coalition_id
-            size += due
+            windows[-1][2] += due
         else:
-            windows.append([coalition_id, coalition_id])
-            size = due
+            windows.append([coalition_id, coalition_id, due])
     return windows
 
 
 def _plan(kinds: dict, batch_size: int) -> dict:
-    """The first round's look at everything due: the windows of each kind that has any."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # The counts join action points to memberships on (coalition, organisation), two
-            # columns PostgreSQL takes as independent: it expects a few hundred pairs where there
-            # are as many as open action points, and would then look each one up in the records
-            # by itself. Over everything due, hash joins are the plan (10x less time here).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_nestloop = off")
+    """The first round's look at what is due in the run's scope: the windows of each kind."""
+    with _hash_joins():
         plan = {
             kind: {"windows": plan_windows(queryset, batch_size), "after": None}
             for kind, queryset in kinds.items()
@@ -140,7 +149,20 @@ def _plan(kinds: dict, batch_size: int) -> dict:
     return {kind: state for kind, state in plan.items() if state["windows"]}
 
 
-# The order a window is walked in: a person's candidates of one coalition together.
+def _in_scope(queryset, scope: marks.Scope, kind: str):
+    """The candidates of the coalitions whose inputs moved, and of the changed action points."""
+    coalitions = scope.coalitions.get(str(kind), [])
+    changed = Q(pk__in=ActionPointChange.objects.filter(run=scope.run).values("action_point_id"))
+    if coalitions and scope.changes:
+        return queryset.filter(Q(coalition_id__in=coalitions) | changed)
+    if coalitions:
+        return queryset.filter(coalition_id__in=coalitions)
+    if scope.changes:
+        return queryset.filter(changed)
+    return None
+
+
+# The order a large coalition is walked in: a person's candidates of one coalition together.
 ORDER = ("coalition_id", "recipient_id", "pk")
 
 
@@ -165,14 +187,20 @@ def _before_or_at(position: list) -> Q:
 def _record_window(
     queryset, kind: str, batch_size: int, state: dict, today: candidates.Today
 ) -> tuple[int, dict | None]:
-    """Records one batch from the first window of `state` and returns (rows found, the state of
-    the next round or None when every window is done).
+    """Records the first window of `state` and returns (rows recorded, the state of the next
+    round or None when every window is done).
 
-    A person's reminders of one kind stay in one batch (so in one mail) unless they alone exceed
-    it: a window ends between coalitions, and a batch cut inside one ends between people.
+    A window of whole coalitions that holds at most a batch goes in one statement. A coalition
+    with more is walked a batch at a time among the pairs not recorded yet; a person's
+    reminders of one kind stay in one batch (so in one mail) unless they alone exceed it.
     """
-    first, last = state["windows"][0]
-    queryset = queryset.filter(coalition_id__gte=first, coalition_id__lte=last)
+    first, last, due = state["windows"][0]
+    queryset = candidates.with_period(
+        queryset.filter(coalition_id__gte=first, coalition_id__lte=last), kind, today, first, last
+    )
+    if due <= batch_size:
+        return _record(queryset, kind), _next(state["windows"][1:], None)
+    queryset = candidates.not_recorded(queryset, kind)
     if state["after"]:
         queryset = queryset.filter(_after(state["after"]))
     keys = list(queryset.order_by(*ORDER).values_list(*ORDER)[: batch_size + 1])
@@ -183,9 +211,12 @@ def _record_window(
         queryset = queryset.filter(_before_or_at(after))
     else:
         after, windows = None, state["windows"][1:]
-    if keys:
-        _record(candidates.with_period(queryset, kind, today, first, last), kind)
-    return len(keys), {"windows": windows, "after": after} if windows else None
+    recorded = _record(queryset, kind) if keys else 0
+    return recorded, _next(windows, after)
+
+
+def _next(windows: list, after: list | None) -> dict | None:
+    return {"windows": windows, "after": after} if windows else None
 
 
 def record_digests(digests: list[DigestSent]) -> None:
@@ -202,11 +233,12 @@ def record_digests(digests: list[DigestSent]) -> None:
 
 
 def _record_mid_term_digests(
-    *, today: candidates.Today, batch_size: int, after: int
+    *, today: candidates.Today, scope: marks.Scope, batch_size: int, after: int
 ) -> tuple[int, int | None]:
     members = candidates.mid_term_digest_candidates(today=today)
     if members is None:
         return 0, None
+    members = members.filter(coalition_id__in=scope.coalitions.get(marks.MID_TERM_DIGEST, []))
     rows = list(
         members.filter(pk__gt=after)
         .order_by("pk")
@@ -235,7 +267,7 @@ def _record_mid_term_digests(
 @dataclass
 class SweepResult:
     found: dict
-    cursor: dict  # what each kind's next round does; empty when everything due is recorded
+    cursor: dict  # what the run's next round does; empty when the run is done
 
     @property
     def more(self) -> bool:
@@ -246,27 +278,41 @@ def reminder_sweep(
     *, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE, cursor: dict | None = None
 ) -> SweepResult:
     """One round of each kind of due reminder. A chain of rounds passes `cursor` on; a fresh run
-    (no cursor) plans its windows from what is due and not recorded now."""
+    (no cursor) takes what moved since the last complete run (marks.py) and plans its windows
+    from what is due there. A run in which nothing moved reads nothing more."""
     today = candidates.Today.at(now or timezone.now())
-    kinds = candidates.reminder_candidates(today=today)
     digest_kind = DigestSent.Kind.MID_TERM
-    if not cursor:
-        cursor = _plan(kinds, batch_size)
-        cursor[digest_kind] = 0
-    found, next_cursor = {}, {}
+    found = {kind: 0 for kind in (*marks.KINDS[:-1], digest_kind)}
+    if cursor:
+        scope, plan = marks.Scope.from_cursor(cursor["scope"]), cursor["plan"]
+    else:
+        scope = marks.scope_at(today)
+        if scope.empty:
+            return SweepResult(found=found, cursor={})
+        plan = None
+    kinds = {
+        kind: queryset if queryset is None else _in_scope(queryset, scope, kind)
+        for kind, queryset in candidates.reminder_candidates(today=today).items()
+    }
+    if plan is None:
+        plan = {str(kind): state for kind, state in _plan(kinds, batch_size).items()}
+        plan[digest_kind] = 0 if scope.coalitions.get(marks.MID_TERM_DIGEST) else None
+    next_plan = {}
     for kind, queryset in kinds.items():
-        state = cursor.get(kind)
+        state = plan.get(str(kind))
         if state is None or queryset is None:
-            found[kind] = 0  # nothing due, or finished in an earlier round of this chain
-            continue
-        found[kind], next_state = _record_window(queryset, kind, batch_size, state, today)
+            continue  # nothing due, or finished in an earlier round of this run
+        with _hash_joins():
+            found[kind], next_state = _record_window(queryset, kind, batch_size, state, today)
         if next_state:
-            next_cursor[kind] = next_state
-    found[digest_kind], after = 0, None
-    if digest_kind in cursor:
+            next_plan[str(kind)] = next_state
+    if plan.get(digest_kind) is not None:
         found[digest_kind], after = _record_mid_term_digests(
-            today=today, batch_size=batch_size, after=cursor[digest_kind]
+            today=today, scope=scope, batch_size=batch_size, after=plan[digest_kind]
         )
-    if after is not None:
-        next_cursor[digest_kind] = after
-    return SweepResult(found=found, cursor={str(k): v for k, v in next_cursor.items()})
+        if after is not None:
+            next_plan[digest_kind] = after
+    if next_plan:
+        return SweepResult(found=found, cursor={"scope": scope.as_cursor(), "plan": next_plan})
+    marks.run_done(scope)
+    return SweepResult(found=found, cursor={})
