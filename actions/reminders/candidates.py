@@ -263,15 +263,16 @@ def mid_term_request_candidates(*, today: Today):
     return owner_recipients(queryset)
 
 
-def with_period(queryset, kind: str, today: Today, first: int, last: int):
-    """The candidates of coalitions `first` to `last` with each row's period: the due date
-    (already there), or the coalition's mid-term, spelled out for those coalitions only."""
+def with_period(queryset, kind: str, today: Today, coalition_ids: list[int]):
+    """The candidates of `coalition_ids` with each row's period: the due date (already there),
+    or the coalition's mid-term, spelled out for those coalitions only."""
     if kind != ReminderSent.Kind.MID_TERM_REQUEST:
         return queryset
+    window = set(coalition_ids)
     periods = [
         When(coalition_id=m.coalition_id, then=Value(m.period))
         for m in today.mid_terms
-        if first <= m.coalition_id <= last
+        if m.coalition_id in window
     ]
     return queryset.annotate(period=Case(*periods, output_field=CharField()))
 

@@ -18,6 +18,8 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
+from operator import or_
 
 from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, F, Q, Value, When
@@ -118,9 +120,9 @@ def _hash_joins():
         yield
 
 
-def plan_windows(queryset, batch_size: int) -> list[list[int]]:
+def plan_windows(queryset, batch_size: int) -> list[list]:
     """Counts the candidates per coalition (one query) and cuts the coalitions, in id order, into
-    windows [first, last, candidates] of about `batch_size` candidates; a coalition with more
+    windows [coalition ids, candidates] of about `batch_size` candidates; a coalition with more
     than that is a window of its own, walked in several rounds."""
     per_coalition = (
         queryset.order_by("coalition_id")
@@ -130,36 +132,43 @@ def plan_windows(queryset, batch_size: int) -> list[list[int]]:
     )
     windows = []
     for coalition_id, due in per_coalition:
-        if windows and windows[-1][2] + due <= batch_size:
-            windows[-1][1] = coalition_id
-            windows[-1][2] += due
+        if windows and windows[-1][1] + due <= batch_size:
+            windows[-1][0].append(coalition_id)
+            windows[-1][1] += due
         else:
-            windows.append([coalition_id, coalition_id, due])
+            windows.append([[coalition_id], due])
     return windows
 
 
-def _plan(kinds: dict, batch_size: int) -> dict:
+def _plan(kinds: dict, scope: marks.Scope, batch_size: int) -> dict:
     """The first round's look at what is due in the run's scope: the windows of each kind."""
+    plan = {}
     with _hash_joins():
-        plan = {
-            kind: {"windows": plan_windows(queryset, batch_size), "after": None}
-            for kind, queryset in kinds.items()
-            if queryset is not None
-        }
-    return {kind: state for kind, state in plan.items() if state["windows"]}
+        for kind, queryset in kinds.items():
+            queryset = _in_scope(queryset, scope, kind)
+            windows = plan_windows(queryset, batch_size) if queryset is not None else []
+            if windows:
+                plan[str(kind)] = {"windows": windows, "after": None}
+    return plan
 
 
-def _in_scope(queryset, scope: marks.Scope, kind: str):
-    """The candidates of the coalitions whose inputs moved, and of the changed action points."""
-    coalitions = scope.coalitions.get(str(kind), [])
-    changed = Q(pk__in=ActionPointChange.objects.filter(run=scope.run).values("action_point_id"))
-    if coalitions and scope.changes:
-        return queryset.filter(Q(coalition_id__in=coalitions) | changed)
-    if coalitions:
-        return queryset.filter(coalition_id__in=coalitions)
-    if scope.changes:
-        return queryset.filter(changed)
-    return None
+def _in_scope(queryset, scope: marks.Scope, kind: str, window: list[int] | None = None):
+    """The candidates of the coalitions whose inputs moved, and of the changed action points
+    elsewhere (None: neither). With `window`, of those coalitions only, named one by one so
+    that the index on the action points' coalition narrows the rows."""
+    whole = scope.coalitions.get(str(kind), [])
+    others = None
+    if window is not None:
+        moved = set(whole)
+        whole = [pk for pk in window if pk in moved]
+        others = [pk for pk in window if pk not in moved]
+    terms = [Q(coalition_id__in=whole)] if whole else []
+    if scope.changes and others != []:
+        changed = ActionPointChange.objects.filter(run=scope.run).values("action_point_id")
+        terms.append(Q(pk__in=changed, **({"coalition_id__in": others} if others else {})))
+    if not terms:
+        return None
+    return queryset.filter(reduce(or_, terms))
 
 
 # The order a large coalition is walked in: a person's candidates of one coalition together.
@@ -185,7 +194,7 @@ def _before_or_at(position: list) -> Q:
 
 
 def _record_window(
-    queryset, kind: str, batch_size: int, state: dict, today: candidates.Today
+    queryset, kind: str, batch_size: int, state: dict, scope: marks.Scope, today: candidates.Today
 ) -> tuple[int, dict | None]:
     """Records the first window of `state` and returns (rows recorded, the state of the next
     round or None when every window is done).
@@ -194,10 +203,11 @@ def _record_window(
     with more is walked a batch at a time among the pairs not recorded yet; a person's
     reminders of one kind stay in one batch (so in one mail) unless they alone exceed it.
     """
-    first, last, due = state["windows"][0]
-    queryset = candidates.with_period(
-        queryset.filter(coalition_id__gte=first, coalition_id__lte=last), kind, today, first, last
-    )
+    window, due = state["windows"][0]
+    queryset = _in_scope(queryset, scope, kind, window=window)
+    if queryset is None:
+        return 0, _next(state["windows"][1:], None)
+    queryset = candidates.with_period(queryset, kind, today, window)
     if due <= batch_size:
         return _record(queryset, kind), _next(state["windows"][1:], None)
     queryset = candidates.not_recorded(queryset, kind)
@@ -290,12 +300,9 @@ def reminder_sweep(
         if scope.empty:
             return SweepResult(found=found, cursor={})
         plan = None
-    kinds = {
-        kind: queryset if queryset is None else _in_scope(queryset, scope, kind)
-        for kind, queryset in candidates.reminder_candidates(today=today).items()
-    }
+    kinds = candidates.reminder_candidates(today=today)
     if plan is None:
-        plan = {str(kind): state for kind, state in _plan(kinds, batch_size).items()}
+        plan = _plan(kinds, scope, batch_size)
         plan[digest_kind] = 0 if scope.coalitions.get(marks.MID_TERM_DIGEST) else None
     next_plan = {}
     for kind, queryset in kinds.items():
@@ -303,7 +310,9 @@ def reminder_sweep(
         if state is None or queryset is None:
             continue  # nothing due, or finished in an earlier round of this run
         with _hash_joins():
-            found[kind], next_state = _record_window(queryset, kind, batch_size, state, today)
+            found[kind], next_state = _record_window(
+                queryset, kind, batch_size, state, scope, today
+            )
         if next_state:
             next_plan[str(kind)] = next_state
     if plan.get(digest_kind) is not None:
