@@ -145,7 +145,8 @@ def _plan(kinds: dict, scope: marks.Scope, batch_size: int) -> dict:
     plan = {}
     with _hash_joins():
         for kind, queryset in kinds.items():
-            queryset = _in_scope(queryset, scope, kind)
+            if queryset is not None:
+                queryset = _in_scope(queryset, scope, kind)
             windows = plan_windows(queryset, batch_size) if queryset is not None else []
             if windows:
                 plan[str(kind)] = {"windows": windows, "after": None}
