@@ -60,14 +60,20 @@ class ActionsConfig(AppConfig):
 
 
 def register_searches() -> None:
-    from coalitions.search import Search, register_search
+    from coalitions.search import Search, chosen_id, register_search
 
     from .selectors import owner_choices, owner_organisation_choices
+
+    def people(access, params):
+        # Narrowed to the owner organisation typed in the same form, when one is chosen.
+        people = owner_choices(coalition=access.coalition)
+        organisation = chosen_id(params.get("owner_organisation"))
+        return people.filter(organisation_id=organisation) if organisation else people
 
     register_search(
         "people",
         Search(
-            queryset=lambda access, _params: owner_choices(coalition=access.coalition),
+            queryset=people,
             fields=("name", "organisation_name"),
             label=lambda user: f"{user.name} ({user.organisation_name})",
         ),

@@ -12,16 +12,24 @@ from .services import EDITABLE_FIELDS
 class ActionPointForm(SubmittedOnce, forms.ModelForm):
     """People, organisations and meetings are typed with suggestions: a coalition has hundreds."""
 
-    owner = SearchChoiceField(
-        kind="people",
-        required=False,
-        label=_("Owner (person)"),
-        help_text=_("Optional: the person who follows it up for the owner organisation."),
-    )
     owner_organisation = SearchChoiceField(
         kind="organisations",
+        required=False,
         label=_("Owner organisation"),
-        help_text=_("Type a few letters of the organisation's name."),
+        help_text=_(
+            "Type a few letters of the organisation's name; left empty, the person's "
+            "organisation below."
+        ),
+    )
+    owner = SearchChoiceField(
+        kind="people",
+        narrowed_by="owner_organisation",
+        required=False,
+        label=_("Owner (person)"),
+        help_text=_(
+            "Optional: the person who follows it up; the suggestions are the owner "
+            "organisation's people."
+        ),
     )
     meeting = SearchChoiceField(
         kind="meetings",
@@ -49,9 +57,21 @@ class ActionPointForm(SubmittedOnce, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         owner, organisation = cleaned.get("owner"), cleaned.get("owner_organisation")
-        if owner and organisation and owner.organisation_id != organisation.pk:
+        if "owner_organisation" in self.errors or "owner" in self.errors:
+            return cleaned
+        if owner and organisation is None:
+            # The person's own organisation in this coalition.
+            cleaned["owner_organisation"] = self.fields["owner_organisation"].queryset.get(
+                pk=owner.organisation_id
+            )
+        elif owner and owner.organisation_id != organisation.pk:
             self.add_error(
                 "owner", _("This person represents another organisation in the coalition.")
+            )
+        elif organisation is None:
+            self.add_error(
+                "owner_organisation",
+                _("Choose the owner organisation, or a person: their organisation is taken."),
             )
         return cleaned
 

@@ -23,7 +23,7 @@ def organisation_field(**kwargs) -> SearchChoiceField:
 
 def _role_choices(giver_role: str | None, coalition: Coalition) -> list[tuple[str, str]]:
     allowed = roles_given_by(giver_role, coalition=coalition)
-    return [("", "---------")] + [c for c in Role.choices if c[0] in allowed]
+    return [("", _("Choose a role"))] + [c for c in Role.choices if c[0] in allowed]
 
 
 class InvitationForm(SubmittedOnce, forms.Form):
@@ -43,7 +43,7 @@ class InvitationForm(SubmittedOnce, forms.Form):
     )
     new_organisation_kind = forms.ChoiceField(
         label=capfirst(_("new organisation: kind")),
-        choices=[("", "---------")] + list(Organisation.Kind.choices),
+        choices=[("", _("Choose a kind of organisation"))] + list(Organisation.Kind.choices),
         required=False,
     )
     new_organisation_country = forms.ChoiceField(
@@ -109,7 +109,7 @@ class CoalitionStartForm(SubmittedOnce, forms.Form):
         help_text=_("For example: Country Coalition for Lebanon."),
     )
     state_party = forms.ChoiceField(
-        label=capfirst(_("State Party")), choices=[("", "---------")] + list(countries)
+        label=capfirst(_("State Party")), choices=[("", _("Choose a country"))] + list(countries)
     )
     description = forms.CharField(
         label=capfirst(_("description")),
@@ -153,7 +153,7 @@ class CoalitionStartForm(SubmittedOnce, forms.Form):
     )
     organisation_kind = forms.ChoiceField(
         label=capfirst(_("your organisation: kind")),
-        choices=[("", "---------")] + list(Organisation.Kind.choices),
+        choices=[("", _("Choose a kind of organisation"))] + list(Organisation.Kind.choices),
     )
     organisation_country = forms.ChoiceField(
         label=capfirst(_("your organisation: country")),

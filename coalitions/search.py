@@ -79,6 +79,9 @@ class SearchInput(forms.TextInput):
     def __init__(self, attrs=None):
         super().__init__({"autocomplete": "off", **(attrs or {})})
         self.url = ""
+        # The name of a field of the same form whose value narrows the suggestions (the people
+        # of the organisation chosen there).
+        self.narrowed_by = ""
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = dict(attrs or {})
@@ -94,6 +97,9 @@ class SearchInput(forms.TextInput):
                     "hx-sync": "this:replace",
                 }
             )
+            own_id = attrs.get("id") or ""
+            if self.narrowed_by and own_id.endswith(name):
+                attrs["hx-include"] = f"#{own_id.removesuffix(name)}{self.narrowed_by}"
         field = super().render(name, value, attrs, renderer)
         return format_html('{}<datalist id="{}"></datalist>', field, list_id)
 
@@ -103,10 +109,11 @@ class SearchChoiceField(forms.ModelChoiceField):
 
     widget = SearchInput
 
-    def __init__(self, *, kind: str, **kwargs):
+    def __init__(self, *, kind: str, narrowed_by: str = "", **kwargs):
         kwargs.setdefault("queryset", None)
         super().__init__(**kwargs)
         self.kind = kind
+        self.widget.narrowed_by = narrowed_by
         self.widget.attrs.setdefault("maxlength", "300")
         self.max_length = 300
         self.help_text = self.help_text or gettext_lazy("Type a few letters to find it.")
@@ -171,6 +178,14 @@ class SearchChoiceField(forms.ModelChoiceField):
 
     def has_changed(self, initial, data):
         return str(self.prepare_value(initial) or "") != str(data or "")
+
+
+def chosen_id(text: str | None) -> int | None:
+    """The id at the end of a suggestion ("Norwegian People's Aid (#12)"), or a bare id."""
+    text = (text or "").strip()
+    numbered = NUMBER_SUFFIX.search(text)
+    value = numbered.group(1) if numbered else text
+    return int(value) if is_record_id(value) else None
 
 
 def bind_search_fields(form: forms.BaseForm, coalition: Coalition) -> None:

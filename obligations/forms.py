@@ -1,10 +1,17 @@
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.date_range import EARLIEST, LATEST, validate_date_in_range
 from coalitions.submissions import SubmittedOnce
 from coalitions.text_limits import TEXT_MAX_LENGTH
 
+from .forecast import quarter_end, quarter_index, quarter_start
 from .models import (
     FIGURE_MAX,
     Article,
@@ -12,8 +19,11 @@ from .models import (
     ExtensionRequest,
     Indicator,
     Obligation,
+    ProgressEntry,
     validate_figure_not_too_large,
 )
+from .selectors import progress_latest_by_indicator, progress_overlapping
+from .templatetags.obligation_tags import figure
 
 
 class DateInput(forms.DateInput):
@@ -143,10 +153,73 @@ class IndicatorForm(SubmittedOnce, forms.Form):
     )
 
 
+# The unit each indicator counts in, shown beside the value.
+UNITS = {
+    Indicator.Kind.AREA_RELEASED: _("m²"),
+    Indicator.Kind.REMNANTS_DESTROYED: _("remnants"),
+    Indicator.Kind.MUNITIONS_DESTROYED: _("cluster munitions"),
+    Indicator.Kind.SUBMUNITIONS_DESTROYED: _("submunitions"),
+    Indicator.Kind.PEOPLE_REACHED: _("people"),
+    Indicator.Kind.VICTIMS_ASSISTED: _("people"),
+}
+AREA_SPLIT = ("cancelled_m2", "reduced_m2", "cleared_m2")
+PRESET_QUARTERS = 5
+PRESET_MONTHS = 4
+
+
+def period_presets(today: date) -> list[tuple[str, str, date, date]]:
+    """Recent quarters and months, newest first, as (value, label, first day, last day); the one
+    under way ends today, as a period cannot end in the future."""
+    presets = []
+    quarter = quarter_index(today)
+    for index in range(quarter, quarter - PRESET_QUARTERS, -1):
+        first, last = quarter_start(index), min(quarter_end(index), today)
+        label = _("Quarter %(n)s of %(year)s") % {"n": index % 4 + 1, "year": index // 4}
+        if last < quarter_end(index):
+            label = _("%(period)s, to date") % {"period": label}
+        presets.append((f"q{index // 4}-{index % 4 + 1}", label, first, last))
+    month = today.replace(day=1)
+    for _step in range(PRESET_MONTHS):
+        last = min(month + relativedelta(months=1, days=-1), today)
+        label = capfirst(date_format(month, "YEAR_MONTH_FORMAT"))
+        if last < month + relativedelta(months=1, days=-1):
+            label = _("%(period)s, to date") % {"period": label}
+        presets.append((f"m{month:%Y-%m}", label, month, last))
+        month -= relativedelta(months=1)
+    return presets
+
+
+def indicator_hint(indicator: Indicator, latest: ProgressEntry | None) -> str:
+    """The unit an indicator counts in and its last figure, in one line."""
+    unit = UNITS[indicator.kind]
+    if latest is None:
+        return _("Counted in %(unit)s. No figure yet.") % {"unit": unit}
+    return _("Counted in %(unit)s. Last figure: %(value)s for %(start)s – %(end)s (%(by)s).") % {
+        "unit": unit,
+        "value": figure(latest.value),
+        "start": date_format(latest.period_start, "j M Y"),
+        "end": date_format(latest.period_end, "j M Y"),
+        "by": latest.reporting_organisation,
+    }
+
+
 class ProgressForm(SubmittedOnce, forms.Form):
-    indicator = forms.ModelChoiceField(label=_("Indicator"), queryset=Indicator.objects.none())
-    period_start = date_field(_("Period from"))
-    period_end = date_field(_("Period to"))
+    """One figure. The period is typed, or taken from a recent quarter or month; a period that
+    overlaps figures already recorded for the indicator is accepted only once confirmed, as both
+    figures may count the same work."""
+
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"),
+        queryset=Indicator.objects.none(),
+        empty_label=_("Choose an indicator"),
+    )
+    preset = forms.ChoiceField(
+        label=_("Period"),
+        required=False,
+        help_text=_("A recent quarter or month, or type the dates below."),
+    )
+    period_start = date_field(_("Period from"), required=False)
+    period_end = date_field(_("Period to"), required=False)
     value = amount_field(_("Value"))
     cancelled_m2 = amount_field(_("of which cancelled (m²)"), required=False)
     reduced_m2 = amount_field(_("of which reduced (m²)"), required=False)
@@ -162,9 +235,96 @@ class ProgressForm(SubmittedOnce, forms.Form):
         help_text=_("Where the figure comes from, e.g. the operator's monthly report."),
     )
 
-    def __init__(self, *args, indicators, **kwargs):
+    def __init__(self, *args, indicators, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        today = self.today = today or timezone.localdate()
         self.fields["indicator"].queryset = indicators
+        self.presets = {value: (start, end) for value, _l, start, end in period_presets(today)}
+        self.fields["preset"].choices = [("", _("Other dates (type them below)"))] + [
+            (value, label) for value, label, _s, _e in period_presets(today)
+        ]
+        indicators = list(indicators)
+        if len(indicators) == 1:
+            self.fields["indicator"].initial = indicators[0].pk
+        if not any(indicator.is_area for indicator in indicators):
+            for name in AREA_SPLIT:
+                del self.fields[name]
+        latest = progress_latest_by_indicator(indicators=indicators)
+        # What the page's script shows as another indicator is chosen.
+        self.indicator_facts = {
+            str(i.pk): {"area": i.is_area, "hint": str(indicator_hint(i, latest.get(i.pk)))}
+            for i in indicators
+        }
+        chosen = (
+            self.data.get("indicator")
+            if self.is_bound
+            else self.initial.get("indicator") or self.fields["indicator"].initial
+        )
+        facts = self.indicator_facts.get(str(getattr(chosen, "pk", chosen) or ""))
+        self.fields["indicator"].help_text = (
+            facts["hint"] if facts else _("Choose one to see its unit and last figure.")
+        )
+        if self.data.get("confirm_overlap"):
+            self._add_confirm_field()
+
+    def _add_confirm_field(self) -> None:
+        self.fields["confirm_overlap"] = forms.BooleanField(
+            label=_("Record it anyway: this figure does not repeat the ones listed"),
+            required=False,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        # Neither is a figure's own: the service gets the dates and the figure.
+        preset = cleaned.pop("preset", None)
+        cleaned.pop("confirm_overlap", None)
+        if preset:
+            start, end = self.presets[preset]
+            typed = (cleaned.get("period_start"), cleaned.get("period_end"))
+            if any(typed) and typed != (start, end):
+                self.add_error(
+                    "preset",
+                    _("The dates typed differ from the period chosen: choose one or the other."),
+                )
+                return cleaned
+            cleaned["period_start"], cleaned["period_end"] = start, end
+        for name in ("period_start", "period_end"):
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, _("Give the date, or choose a period above."))
+        indicator, start, end = (
+            cleaned.get("indicator"),
+            cleaned.get("period_start"),
+            cleaned.get("period_end"),
+        )
+        if self.errors or not (indicator and start and end) or start > end:
+            return cleaned
+        if start < indicator.obligation.entry_into_force or end > self.today:
+            return cleaned  # refused anyway, with its own reason
+        overlapping = list(
+            progress_overlapping(indicator=indicator, period_start=start, period_end=end)[:5]
+        )
+        if overlapping and not self.data.get("confirm_overlap"):
+            self._add_confirm_field()
+            listed = "; ".join(
+                _("%(value)s for %(start)s – %(end)s (%(by)s)")
+                % {
+                    "value": figure(entry.value),
+                    "start": date_format(entry.period_start, "j M Y"),
+                    "end": date_format(entry.period_end, "j M Y"),
+                    "by": entry.reporting_organisation,
+                }
+                for entry in overlapping
+            )
+            self.add_error(
+                "confirm_overlap",
+                _(
+                    "This period overlaps figures already recorded for %(indicator)s: "
+                    "%(listed)s. If they include the same work, it would be counted twice. "
+                    "Change the dates, or tick the box to record it anyway."
+                )
+                % {"indicator": indicator, "listed": listed},
+            )
+        return cleaned
 
 
 class CsvUploadForm(SubmittedOnce, forms.Form):

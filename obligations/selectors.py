@@ -8,8 +8,10 @@ from datetime import date
 
 from django.db.models import (
     Count,
+    OuterRef,
     Prefetch,
     QuerySet,
+    Subquery,
     Window,
 )
 from django.utils import timezone
@@ -216,3 +218,31 @@ def transparency_reports_for(obligations: Iterable[Obligation], today: date) -> 
     if not in_force:
         return None
     return treaty.transparency_reports(entry_into_force=min(in_force), today=today)
+
+
+# The progress form ------------------------------------------------------------------------------
+
+
+def progress_overlapping(
+    *, indicator: Indicator, period_start: date, period_end: date
+) -> QuerySet[ProgressEntry]:
+    """Figures of the same indicator whose period shares at least one day with the one given: the
+    same work may be counted twice."""
+    return (
+        ProgressEntry.objects.filter(
+            indicator=indicator, period_start__lte=period_end, period_end__gte=period_start
+        )
+        .select_related("reporting_organisation")
+        .order_by("period_start", "pk")
+    )
+
+
+def progress_latest_by_indicator(*, indicators: Iterable[Indicator]) -> dict[int, ProgressEntry]:
+    """Each indicator's most recent figure (by the end of its period), in one query."""
+    latest = ProgressEntry.objects.filter(indicator=OuterRef("indicator")).order_by(
+        "-period_end", "-pk"
+    )
+    entries = ProgressEntry.objects.filter(
+        indicator__in=list(indicators), pk=Subquery(latest.values("pk")[:1])
+    ).select_related("reporting_organisation")
+    return {entry.indicator_id: entry for entry in entries}

@@ -132,6 +132,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_FORMS = {"signup": "users.forms.SignupForm"}
+# Labels without a colon, for every form (see config/form_rendering.py).
+FORM_RENDERER = "config.form_rendering.FormRenderer"
 ACCOUNT_ADAPTER = "users.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Country Coalitions] "
 ACCOUNT_RATE_LIMITS = {

@@ -30,7 +30,10 @@ class NeedForm(SubmittedOnce, forms.Form):
     activity = forms.CharField(label=_("Activity"), max_length=200)
     description = text_field(_("Description"))
     obligation = forms.ModelChoiceField(
-        label=_("Obligation"), queryset=Obligation.objects.none(), required=False
+        label=_("Obligation"),
+        queryset=Obligation.objects.none(),
+        required=False,
+        empty_label=_("None in particular"),
     )
     amount = forms.DecimalField(
         label=_("Amount needed"), min_value=0.01, max_digits=14, decimal_places=2

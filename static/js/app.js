@@ -249,3 +249,54 @@ function restoreDrafts() {
     field.parentNode.insertBefore(box, field);
   });
 }
+// Progress entry: a recent quarter or month fills the dates; the indicator chosen shows its unit
+// and last figure, and the breakdown by method only when it is an area.
+document.addEventListener("DOMContentLoaded", function () {
+  var factsData = document.getElementById("indicator-facts");
+  var presetsData = document.getElementById("period-presets");
+  var form = document.querySelector(".progress-form");
+  if (!form || !factsData || !presetsData) {
+    return;
+  }
+  var facts = JSON.parse(factsData.textContent);
+  var presets = JSON.parse(presetsData.textContent);
+  var indicator = form.querySelector("[name=indicator]");
+  var preset = form.querySelector("[name=preset]");
+  var start = form.querySelector("[name=period_start]");
+  var end = form.querySelector("[name=period_end]");
+  var hint = document.getElementById("id_indicator_helptext");
+  function showIndicator() {
+    var chosen = facts[indicator.value];
+    if (hint) {
+      hint.textContent = chosen ? chosen.hint : "";
+    }
+    ["cancelled_m2", "reduced_m2", "cleared_m2"].forEach(function (name) {
+      var field = form.querySelector("[name=" + name + "]");
+      if (field) {
+        field.closest(".field").hidden = !(chosen && chosen.area);
+      }
+    });
+  }
+  if (indicator) {
+    indicator.addEventListener("change", showIndicator);
+    showIndicator();
+  }
+  if (preset && start && end) {
+    preset.addEventListener("change", function () {
+      var dates = presets[preset.value];
+      if (dates) {
+        start.value = dates[0];
+        end.value = dates[1];
+      }
+    });
+    // Dates typed by hand leave the preset.
+    [start, end].forEach(function (field) {
+      field.addEventListener("input", function () {
+        var dates = presets[preset.value];
+        if (dates && (start.value !== dates[0] || end.value !== dates[1])) {
+          preset.value = "";
+        }
+      });
+    });
+  }
+});
