@@ -23,6 +23,8 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 
 from dateutil.relativedelta import relativedelta
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 WINDOW_QUARTERS = 8
@@ -137,6 +139,67 @@ class Forecast:
     def beyond_horizon_text(self) -> str:
         return _("beyond %(year)s") % {"year": HORIZON.year}
 
+    @property
+    def verdict(self) -> str:
+        return verdict(self)
+
+
+def _months_between(earlier: date, later: date) -> int:
+    apart = relativedelta(later, earlier)
+    return apart.years * 12 + apart.months
+
+
+def _distance(earlier: date, later: date) -> str:
+    months = _months_between(earlier, later)
+    if months == 0:
+        return gettext("less than a month")
+    return ngettext("%(n)s month", "%(n)s months", months) % {"n": months}
+
+
+def verdict(result: Forecast) -> str:
+    """The forecast in one plain sentence, as a reader would say it: "On track: finishes Sep
+    2028, 32 months before the deadline"."""
+    deadline = result.deadline
+    if result.status == Status.COMPLETED:
+        if result.completed_on is None:
+            return gettext("Target met; completion not yet declared.")
+        done = date_format(result.completed_on, "j F Y")
+        if deadline and result.completed_on <= deadline:
+            return gettext("Completed on %(date)s, %(distance)s before the deadline.") % {
+                "date": done,
+                "distance": _distance(result.completed_on, deadline),
+            }
+        return gettext("Completed on %(date)s.") % {"date": done}
+    if result.status == Status.NO_DATA:
+        return gettext("No forecast yet: no validated figures.")
+    if result.reason == "deadline_passed":
+        return gettext("Will miss: the deadline passed on %(date)s before the target was met.") % {
+            "date": date_format(deadline, "j F Y")
+        }
+    if result.reason == "stalled":
+        if deadline is None:
+            return gettext("No progress in the recent quarters.")
+        return gettext("Will miss: no progress in the recent quarters.")
+    if result.beyond_horizon:
+        return gettext("Will miss: at the recent rate it does not finish before %(year)s.") % {
+            "year": HORIZON.year
+        }
+    projected = result.projected_date
+    if deadline is None:
+        return gettext("Finishes %(month)s at the recent rate; no treaty deadline.") % {
+            "month": date_format(projected, "M Y")
+        }
+    values = {"month": date_format(projected, "M Y")}
+    if result.status == Status.WILL_MISS:
+        values["distance"] = _distance(deadline, projected)
+        return gettext("Will miss: finishes %(month)s, %(distance)s after the deadline.") % values
+    values["distance"] = _distance(projected, deadline)
+    if result.status == Status.AT_RISK:
+        return gettext("At risk: finishes %(month)s, only %(distance)s before the deadline.") % (
+            values
+        )
+    return gettext("On track: finishes %(month)s, %(distance)s before the deadline.") % values
+
 
 def _slope(points: list[tuple[int, Fraction]]) -> Fraction:
     n = len(points)
@@ -205,6 +268,11 @@ def forecast(
         for q in range(first, last + 1):
             cumulative += by_quarter.get(q, Decimal(0))
             points.append((quarter_end(q), cumulative))
+        if last == max(by_quarter):
+            # The last figures' quarter ends on the last day reported, not on a quarter's end
+            # still to come: a clearance completed in July is drawn in July, not in September.
+            reported_until = max(period_end for period_end, _value in entries)
+            points[-1] = (reported_until, cumulative)
     achieved = cumulative
     common = {
         "baseline": Decimal(baseline),

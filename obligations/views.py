@@ -14,11 +14,19 @@ from coalitions import permissions as perms
 from coalitions.models import Organisation
 from coalitions.sections import page_context
 from coalitions.submissions import already_done, create_once, run_once
+from config.csv_cells import xlsx_response
 from config.form_views import add_service_errors, form_response, submitted, submitted_files
 
 from . import pack as extension_pack_pdf
 from . import services
-from .csv_io import MAX_BYTES, CsvImportError, parse_progress_csv, progress_csv
+from .csv_io import (
+    MAX_BYTES,
+    CsvImportError,
+    parse_progress_csv,
+    progress_csv,
+    progress_headings,
+    progress_rows,
+)
 from .forecast import METHOD
 from .forms import (
     CsvUploadForm,
@@ -121,13 +129,33 @@ def obligation_edit(request, slug, pk):
     )
 
 
+# Figures waiting for validation, listed at the top of the obligation page for those who validate.
+WAITING_SHOWN = 10
+
+
 @login_required
 def obligation_detail(request, slug, pk):
     access = perms.require_access(request.user, slug)
     obligation = _obligation(access, pk)
     today = timezone.localdate()
     indicators = [indicator_status(obligation, i, today) for i in obligation.indicators.all()]
-    page = Paginator(progress_list(obligation=obligation), 25).get_page(request.GET.get("page"))
+    shown = next(
+        (
+            row.indicator
+            for row in indicators
+            if str(row.indicator.pk) == request.GET.get("indicator")
+        ),
+        None,
+    )
+    figures = progress_list(obligation=obligation)
+    if shown is not None:
+        figures = figures.filter(indicator=shown)
+    page = Paginator(figures, 25).get_page(request.GET.get("page"))
+    waiting = (
+        list(progress_list(obligation=obligation).filter(validated_at__isnull=True)[:WAITING_SHOWN])
+        if access.can_validate_progress
+        else []
+    )
     return render(
         request,
         "obligations/obligation_detail.html",
@@ -141,6 +169,11 @@ def obligation_detail(request, slug, pk):
             page=page,
             method=METHOD,
             today=today,
+            headline=next((row for row in indicators if row.indicator.is_headline), None)
+            or (indicators[0] if indicators else None),
+            shown_indicator=shown,
+            query_string=f"indicator={shown.pk}" if shown else "",
+            waiting=waiting,
         ),
     )
 
@@ -298,7 +331,12 @@ def progress_new(request, slug, pk):
     obligation = _obligation(access, pk)
     indicators = Indicator.objects.filter(obligation=obligation).order_by("-is_headline", "kind")
     headline = next((i for i in obligation.indicators.all() if i.is_headline), None)
-    form = ProgressForm(submitted(request), indicators=indicators, initial={"indicator": headline})
+    form = ProgressForm(
+        submitted(request),
+        indicators=indicators,
+        today=timezone.localdate(),
+        initial={"indicator": headline},
+    )
     if access.can(perms.VALIDATE_PROGRESS):
         notice = _("The figure was recorded and counts in the forecast.")
     else:
@@ -321,7 +359,17 @@ def progress_new(request, slug, pk):
     return render(
         request,
         "obligations/progress_form.html",
-        page_context(access, "obligations", form=form, obligation=obligation),
+        page_context(
+            access,
+            "obligations",
+            form=form,
+            obligation=obligation,
+            indicator_facts=form.indicator_facts,
+            presets={
+                value: [start.isoformat(), end.isoformat()]
+                for value, (start, end) in form.presets.items()
+            },
+        ),
     )
 
 
@@ -369,6 +417,18 @@ def progress_export(request, slug):
     filename = f"progress-{access.coalition.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def progress_export_xlsx(request, slug):
+    """The same rows as the CSV, as an Excel workbook."""
+    access = perms.require_access(request.user, slug)
+    return xlsx_response(
+        filename=f"progress-{access.coalition.slug}-{timezone.localdate():%Y-%m-%d}.xlsx",
+        sheet=_("Progress figures"),
+        headings=progress_headings(),
+        rows=progress_rows(progress_export_list(coalition=access.coalition)),
+    )
 
 
 @login_required
