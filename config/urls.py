@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.shortcuts import redirect, render
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 
 def home(request):
@@ -13,6 +14,10 @@ def home(request):
 # The admin's own sign-in form would skip the second factor and the rate limits: signing in to the
 # admin goes through allauth's sign-in page and comes back with next=.
 admin.site.login = secure_admin_login(admin.site.login)
+# The admin names the product, not Django or a "Site".
+admin.site.site_header = _("Country Coalitions: administration")
+admin.site.site_title = _("Country Coalitions")
+admin.site.index_title = _("Accounts, organisations and the outbox")
 
 urlpatterns = [
     path("", home, name="home"),

@@ -298,7 +298,7 @@ def seed_obligations(*, coalitions: dict, organisations: dict, stdout) -> None:
         if coalition is None or Obligation.objects.filter(coalition=coalition).exists():
             continue
         build(coalition, organisations)
-        stdout.write(f"  obligations and progress for {slug}")
+        stdout.write(f"Obligations and progress: {coalition.name}")
 
 
 # A figure is validated some weeks after the period it reports ends.
