@@ -13,6 +13,11 @@ urlpatterns = [
         views.action_point_export,
         name="export",
     ),
+    path(
+        "coalitions/<slug:slug>/action-points/export.xlsx",
+        views.action_point_export_xlsx,
+        name="export_xlsx",
+    ),
     path("coalitions/<slug:slug>/action-points/new/", views.action_point_new, name="new"),
     path(
         "coalitions/<slug:slug>/action-points/reminders/",

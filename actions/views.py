@@ -15,7 +15,7 @@ from coalitions.models import Coalition
 from coalitions.pagination import DetailedPaginator, paginate
 from coalitions.sections import page_context
 from coalitions.submissions import already_done, create_once, run_once
-from config.csv_cells import BOM, SafeCsvWriter, csv_moment
+from config.csv_cells import BOM, SafeCsvWriter, local_moment, xlsx_response
 from config.form_views import add_service_errors, chosen, form_response, safe_next, submitted
 from meetings.models import Meeting, unannounced
 
@@ -76,55 +76,69 @@ def action_point_list(request, slug):
     )
 
 
-@login_required
-def action_point_export(request, slug):
-    """The list as filtered, as CSV; the same permission filter as the page."""
+def _export(request, slug):
+    """The list as filtered: its headings and typed rows, with the same permission filter as
+    the page; headings and labels in the reader's language, moments on the coalition's clock."""
     access = perms.require_access(request.user, slug)
     _form, _filters, queryset = _listing(request, access)
     queryset = selectors.with_list_details(queryset)
     today = selectors.coalition_today(access.coalition)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"action-points-{access.coalition.slug}-{today:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write(BOM)
     zone = access.coalition.timezone
-    writer = SafeCsvWriter(response)
-    # Headings and labels in the reader's language; moments on the coalition's clock.
-    writer.writerow(
-        [
-            _("No."),
-            _("Title"),
-            _("Status"),
-            _("Priority"),
-            _("Owner organisation"),
-            _("Owner"),
-            _("Due date"),
-            _("Overdue"),
-            _("Meeting"),
-            _("Visibility"),
-            _("Recorded by"),
-            _("Last update (%(zone)s)") % {"zone": zone},
-        ]
-    )
+    headings = [
+        _("No."),
+        _("Title"),
+        _("Status"),
+        _("Priority"),
+        _("Owner organisation"),
+        _("Owner"),
+        _("Due date"),
+        _("Overdue"),
+        _("Meeting"),
+        _("Visibility"),
+        _("Recorded by"),
+        _("Last update (%(zone)s)") % {"zone": zone},
+    ]
     yes, no = _("Yes"), _("No")
-    for item in queryset.iterator(chunk_size=2000):
-        writer.writerow(
-            [
-                item.pk,
-                item.title,
-                item.get_status_display(),
-                item.get_priority_display(),
-                item.owner_organisation.name,
-                item.owner.name if item.owner else "",
-                item.due_date.isoformat() if item.due_date else "",
-                yes if item.is_overdue_on(today) else no,
-                item.meeting.title if item.meeting else "",
-                item.get_visibility_display(),
-                item.recorded_by.name if item.recorded_by else "",
-                csv_moment(item.last_update_at, zone),
-            ]
-        )
+    rows = (
+        [
+            item.pk,
+            item.title,
+            item.get_status_display(),
+            item.get_priority_display(),
+            item.owner_organisation.name,
+            item.owner.name if item.owner else "",
+            item.due_date,
+            yes if item.is_overdue_on(today) else no,
+            item.meeting.title if item.meeting else "",
+            item.get_visibility_display(),
+            item.recorded_by.name if item.recorded_by else "",
+            local_moment(item.last_update_at, zone),
+        ]
+        for item in queryset.iterator(chunk_size=2000)
+    )
+    return f"action-points-{access.coalition.slug}-{today:%Y-%m-%d}", headings, rows
+
+
+@login_required
+def action_point_export(request, slug):
+    """The list as filtered, as CSV."""
+    name, headings, rows = _export(request, slug)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write(BOM)
+    writer = SafeCsvWriter(response)
+    writer.writerow(headings)
+    writer.writerows(rows)
     return response
+
+
+@login_required
+def action_point_export_xlsx(request, slug):
+    """The list as filtered, as an Excel workbook."""
+    name, headings, rows = _export(request, slug)
+    return xlsx_response(
+        filename=f"{name}.xlsx", sheet=_("Action points"), headings=headings, rows=rows
+    )
 
 
 @login_required

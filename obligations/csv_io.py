@@ -54,12 +54,6 @@ class CsvImportError(Exception):
         self.errors = errors
 
 
-def _number(value) -> str:
-    if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f")
-
-
 def _in_every_language(words) -> list[list[str]]:
     """`words` (lazy texts) as written in each of the site's languages, compared casefolded."""
     found = []
@@ -86,28 +80,34 @@ def _indicator_codes() -> dict[str, str]:
     return codes
 
 
-def progress_csv(entries) -> str:
-    """`entries` with indicator and obligation loaded (see selectors.progress_export_list).
+def progress_headings() -> list[str]:
+    return [str(HEADINGS[c]) for c in COLUMNS]
 
-    In the active language: headings and indicator names are the reader's."""
+
+def progress_rows(entries):
+    """`entries` with indicator and obligation loaded (see selectors.progress_export_list), as
+    typed rows in the order of COLUMNS; indicator names in the active language."""
+    for entry in entries:
+        yield [
+            entry.indicator.obligation.code,
+            entry.indicator.get_kind_display(),
+            entry.period_start,
+            entry.period_end,
+            entry.value,
+            entry.cancelled_m2,
+            entry.reduced_m2,
+            entry.cleared_m2,
+            entry.source,
+        ]
+
+
+def progress_csv(entries) -> str:
+    """In the active language: headings and indicator names are the reader's."""
     out = io.StringIO()
     out.write(BOM)
     writer = SafeCsvWriter(out, lineterminator="\r\n")
-    writer.writerow([str(HEADINGS[c]) for c in COLUMNS])
-    for entry in entries:
-        writer.writerow(
-            [
-                entry.indicator.obligation.code,
-                entry.indicator.get_kind_display(),
-                entry.period_start.isoformat(),
-                entry.period_end.isoformat(),
-                _number(entry.value),
-                _number(entry.cancelled_m2),
-                _number(entry.reduced_m2),
-                _number(entry.cleared_m2),
-                entry.source,
-            ]
-        )
+    writer.writerow(progress_headings())
+    writer.writerows(progress_rows(entries))
     return out.getvalue()
 
 

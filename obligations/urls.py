@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path(f"{base}progress/<int:entry_pk>/delete/", views.progress_delete, name="progress_delete"),
     path(f"{base}progress.csv", views.progress_export, name="progress_export"),
+    path(f"{base}progress.xlsx", views.progress_export_xlsx, name="progress_export_xlsx"),
     path(f"{base}progress/import/", views.progress_import, name="progress_import"),
     path("coalitions/<slug:slug>/needs/", assistance.needs, name="needs"),
     path("coalitions/<slug:slug>/needs/new/", assistance.need_new, name="need_new"),
