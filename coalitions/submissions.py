@@ -66,6 +66,17 @@ class SubmittedOnce:
             self.add_error(None, FORM_UNREADABLE)
 
 
+def sent_before(form: forms.Form) -> bool:
+    """True when this very form (its one-time token) was sent before. A check that would find
+    only what the first sending created, such as a warning about a duplicate, then stands aside,
+    and the repeat goes where the first one went."""
+    try:
+        token = uuid.UUID(str(form.data.get(form.add_prefix(TOKEN_FIELD), "")))
+    except ValueError:
+        return False
+    return FormSubmission.objects.filter(token=token).exists()
+
+
 FORM_UNREADABLE = gettext_lazy("This form could not be read. Check it and send it again.")
 
 

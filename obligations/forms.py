@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from coalitions.date_range import EARLIEST, LATEST, validate_date_in_range
-from coalitions.submissions import SubmittedOnce
+from coalitions.submissions import SubmittedOnce, sent_before
 from coalitions.text_limits import TEXT_MAX_LENGTH
 
 from .forecast import quarter_end, quarter_index, quarter_start
@@ -300,6 +300,8 @@ class ProgressForm(SubmittedOnce, forms.Form):
             return cleaned
         if start < indicator.obligation.entry_into_force or end > self.today:
             return cleaned  # refused anyway, with its own reason
+        if sent_before(self):
+            return cleaned  # the same form again: it goes where the first sending went
         overlapping = list(
             progress_overlapping(indicator=indicator, period_start=start, period_end=end)[:5]
         )

@@ -141,7 +141,7 @@ def two_indicators(coalition):
 
 def _table_values(html: str) -> list[str]:
     table = html.split('id="progress"', 1)[1]
-    return re.findall(r'<td class="num">([\d,]+)', table)
+    return re.findall(r'<td class="num"[^>]*>([\d,]+)', table)
 
 
 @pytest.mark.django_db
