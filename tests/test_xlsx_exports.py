@@ -69,9 +69,10 @@ def test_the_workbook_reads_back_as_its_csv(client, coalition, members, formula_
     assert len(rows) == len(expected) > 1
     assert [cell.value for cell in rows[0]] == expected[0]
     for got, want in zip(rows[1:], expected[1:], strict=True):
-        # XML keeps no carriage return: one in a text comes back as a line break.
+        # Without lxml, XML keeps no carriage return: one may come back as a line break.
         want = [csv_cell_read(v).replace("\r", "\n") for v in want]
-        assert [_as_csv_text(cell) for cell in got] == want
+        got = [_as_csv_text(cell) for cell in got]
+        assert [v.replace("\r", "\n") if isinstance(v, str) else v for v in got] == want
     # Texts that start like formulas are stored as text, never as formulas.
     cells = [cell for row in rows for cell in row]
     assert not [c for c in cells if c.data_type == "f"]
