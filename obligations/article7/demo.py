@@ -42,4 +42,4 @@ def seed_article7(*, coalitions: dict, organisations: dict, stdout) -> None:
         ),
         actor=authority,
     )
-    stdout.write(f"  Article 7 draft on {DEMO_YEAR} for lebanon")
+    stdout.write(f"Article 7 draft on {DEMO_YEAR}: {coalition.name}")
