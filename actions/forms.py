@@ -1,8 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from coalitions.search import SearchChoiceField, bind_search_fields
+from coalitions.search import SearchChoiceField, SearchInput, bind_search_fields
 from coalitions.submissions import SubmittedOnce
+from config.plain_widgets import (
+    PlainCheckboxInput,
+    PlainHiddenInput,
+    PlainRender,
+    PlainSelect,
+    PlainTextInput,
+)
 
 from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
 from .selectors import SORTS, meeting_choices, owner_choices, owner_organisation_choices
@@ -98,19 +105,26 @@ class ActionUpdateForm(SubmittedOnce, forms.ModelForm):
         self.fields["new_status"].initial = action_point.status
 
 
+VIEWS = ("all", "mine", "recorded")
+
+
+class PlainSearchInput(PlainRender, SearchInput):
+    pass
+
+
 class FilterForm(forms.Form):
-    view = forms.ChoiceField(
-        label=_("Show"),
-        required=False,
-        choices=[
-            ("all", _("All of the coalition's")),
-            ("mine", _("Mine and my organisation's")),
-            ("recorded", _("Recorded by me")),
-        ],
-    )
+    """The list's filters: one search field in sight, the rest in a disclosure and as chips.
+
+    Which action points (all, mine, recorded by me) is chosen with the tabs above the list, so
+    the form only carries it along. Shown on every visit of the list, its widgets are written
+    out in Python (config/plain_widgets.py)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=PlainTextInput)
+    view = forms.CharField(required=False, widget=PlainHiddenInput)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
+        widget=PlainSelect,
         choices=[
             ("", _("Open and in progress")),
             *ActionPoint.Status.choices,
@@ -120,17 +134,23 @@ class FilterForm(forms.Form):
     )
     owner_organisation = SearchChoiceField(
         kind="organisations",
-        label=_("Owner"),
+        label=_("Owner organisation"),
         required=False,
         help_text=_("Any owner when empty."),
+        widget=PlainSearchInput,
     )
     meeting = SearchChoiceField(
-        kind="meetings", label=_("Meeting"), required=False, help_text=_("Any meeting when empty.")
+        kind="meetings",
+        label=_("Meeting"),
+        required=False,
+        help_text=_("Any meeting when empty."),
+        widget=PlainSearchInput,
     )
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False, widget=PlainCheckboxInput)
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        widget=PlainSelect,
         choices=[
             ("due", _("Due date, soonest first")),
             ("-due", _("Due date, latest first")),
@@ -140,21 +160,37 @@ class FilterForm(forms.Form):
             ("title", _("Title")),
         ],
     )
-    q = forms.CharField(label=_("Title contains"), required=False, max_length=100)
 
-    def __init__(self, *args, coalition, **kwargs):
+    def __init__(self, *args, coalition, may_record: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_organisation"].queryset = owner_organisation_choices(coalition=coalition)
-        self.fields["meeting"].queryset = meeting_choices(coalition=coalition)
+        self.views = VIEWS if may_record else ("all", "mine")
+        self.fields["q"].widget.input_type = "search"
+        self.fields["q"].widget.attrs["placeholder"] = _("Title or description")
+        # The choices are read only to resolve what was typed: a list opened without an owner or
+        # a meeting in its filters builds neither query.
+        if self.data.get("owner_organisation"):
+            self.fields["owner_organisation"].queryset = owner_organisation_choices(
+                coalition=coalition
+            )
+        if self.data.get("meeting"):
+            self.fields["meeting"].queryset = meeting_choices(coalition=coalition)
         bind_search_fields(self, coalition)
 
-    def filters(self, default_view: str = "all"):
+    def clean_view(self):
+        # A tab the person does not have (recorded by me, for a role that records nothing)
+        # shows the whole list rather than an error.
+        view = self.cleaned_data.get("view") or "all"
+        return view if view in self.views else "all"
+
+    def filters(self):
         from .selectors import ActionPointFilters
 
-        data = self.cleaned_data if self.is_valid() else {}
+        # Each field that is valid applies, so one mistyped meeting keeps the other filters.
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         sort = data.get("sort") or "due"
         return ActionPointFilters(
-            view=data.get("view") or default_view,
+            view=data.get("view") or "all",
             status=data.get("status") or "",
             owner_organisation=data["owner_organisation"].pk
             if data.get("owner_organisation")
@@ -162,8 +198,23 @@ class FilterForm(forms.Form):
             meeting=data["meeting"].pk if data.get("meeting") else None,
             overdue=bool(data.get("overdue")),
             sort=sort if sort in SORTS else "due",
-            query=data.get("q") or "",
+            query=(data.get("q") or "").strip(),
         )
+
+
+class StatusChangeForm(forms.Form):
+    """The status set from a list row; the update it writes says what changed."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=ActionPoint.Status.choices,
+        error_messages={
+            "invalid_choice": _(
+                "“%(value)s” is not a status: choose open, in progress, done or dropped."
+            ),
+            "required": _("Choose a status."),
+        },
+    )
 
 
 class ReminderSettingsForm(forms.ModelForm):

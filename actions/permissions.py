@@ -11,15 +11,22 @@ def may_see(access, action_point: ActionPoint) -> bool:
 
 def may_update(access, action_point: ActionPoint, user) -> bool:
     """Post an update: anyone with UPDATE_ANY, or the owner's organisation with UPDATE_OWN."""
-    if not may_see(access, action_point):
+    return may_update_holding(access.perms, access.organisation_id, action_point, user)
+
+
+def may_update_holding(
+    perms_held: frozenset[str], organisation_id: int | None, action_point: ActionPoint, user
+) -> bool:
+    """`may_update` for a person known by their permissions and organisation in the action
+    point's coalition (lists across coalitions hold these for each coalition)."""
+    if action_point.visibility not in perms.visibilities_for(perms_held):
         return False
-    if access.can(perms.UPDATE_ANY_ACTION_POINT):
+    if perms.UPDATE_ANY_ACTION_POINT in perms_held:
         return True
-    if not access.can(perms.UPDATE_OWN_ACTION_POINTS):
+    if perms.UPDATE_OWN_ACTION_POINTS not in perms_held:
         return False
     return action_point.owner_id == user.pk or (
-        access.organisation_id is not None
-        and action_point.owner_organisation_id == access.organisation_id
+        organisation_id is not None and action_point.owner_organisation_id == organisation_id
     )
 
 

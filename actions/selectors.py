@@ -77,12 +77,14 @@ def action_point_list(
             status__in=ActionPoint.ACTIVE, due_date__lt=coalition_today(coalition)
         )
     if filters.query:
-        queryset = queryset.filter(title__icontains=filters.query)
+        queryset = queryset.filter(
+            Q(title__icontains=filters.query) | Q(description__icontains=filters.query)
+        )
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["due"]))
 
 
 def with_list_details(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
-    """What a list row shows besides the action point: its people, meeting and last update.
+    """Every row of the export: its people, meeting and last update.
 
     Applied to the rows of one page (see `coalitions.pagination.DetailedPaginator`), so the sort
     and the limit run on the action point table alone and only the rows shown are joined.
@@ -90,6 +92,43 @@ def with_list_details(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
     return _with_last_update(
         queryset.select_related(
             "coalition", "owner_organisation", "owner", "meeting", "recorded_by"
+        )
+    )
+
+
+# What a list row reads (actions/rows.py): a few columns, not every field of five tables.
+ROW_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "due_date",
+    "visibility",
+    "coalition_id",
+    "owner_id",
+    "owner_organisation_id",
+    "meeting_id",
+    "owner_organisation__name",
+    "owner__name",
+    "meeting__title",
+)
+
+
+def with_row_details(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
+    """What a row of a coalition's list shows: owner, meeting and last update."""
+    return _with_last_update(
+        queryset.select_related("owner_organisation", "owner", "meeting").only(*ROW_FIELDS)
+    )
+
+
+def with_row_details_across(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
+    """A row of the list across coalitions: also its coalition's name, address and clock."""
+    return _with_last_update(
+        queryset.select_related("coalition", "owner_organisation", "owner", "meeting").only(
+            *ROW_FIELDS,
+            "coalition__name",
+            "coalition__slug",
+            "coalition__timezone",
+            "coalition__archived_at",
         )
     )
 
@@ -187,6 +226,7 @@ def my_open_summary(*, access: perms.CoalitionAccess, user: User) -> dict:
     """For the coalition home panel: the person's first open items, and how many are open and
     overdue in all (1 query: the counts ride along as windows over the whole list)."""
     coalition = access.coalition
+    today = coalition_today(coalition)
     items = list(
         ActionPoint.objects.filter(
             Q(owner=user) | Q(owner_organisation_id=access.organisation_id),
@@ -196,15 +236,17 @@ def my_open_summary(*, access: perms.CoalitionAccess, user: User) -> dict:
         )
         .annotate(
             total=Window(Count("pk")),
-            overdue=Window(Count("pk", filter=Q(due_date__lt=coalition_today(coalition)))),
+            overdue_total=Window(Count("pk", filter=Q(due_date__lt=today))),
         )
         .order_by("due_date", "id")[:5]
     )
     first = items[0] if items else None
+    for item in items:
+        item.overdue = item.is_overdue_on(today)
     return {
         "items": items,
         "total": first.total if first else 0,
-        "overdue": first.overdue if first else 0,
+        "overdue": first.overdue_total if first else 0,
     }
 
 
@@ -229,20 +271,29 @@ def open_action_points_of(*, coalition: Coalition, user: User, perms_held: froze
     )
 
 
+def memberships_of(*, user: User) -> list:
+    """The person's memberships as (coalition_id, organisation_id, role), in one short query."""
+    return list(
+        Membership.objects.filter(user=user).values_list(
+            "coalition_id", "organisation_id", "role", named=True
+        )
+    )
+
+
 def my_action_points_everywhere(
-    *, user: User, include_archived: bool = False
+    *, user: User, include_archived: bool = False, memberships: list | None = None
 ) -> QuerySet[ActionPoint]:
     """Across every coalition the person belongs to: what they or their organisation there own.
 
-    Read from the person's memberships first (one short query), so the action points are found
-    by index, membership by membership: (coalition, owner organisation) and (owner).
-    Rows come bare; `with_list_details` adds what a list shows.
+    Read from the person's memberships first (`memberships_of`, unless given), so the action
+    points are found by index, membership by membership: (coalition, owner organisation) and
+    (owner). Rows come bare; `with_row_details_across` adds what a list shows.
     """
+    if memberships is None:
+        memberships = memberships_of(user=user)
     restricted_roles = perms.roles_with(perms.VIEW_RESTRICTED)
     reach = Q(pk__in=[])
-    for coalition_id, organisation_id, role in Membership.objects.filter(user=user).values_list(
-        "coalition_id", "organisation_id", "role"
-    ):
+    for coalition_id, organisation_id, role in memberships:
         visible = {} if role in restricted_roles else {"visibility": Visibility.MEMBERS}
         reach |= Q(coalition_id=coalition_id, owner_organisation_id=organisation_id, **visible)
         reach |= Q(coalition_id=coalition_id, owner=user, **visible)

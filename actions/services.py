@@ -146,6 +146,25 @@ def action_update_post(
 
 
 @transaction.atomic
+def action_point_status_set(
+    *, action_point: ActionPoint, actor: User, status: str
+) -> ActionUpdate | None:
+    """A change of status alone (from a list row): written as an update that says so, in the
+    actor's language; setting the status it already has writes nothing, so a repeated click
+    or a resent form is harmless."""
+    current = ActionPoint.objects.select_for_update().get(pk=action_point.pk)
+    if status == current.status:
+        return None
+    label = dict(ActionPoint.Status.choices).get(status, status)
+    return action_update_post(
+        action_point=current,
+        actor=actor,
+        text=_("Status changed to %(status)s.") % {"status": label},
+        new_status=status,
+    )
+
+
+@transaction.atomic
 def reminder_settings_update(
     *, coalition: Coalition, actor: User | None, reminders_enabled: bool, due_soon_days: int
 ) -> ReminderSettings:

@@ -39,6 +39,11 @@ urlpatterns = [
         name="update",
     ),
     path(
+        "coalitions/<slug:slug>/action-points/<int:pk>/status/",
+        views.action_point_status,
+        name="status",
+    ),
+    path(
         "coalitions/<slug:slug>/meetings/<int:pk>/action-points/",
         views.meeting_action_points,
         name="meeting_action_points",

@@ -1,11 +1,15 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -27,9 +31,10 @@ from .forms import (
     PreferenceForm,
     QuickEntryForm,
     ReminderSettingsForm,
+    StatusChangeForm,
 )
 from .models import ActionPoint, ReminderSettings
-from .permissions import may_edit, may_update
+from .permissions import may_edit, may_update, may_update_holding
 from .unsubscribe import UnsubscribeLinkError, UnsubscribeLinkExpired, unsubscribe_payload
 
 PAGE_SIZE = 25
@@ -37,7 +42,11 @@ MEETING_PANEL_ITEMS = 50
 
 
 def _listing(request, access):
-    form = FilterForm(request.GET or None, coalition=access.coalition)
+    form = FilterForm(
+        request.GET or None,
+        coalition=access.coalition,
+        may_record=access.can(perms.RECORD_ACTION_POINTS),
+    )
     filters = form.filters()
     queryset = selectors.action_point_list(
         coalition=access.coalition,
@@ -49,18 +58,131 @@ def _listing(request, access):
     return form, filters, queryset
 
 
+def _row_url(name: str, slug: str) -> Callable[[int], str]:
+    """The address of each row's page, for any row: reversed once, not once per row."""
+    head, tail = reverse(name, args=[slug, 0]).rsplit("/0/", 1)
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
+def _status_options() -> dict[str, str]:
+    """The status select's options with each status chosen, in the reader's language: made once
+    per page and shared by its rows."""
+    choices = [(escape(value), escape(label)) for value, label in ActionPoint.Status.choices]
+    return {
+        current: mark_safe(
+            "".join(
+                f'<option value="{value}"{" selected" if value == current else ""}>{label}</option>'
+                for value, label in choices
+            )
+        )
+        for current in ActionPoint.Status.values
+    }
+
+
+def _prepare_rows(items, *, user, holding) -> None:
+    """What each row shows beyond its fields: its links, overdue badge and, where the reader may
+    post an update, the status change. `holding(item)` gives (coalition, permissions,
+    organisation id, today) for the item's coalition."""
+    options = None
+    urls: dict[str, tuple] = {}
+    for item in items:
+        coalition, perms_held, organisation_id, today = holding(item)
+        slug = coalition.slug
+        if slug not in urls:
+            urls[slug] = (_row_url("actions:detail", slug), _row_url("actions:status", slug))
+        detail_url, status_url = urls[slug]
+        item.url = detail_url(item.pk)
+        item.overdue = item.is_overdue_on(today)
+        item.can_update = may_update_holding(perms_held, organisation_id, item, user)
+        if item.can_update:
+            item.status_url = status_url(item.pk)
+            options = options or _status_options()
+            item.status_options = options[item.status]
+
+
+def _without(query: QueryDict, *names: str) -> str:
+    query = query.copy()
+    for name in (*names, "page"):
+        query.pop(name, None)
+    return f"?{query.urlencode()}"
+
+
+def _with(query: QueryDict, **values: str) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    for name, value in values.items():
+        query[name] = value
+    return f"?{query.urlencode()}"
+
+
+def _chips(form: FilterForm, filters: selectors.ActionPointFilters, query: QueryDict) -> dict:
+    """The filters in force, each with the address that drops it, and a few to add in one click."""
+    data = getattr(form, "cleaned_data", {})
+    active = []
+    if filters.query:
+        active.append((_("Search: “%(text)s”") % {"text": filters.query}, _without(query, "q")))
+    if filters.status and filters.status != "archived":
+        label = dict(form.fields["status"].choices)[filters.status]
+        active.append((_("Status: %(status)s") % {"status": label}, _without(query, "status")))
+    if filters.owner_organisation:
+        name = data["owner_organisation"].name
+        active.append(
+            (_("Owner: %(name)s") % {"name": name}, _without(query, "owner_organisation"))
+        )
+    if filters.meeting:
+        title = data["meeting"].title
+        active.append((_("Meeting: %(title)s") % {"title": title}, _without(query, "meeting")))
+    if filters.overdue:
+        active.append((_("Overdue only"), _without(query, "overdue")))
+    if filters.sort != "due":
+        label = dict(form.fields["sort"].choices)[filters.sort]
+        active.append((_("Sorted by: %(sort)s") % {"sort": label}, _without(query, "sort")))
+    suggested = []
+    if not filters.overdue and filters.status in ("", "open", "in_progress", "any"):
+        suggested.append((_("Overdue"), _with(query, overdue="on")))
+    if not filters.status:
+        suggested.append((_("In progress"), _with(query, status="in_progress")))
+        suggested.append((_("Any status"), _with(query, status="any")))
+    return {"active": active, "suggested": suggested}
+
+
+def _tabs(filters: selectors.ActionPointFilters, may_record: bool) -> list[tuple]:
+    """(label, address, current) of each tab: exactly one is current."""
+    current = "archive" if filters.status == "archived" else filters.view
+    tabs = [("mine", _("Mine"), "?view=mine")]
+    if may_record:
+        tabs.append(("recorded", _("Recorded by me"), "?view=recorded"))
+    tabs.append(("all", _("All"), "?view=all"))
+    tabs.append(("archive", _("Archive"), f"?view={filters.view}&status=archived"))
+    return [(label, href, key == current) for key, label, href in tabs]
+
+
+def _empty_text(filters: selectors.ActionPointFilters, chips: dict) -> str:
+    if chips["active"]:
+        return _("No action points match these filters. Remove a filter to see more.")
+    if filters.status == "archived":
+        return _("Nothing archived yet: done and dropped action points appear here.")
+    if filters.view == "mine":
+        return _("You and your organisation have no open action points here.")
+    if filters.view == "recorded":
+        return _("You have recorded no open action points here.")
+    return _("No open action points in this coalition.")
+
+
 @login_required
 def action_point_list(request, slug):
     access = perms.require_access(request.user, slug)
     form, filters, queryset = _listing(request, access)
-    page = DetailedPaginator(queryset, PAGE_SIZE, details=selectors.with_list_details).get_page(
+    page = DetailedPaginator(queryset, PAGE_SIZE, details=selectors.with_row_details).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
     query.pop("page", None)
     today = selectors.coalition_today(access.coalition)
-    for item in page.object_list:
-        item.overdue = item.is_overdue_on(today)
+    held = (access.coalition, access.perms, access.organisation_id, today)
+    _prepare_rows(page.object_list, user=request.user, holding=lambda _item: held)
+    may_record = access.can(perms.RECORD_ACTION_POINTS)
+    chips = _chips(form, filters, query)
     return render(
         request,
         "actions/actionpoint_list.html",
@@ -72,6 +194,11 @@ def action_point_list(request, slug):
             page=page,
             query_string=query.urlencode(),
             today=today,
+            tabs=_tabs(filters, may_record),
+            chips=chips,
+            more_filters_open=bool(form.errors),
+            empty_text=_empty_text(filters, chips),
+            next_url=request.get_full_path(),
         ),
     )
 
@@ -145,15 +272,25 @@ def action_point_export_xlsx(request, slug):
 def my_action_points(request):
     """Across coalitions: what the person or their organisation owns, wherever they take part."""
     include_archived = request.GET.get("archived") == "1"
+    memberships = selectors.memberships_of(user=request.user)
     queryset = selectors.my_action_points_everywhere(
-        user=request.user, include_archived=include_archived
+        user=request.user, include_archived=include_archived, memberships=memberships
     )
-    page = DetailedPaginator(queryset, PAGE_SIZE, details=selectors.with_list_details).get_page(
-        request.GET.get("page")
-    )
+    page = DetailedPaginator(
+        queryset, PAGE_SIZE, details=selectors.with_row_details_across
+    ).get_page(request.GET.get("page"))
     now = timezone.now()
-    for item in page.object_list:
-        item.overdue = item.is_overdue_on(selectors.coalition_today(item.coalition, now))
+    by_coalition = {membership.coalition_id: membership for membership in memberships}
+
+    def holding(item):
+        # The role table as it applies in the item's coalition (read-only once archived); the
+        # status change itself checks the stored permissions again.
+        membership = by_coalition[item.coalition_id]
+        held = perms.in_effect(perms.ROLE_PERMISSIONS[membership.role], item.coalition)
+        today = selectors.coalition_today(item.coalition, now)
+        return item.coalition, held, membership.organisation_id, today
+
+    _prepare_rows(page.object_list, user=request.user, holding=holding)
     return render(
         request,
         "actions/my_action_points.html",
@@ -161,6 +298,8 @@ def my_action_points(request):
             "page": page,
             "include_archived": include_archived,
             "query_string": "archived=1" if include_archived else "",
+            "across": True,
+            "next_url": request.get_full_path(),
         },
     )
 
@@ -229,6 +368,73 @@ def action_point_update(request, slug, pk):
         "actions/actionupdate_form.html",
         page_context(access, "action_points", action_point=action_point, form=form),
     )
+
+
+@login_required
+@require_POST
+def action_point_status(request, slug, pk):
+    """Change the status from a list row: the row again with htmx, else back to the list."""
+    access = perms.require_access(request.user, slug)
+    action_point = _action_point_or_404(access, pk)
+    if not may_update(access, action_point, request.user):
+        raise PermissionDenied
+    target = safe_next(request)
+    form = StatusChangeForm(request.POST)
+    changed = False
+    if form.is_valid():
+        try:
+            changed = (
+                services.action_point_status_set(
+                    action_point=action_point,
+                    actor=request.user,
+                    status=form.cleaned_data["status"],
+                )
+                is not None
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, errors_on="status")
+    if request.htmx:
+        item = selectors.with_row_details_across(
+            ActionPoint.objects.filter(pk=action_point.pk)
+        ).get()
+        today = selectors.coalition_today(access.coalition)
+        held = (access.coalition, access.perms, access.organisation_id, today)
+        _prepare_rows([item], user=request.user, holding=lambda _item: held)
+        item.saved = not form.errors
+        item.errors = form.errors.get("status", [])
+        # 200 with the error in the row: htmx swaps only successful responses.
+        return render(
+            request,
+            "actions/_partials/list_rows.html",
+            {"rows": [item], "across": request.POST.get("across") == "1", "next_url": target},
+        )
+    if form.errors:
+        return render(
+            request,
+            "actions/actionpoint_status_form.html",
+            page_context(
+                access,
+                "action_points",
+                action_point=action_point,
+                form=form,
+                next_url=target or "",
+            ),
+            status=400,
+        )
+    status_label = ActionPoint.Status(form.cleaned_data["status"]).label
+    if changed:
+        messages.success(
+            request,
+            _("“%(title)s” is now %(status)s.")
+            % {"title": action_point.title, "status": status_label},
+        )
+    else:
+        messages.info(
+            request,
+            _("“%(title)s” was already %(status)s.")
+            % {"title": action_point.title, "status": status_label},
+        )
+    return redirect(target or reverse("actions:list", args=[slug]))
 
 
 @login_required

@@ -184,15 +184,18 @@ def _send_reminders(ids: list[int], *, recipient_id: int, coalition_id: int, kin
         # Done, dropped or no longer visible since it fell due: nothing to ask for.
         pipeline.mark_done(ReminderSent, ids, status=MailStatus.NOTHING)
         return ids
+    today = local_today(coalition.timezone, timezone.now())
     for item in items:
         item.update_url = _absolute(coalition, item.pk, "actions:update")
+        # Marked wherever an item is listed, except in the mail that is about being overdue.
+        item.overdue = kind != ReminderSent.Kind.OVERDUE and item.is_overdue_on(today)
     links = _links(user=user, coalition=coalition)
     context = {
         "person": user,
         "coalition": coalition,
         "kind": kind,
         "items": items,
-        "today": local_today(coalition.timezone, timezone.now()),
+        "today": today,
         **links,
     }
     message = build_mail(
@@ -230,6 +233,8 @@ def _send_digest(digest_id: int, *, now: datetime) -> bool:
         for item in content[group]:
             item.url = _absolute(coalition, item.pk)
             item.update_url = _absolute(coalition, item.pk, "actions:update")
+    for item in content["mine"]:
+        item.overdue = item.is_overdue_on(content["today"])
     for update in content["moved"]:
         update.url = _absolute(coalition, update.action_point_id)
     links = _links(user=digest.recipient, coalition=coalition)
