@@ -274,9 +274,9 @@ def open_action_points_of(*, coalition: Coalition, user: User, perms_held: froze
 def memberships_of(*, user: User) -> list:
     """The person's memberships as (coalition_id, organisation_id, role), in one short query."""
     return list(
-        Membership.objects.filter(user=user).values_list(
-            "coalition_id", "organisation_id", "role", named=True
-        )
+        Membership.objects.filter(user=user)
+        .order_by()  # the model's order by organisation and name would join both tables
+        .values_list("coalition_id", "organisation_id", "role", named=True)
     )
 
 
