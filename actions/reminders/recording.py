@@ -294,7 +294,9 @@ def reminder_sweep(
     today = candidates.Today.at(now or timezone.now())
     digest_kind = DigestSent.Kind.MID_TERM
     found = {kind: 0 for kind in (*marks.KINDS[:-1], digest_kind)}
-    if cursor:
+    # A round queued by an earlier version of this code carries a cursor of another shape: it
+    # starts afresh (nothing it did is lost: the records' unique keys keep what was recorded).
+    if cursor and {"scope", "plan"} <= cursor.keys():
         scope, plan = marks.Scope.from_cursor(cursor["scope"]), cursor["plan"]
     else:
         scope = marks.scope_at(today)

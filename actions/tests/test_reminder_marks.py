@@ -159,3 +159,16 @@ def test_a_run_cut_short_leaves_what_it_had_not_done_to_the_next(outbox_messages
     overdue = outbox_messages.filter(subject__contains="overdue")
     assert sorted(m.recipients[0] for m in overdue) == sorted(o.email for o in owners)
     assert not ActionPointChange.objects.exists()
+
+
+def test_a_round_queued_by_an_earlier_version_starts_the_run_afresh():
+    coalition = CoalitionFactory(timezone_name="UTC")
+    owner = add_member(coalition, Role.OPERATOR)
+    make_action_point(coalition, owner=owner, title="Old cursor", due_date=date(2026, 6, 1))
+    # The shape the sweep's rounds passed on before runs read only what moved.
+    with committed():
+        result = reminder_sweep(now=at(2026, 6, 2, 9), cursor={"after": {"overdue": 0}})
+    while result.more:
+        with committed():
+            result = reminder_sweep(now=at(2026, 6, 2, 9), cursor=result.cursor)
+    assert recorded("overdue").count() == 1
