@@ -120,7 +120,7 @@ class FilterForm(forms.Form):
     out in Python (config/plain_widgets.py)."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100, widget=PlainTextInput)
-    view = forms.CharField(required=False, widget=PlainHiddenInput)
+    view = forms.CharField(required=False, max_length=20, widget=PlainHiddenInput)
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,

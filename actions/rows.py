@@ -60,8 +60,10 @@ def list_rows(request, rows, *, across: bool = False, next_url: str | None = Non
     """
     labels = _labels()
     dates = _Dates()
+    # Rendered outside a request (no form can then be sent), the rows carry no token.
+    token = escape(get_token(request)) if request is not None else ""
     hidden = (
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
         + (f'<input type="hidden" name="next" value="{escape(next_url)}">' if next_url else "")
         + ('<input type="hidden" name="across" value="1">' if across else "")
     )

@@ -324,7 +324,7 @@ def _check_started(meeting: Meeting, now: datetime | None = None) -> None:
         )
 
 
-def check_unlocked(meeting: Meeting) -> None:
+def _check_unlocked(meeting: Meeting) -> None:
     """Once the summary is published the minutes are the record: attendance, minutes, decisions
     and the agenda change only through an amendment (`summary_amend`)."""
     if meeting.status == Meeting.Status.SUMMARY_PUBLISHED:
@@ -342,7 +342,7 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
         .select_related("coalition")
         .get(pk=meeting.pk)
     )
-    check_unlocked(meeting)
+    _check_unlocked(meeting)
     return meeting
 
 
@@ -355,6 +355,8 @@ def meeting_mark_held(*, meeting: Meeting, actor: User, now: datetime | None = N
     )
     if meeting.status != Meeting.Status.PLANNED:
         raise ValidationError(_("Only a planned meeting can be marked as held."))
+    # An archived coalition's refusal says why nothing can change, whatever the meeting's time.
+    refuse_if_archived(meeting.coalition)
     _check_started(meeting, now)
     meeting.status = Meeting.Status.HELD
     audited(meeting, actor).save()

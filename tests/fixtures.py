@@ -7,6 +7,7 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings as django_settings
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -75,6 +76,18 @@ def outsider(db):
     from coalitions.tests.factories import CoalitionFactory, add_member
 
     return add_member(CoalitionFactory(), Role.NATIONAL_AUTHORITY)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request that signed someone in with French
+    (users/adapters.py) leaves it active in the test's thread, as a worker's next request would
+    not (the locale middleware chooses again for every request)."""
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -72,8 +72,8 @@ def test_a_champion_starts_a_coalition_and_everyone_lands_on_today(
     page.goto(f"{base}/accounts/signup/")
     page.get_by_label("Full name").fill("Kari Champion")
     page.fill("input[name=email]", "kari@norway.example.net")
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)", exact=True).fill(PASSWORD)
     shoot(page, artifacts_dir, "00-sign-up")
     page.get_by_role("button", name="Sign Up").click()
     message = OutboxMessage.objects.filter(to__contains="kari@norway.example.net").latest("pk")
@@ -119,8 +119,8 @@ def test_a_champion_starts_a_coalition_and_everyone_lands_on_today(
     page.get_by_label("Full name").fill("Rania Director")
     # The browser's own zone is suggested (this browser runs in Beirut's).
     expect(page.get_by_label("Time zone")).to_have_value("Asia/Beirut")
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
     # Joining is one step: no second "accept" after signing up.
     expect(page.get_by_text("You joined as National authority")).to_be_visible()

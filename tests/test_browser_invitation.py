@@ -42,8 +42,8 @@ def test_champion_invites_an_operator_who_signs_up_from_the_mail(
     page.get_by_label("Full name").fill("Nadia Operator")
     expect(page.get_by_label("Email")).to_have_value("new.operator@example.net")
     page.get_by_label("Time zone").select_option("Asia/Beirut")
-    page.get_by_label("Password:", exact=True).fill(PASSWORD)
-    page.get_by_label("Password (again):", exact=True).fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign Up").click()
 
     expect(page.get_by_role("heading", name=coalition.name, exact=True)).to_be_visible()

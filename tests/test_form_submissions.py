@@ -199,6 +199,11 @@ def world(coalition, members, django_capture_on_commit_callbacks):
     staff.is_superuser = True
     staff.save()
     membership = operator.memberships.get()
+    from obligations.article7 import services as article7
+
+    transparency_report = article7.report_create(
+        coalition=coalition, year=2025, actor=authority, today=date(2026, 3, 1)
+    )
     values = {
         "slug": coalition.slug,
         ("meetings", "pk"): meeting.pk,
@@ -225,6 +230,8 @@ def world(coalition, members, django_capture_on_commit_callbacks):
         ("coalitions", "token"): invitation_token(invitation),
         ("outbox", "pk"): OutboxMessage.objects.latest("pk").pk,
         ("outbox", "index"): 0,
+        ("obligations", "year"): transparency_report.year,
+        ("obligations", "letter"): "F",
     }
     for name, _arguments in project_patterns():
         if name.startswith("meetings:summary"):
@@ -336,7 +343,9 @@ def test_every_form_view_answers_an_empty_post_and_the_form_as_shown(client, wor
 
 
 def _next_month() -> str:
-    return (date.today() + timedelta(days=30)).isoformat()
+    # Not the day of the world's own meeting (30 days on): a second coalition meeting on one day
+    # asks for confirmation first.
+    return (date.today() + timedelta(days=45)).isoformat()
 
 
 CREATE_CASES = {

@@ -4,6 +4,7 @@ meeting page's address; and the one shape of removing a part of a meeting (ask, 
 from collections.abc import Callable
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,8 +43,13 @@ def confirm_delete(
     """GET asks `question` (with `detail`); POST calls `delete`, says `notice` and goes back to the
     meeting page at `anchor`."""
     if request.method == "POST":
-        delete()
-        messages.success(request, notice)
+        try:
+            delete()
+        except ValidationError as exc:
+            # Refused by the meeting's state (minutes locked once the summary is published).
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, notice)
         return redirect(f"{detail_url(meeting)}#{anchor}")
     return render(
         request,
