@@ -172,14 +172,10 @@ def concern_bring_to_agenda(
 def concern_notice_send(*, notice_id: int) -> bool:
     """Mails one facilitator that a concern arrived: no text, no sender, only a link to the signed-in
     page. False when already sent (a retried task) or when the person no longer reads concerns."""
-    ids = pipeline.claim(ConcernNotice.objects.filter(pk=notice_id))
-    if not ids:
-        return False
-    try:
-        return _send_notice(notice_id)
-    except BaseException as exc:
-        pipeline.mark_failed(ConcernNotice, ids, error=pipeline.error_text(exc))
-        raise
+    sent = pipeline.deliver(
+        ConcernNotice.objects.filter(pk=notice_id), lambda ids: _send_notice(ids[0])
+    )
+    return bool(sent)
 
 
 def _send_notice(notice_id: int) -> bool:

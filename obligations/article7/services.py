@@ -275,14 +275,10 @@ def queue_reminders(ids: list[int]) -> None:
 def reminder_send(*, reminder_id: int) -> bool:
     """Mails one national authority member that a report falls due. False when already sent (a
     retried task) or when the person no longer speaks for the national authority."""
-    ids = pipeline.claim(TransparencyReminder.objects.filter(pk=reminder_id))
-    if not ids:
-        return False
-    try:
-        return _send_reminder(reminder_id)
-    except BaseException as exc:
-        pipeline.mark_failed(TransparencyReminder, ids, error=pipeline.error_text(exc))
-        raise
+    sent = pipeline.deliver(
+        TransparencyReminder.objects.filter(pk=reminder_id), lambda ids: _send_reminder(ids[0])
+    )
+    return bool(sent)
 
 
 def _send_reminder(reminder_id: int) -> bool:
