@@ -15,8 +15,8 @@ from coalitions.sections import page_context
 from coalitions.submissions import create_once
 from config.form_views import form_response, submitted
 
-from .. import treaty
 from ..models import Obligation, ReportingCalendar, TransparencyForm, TransparencyReport
+from ..selectors import transparency_reports_for
 from . import files, services
 from .catalogue import BY_LETTER
 from .document import document_for
@@ -54,34 +54,31 @@ def _report_url(slug: str, year: int) -> str:
     return reverse("obligations:article7_report", args=[slug, year])
 
 
-def _years_open(access, today) -> list[int]:
+def _years_open(coalition, obligations: list[Obligation], today) -> list[int]:
     """Calendar years a new draft may cover: from the first entry into force to this year."""
-    first = (
-        Obligation.objects.filter(coalition=access.coalition)
-        .order_by("entry_into_force")
-        .values_list("entry_into_force", flat=True)
-        .first()
-    )
-    if first is None:
+    if not obligations:
         return []
+    first = min(o.entry_into_force for o in obligations)
     taken = set(
-        TransparencyReport.objects.filter(coalition=access.coalition).values_list("year", flat=True)
+        TransparencyReport.objects.filter(coalition=coalition).values_list("year", flat=True)
     )
     return [y for y in range(today.year, first.year - 1, -1) if y not in taken]
+
+
+def _remind_days(coalition) -> int:
+    calendar = ReportingCalendar.objects.filter(coalition=coalition).first()
+    if calendar is None:
+        return ReportingCalendar._meta.get_field("remind_days_before").default
+    return calendar.remind_days_before
 
 
 @login_required
 def reports(request, slug):
     access = _reader(request, slug)
     today = timezone.localdate()
-    calendar = ReportingCalendar.objects.filter(coalition=access.coalition).first()
-    first = (
-        Obligation.objects.filter(coalition=access.coalition, convention="ccm")
-        .order_by("entry_into_force")
-        .values_list("entry_into_force", flat=True)
-        .first()
-    )
-    years = _years_open(access, today) if may_draft(access) else []
+    obligations = list(Obligation.objects.filter(coalition=access.coalition))
+    drafts = may_draft(access)
+    years = _years_open(access.coalition, obligations, today) if drafts else []
     return render(
         request,
         "obligations/article7/report_list.html",
@@ -89,17 +86,12 @@ def reports(request, slug):
             access,
             "article7",
             reports=TransparencyReport.objects.filter(coalition=access.coalition),
-            calendar=treaty.transparency_reports(entry_into_force=first, today=today)
-            if first
-            else None,
-            remind_days=calendar.remind_days_before if calendar else 60,
+            calendar=transparency_reports_for(obligations, today),
+            remind_days=_remind_days(access.coalition),
             start_form=ReportStartForm(years=years, initial={"year": today.year - 1})
             if years
             else None,
-            calendar_form=CalendarForm(
-                initial={"remind_days_before": calendar.remind_days_before if calendar else 60}
-            ),
-            may_draft=may_draft(access),
+            may_draft=drafts,
         ),
     )
 
@@ -109,7 +101,8 @@ def reports(request, slug):
 def report_start(request, slug):
     access = _drafter(request, slug)
     today = timezone.localdate()
-    form = ReportStartForm(request.POST, years=_years_open(access, today))
+    obligations = list(Obligation.objects.filter(coalition=access.coalition))
+    form = ReportStartForm(request.POST, years=_years_open(access.coalition, obligations, today))
     done = create_once(
         request,
         form,
@@ -135,7 +128,9 @@ def report_start(request, slug):
 @login_required
 def calendar_edit(request, slug):
     access = _drafter(request, slug)
-    form = CalendarForm(submitted(request))
+    form = CalendarForm(
+        submitted(request), initial={"remind_days_before": _remind_days(access.coalition)}
+    )
     done = form_response(
         request,
         form,
@@ -145,14 +140,7 @@ def calendar_edit(request, slug):
         then=reverse("obligations:article7", args=[slug]),
         notice=_("The reminder setting was saved."),
     )
-    if done:
-        return done
-    if request.method != "POST":
-        calendar = ReportingCalendar.objects.filter(coalition=access.coalition).first()
-        form = CalendarForm(
-            initial={"remind_days_before": calendar.remind_days_before if calendar else 60}
-        )
-    return render(
+    return done or render(
         request,
         "obligations/article7/calendar_form.html",
         page_context(access, "article7", form=form),
