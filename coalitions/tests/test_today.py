@@ -256,3 +256,26 @@ def test_the_meetings_panel_costs_the_same_whatever_the_meetings(client):
     large, page = queries_of(client)
     assert large == small
     assert "More 0" in page
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_the_pending_invitations_panel_is_for_those_who_invite(client, role):
+    """Shown where the role table lets the person invite in one of their coalitions, and to
+    nobody else, whatever else Today shows them."""
+    from coalitions.permissions import INVITE_MEMBERS, ROLE_PERMISSIONS
+
+    person = UserFactory()
+    add_coalition(person, role, rounds=1, tag="ROLE")
+    client.force_login(person)
+    page = client.get(TODAY).content.decode()
+    assert ('data-today="invitations"' in page) == (INVITE_MEMBERS in ROLE_PERMISSIONS[role])
+
+
+def test_the_pending_invitations_panel_lists_only_coalitions_where_the_person_invites(client):
+    person = UserFactory()
+    add_coalition(person, Role.DONOR, rounds=1, tag="GIVES")
+    invites = add_coalition(person, Role.FACILITATOR, rounds=1, tag="INVITES")
+    client.force_login(person)
+    page = client.get(TODAY).content.decode()
+    assert 'data-today="invitations"' in page
+    assert reverse("coalitions:invitations", args=[invites.slug]) in page
