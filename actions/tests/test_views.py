@@ -298,3 +298,41 @@ def test_only_recorders_edit_and_the_change_shows_in_the_history(client, coaliti
     page = client.get(url("detail", coalition, action_point.pk)).content.decode()
     assert "Title: Old title → New title" in page
     assert "Priority: Normal → High" in page
+
+
+def _headings(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'<h([1-6])[^>]*id="([^"]+)"', page)
+
+
+def test_the_detail_page_reads_facts_then_updates_then_the_form(client, coalition, members):
+    """Top down: the details, the updates so far (or that there is none yet), the changes, and
+    last the form to add one, which the button at the top leads to; every section an h2 under the
+    page's h1, none skipped."""
+    operator = members[Role.OPERATOR]
+    action_point = make_action_point(coalition, owner=operator)
+    client.force_login(operator)
+    page = client.get(url("detail", coalition, action_point.pk)).content.decode()
+    assert "No update yet." in page
+    assert _headings(page) == [
+        ("2", "facts-h"),
+        ("2", "updates-h"),
+        ("2", "history-h"),
+        ("2", "update-h"),
+    ]
+    form = f'action="{url("update", coalition, action_point.pk)}"'
+    assert page.index("No update yet.") < page.index('id="update"') < page.index(form)
+    assert 'href="#update"' in page
+    client.post(url("update", coalition, action_point.pk), {"text": "Survey under way."})
+    page = client.get(url("detail", coalition, action_point.pk)).content.decode()
+    assert page.index("Survey under way.") < page.index('id="update-h"')
+
+
+def test_the_detail_page_offers_no_form_to_those_who_may_not_post(client, coalition, members):
+    action_point = make_action_point(coalition, owner=members[Role.OPERATOR])
+    client.force_login(members[Role.OBSERVER])
+    page = client.get(url("detail", coalition, action_point.pk)).content.decode()
+    assert "No update yet." in page
+    assert [anchor for _level, anchor in _headings(page)] == ["facts-h", "updates-h", "history-h"]
+    assert 'href="#update"' not in page and "Post an update" not in page
