@@ -64,6 +64,10 @@ def mid_terms_under_way(*, now: datetime) -> list[MidTerm]:
     """Per coalition: the last held coalition meeting before the next planned one, while that is
     ahead. Technical working groups and ad hoc meetings in between do not split the period.
 
+    The next one counts once its invitations are sent: a draft may never be held on its date
+    (and is seen by its conveners only), and a cancelled meeting is not planned. Sending the
+    invitations changes the mid-term, so the sweep's digest of it moves (marks.py).
+
     One query; the list has at most one entry per coalition, so the loop is bounded by coalitions.
     """
     coalition_meeting = Meeting.Kind.COALITION
@@ -71,6 +75,7 @@ def mid_terms_under_way(*, now: datetime) -> list[MidTerm]:
         coalition=OuterRef("coalition"),
         kind=coalition_meeting,
         status=Meeting.Status.PLANNED,
+        invitations_sent_at__isnull=False,
         starts_at__gt=OuterRef("starts_at"),
     ).order_by("starts_at")
     later_held = Meeting.objects.filter(

@@ -29,7 +29,9 @@ def make_meeting(
     title=None,
     hours=3,
     kind=Meeting.Kind.COALITION,
+    draft=False,
 ):
+    """A meeting as it stands, made without mail; announced two weeks ahead unless a `draft`."""
     return Meeting.objects.create(
         coalition=coalition,
         kind=kind,
@@ -37,4 +39,5 @@ def make_meeting(
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=hours),
         status=status,
+        invitations_sent_at=None if draft else starts_at - timedelta(days=14),
     )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+from coalitions import permissions as perms
 from coalitions.models import Coalition, Role
 from meetings import cadence, selectors, services
 from meetings.models import Meeting
@@ -198,3 +199,37 @@ def test_the_meeting_list_costs_the_same_queries_with_drafts_and_many_meetings(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(url).content.decode()
     assert "Draft — invitations not sent" in page
+
+
+@pytest.mark.parametrize("role", list(perms.ROLE_PERMISSIONS))
+def test_home_and_today_show_a_draft_to_its_conveners_only_and_never_a_cancelled_meeting(
+    client, coalition, members, role
+):
+    """The roles from the role table: those who prepare meetings see the draft as the next one,
+    everyone else the announced meeting after it; a meeting called off, announced or not, is
+    nobody's next meeting."""
+    authority = members[Role.NATIONAL_AUTHORITY]
+    now = datetime.now(UTC)
+    meeting_on(coalition, authority, now + timedelta(days=30), title="Announced meeting")
+    meeting_on(coalition, authority, now + timedelta(days=10), title="Draft workshop", draft=True)
+    for title, days, draft in (("Called-off meeting", 5, False), ("Dropped draft", 3, True)):
+        called_off = meeting_on(coalition, authority, now + timedelta(days=days), title=title,
+                                draft=draft)  # fmt: skip
+        services.meeting_cancel(meeting=called_off, actor=authority)
+    shown = (
+        "Draft workshop"
+        if perms.sees_draft_meetings(perms.ROLE_PERMISSIONS[role])
+        else "Announced meeting"
+    )
+    client.force_login(members[role])
+    home = client.get(reverse("coalitions:detail", args=[coalition.slug])).content.decode()
+    panel = home.split('id="next-meeting-h"', 1)[1].split("All meetings", 1)[0]
+    today = client.get(reverse("coalitions:today")).content.decode()
+    mine = today.split('id="today-meetings-h"', 1)[1].split("</section>", 1)[0]
+    assert shown in panel and shown in mine
+    # Today lists the person's next meetings, the soonest first.
+    assert mine.index(shown) <= mine.index("Announced meeting")
+    for hidden in ("Called-off meeting", "Dropped draft"):
+        assert hidden not in panel and hidden not in mine
+    if shown == "Announced meeting":
+        assert "Draft workshop" not in home and "Draft workshop" not in today
