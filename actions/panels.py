@@ -1,8 +1,6 @@
 """Panels and parts this app adds to pages, documents and mails it does not own (see
 coalitions.sections)."""
 
-from django.utils import timezone
-
 from coalitions.models import Visibility
 
 from .selectors import (
@@ -33,10 +31,7 @@ def meeting_panel(request, access, meeting, quick_entry: bool = True) -> dict:
 def today_panel(request, accesses) -> dict | None:
     if not accesses:
         return None
-    return {
-        "today": timezone.localdate(),
-        **my_action_points_today(user=request.user, today=timezone.localdate()),
-    }
+    return my_action_points_today(user=request.user)
 
 
 def meeting_summary_part(*, meeting, reader_perms: frozenset[str]) -> dict:

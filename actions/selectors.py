@@ -1,6 +1,5 @@
 """Every queryset an action point page, export or mail iterates, with its permission filter."""
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from coalitions import permissions as perms
 from coalitions.models import Coalition, Membership, Organisation, Visibility
+from config.zones import in_zone
 from meetings.models import Meeting, unannounced
 from users.models import User
 
@@ -27,7 +27,11 @@ SORTS = {
 
 def coalition_today(coalition: Coalition, now: datetime | None = None) -> date:
     """Today's date where the coalition is, which is what due dates are read against."""
-    return (now or timezone.now()).astimezone(zoneinfo.ZoneInfo(coalition.timezone)).date()
+    return local_today(coalition.timezone, now)
+
+
+def local_today(zone_name: str, now: datetime | None = None) -> date:
+    return in_zone(now or timezone.now(), zone_name).date()
 
 
 @dataclass
@@ -272,12 +276,26 @@ def open_action_points_of(*, coalition: Coalition, user: User, perms_held: froze
 
 
 def memberships_of(*, user: User) -> list:
-    """The person's memberships as (coalition_id, organisation_id, role), in one short query."""
+    """The person's memberships as (coalition_id, organisation_id, role, coalition_timezone),
+    in one short query."""
     return list(
         Membership.objects.filter(user=user)
         .order_by()  # the model's order by organisation and name would join both tables
-        .values_list("coalition_id", "organisation_id", "role", named=True)
+        .annotate(coalition_timezone=F("coalition__timezone"))
+        .values_list("coalition_id", "organisation_id", "role", "coalition_timezone", named=True)
     )
+
+
+def overdue_where(today_by_coalition: dict[int, date]) -> Q:
+    """Active items due before their own coalition's today: one term per local date in use
+    (a handful, as coalitions share a few zones), whatever the number of coalitions."""
+    coalitions_on: dict[date, list[int]] = {}
+    for coalition_id, today in today_by_coalition.items():
+        coalitions_on.setdefault(today, []).append(coalition_id)
+    overdue = Q(pk__in=[])
+    for today, coalition_ids in sorted(coalitions_on.items()):
+        overdue |= Q(coalition_id__in=sorted(coalition_ids), due_date__lt=today)
+    return overdue & Q(status__in=ActionPoint.ACTIVE)
 
 
 def my_action_points_everywhere(
@@ -293,9 +311,12 @@ def my_action_points_everywhere(
         memberships = memberships_of(user=user)
     restricted_roles = perms.roles_with(perms.VIEW_RESTRICTED)
     reach = Q(pk__in=[])
-    for coalition_id, organisation_id, role in memberships:
-        visible = {} if role in restricted_roles else {"visibility": Visibility.MEMBERS}
-        reach |= Q(coalition_id=coalition_id, owner_organisation_id=organisation_id, **visible)
+    for membership in memberships:
+        coalition_id = membership.coalition_id
+        visible = {} if membership.role in restricted_roles else {"visibility": Visibility.MEMBERS}
+        reach |= Q(
+            coalition_id=coalition_id, owner_organisation_id=membership.organisation_id, **visible
+        )
         reach |= Q(coalition_id=coalition_id, owner=user, **visible)
     queryset = ActionPoint.objects.filter(reach)
     if not include_archived:
@@ -354,20 +375,27 @@ def digest_log(*, coalition: Coalition) -> QuerySet[DigestSent]:
 TODAY_ITEMS = 10
 
 
-def my_action_points_today(*, user: User, today: date) -> dict:
+def my_action_points_today(*, user: User, now: datetime | None = None) -> dict:
     """For the Today page: the person's open items everywhere (their own and their
     organisation's), overdue and upcoming, the first of each with their totals (3 queries: the
-    memberships, then each list)."""
+    memberships, then each list). Overdue is read against each coalition's own today, not the
+    reader's."""
+    now = now or timezone.now()
+    memberships = memberships_of(user=user)
+    overdue_now = overdue_where(
+        {
+            membership.coalition_id: local_today(membership.coalition_timezone, now)
+            for membership in memberships
+        }
+    )
     mine = (
-        my_action_points_everywhere(user=user)
+        my_action_points_everywhere(user=user, memberships=memberships)
         .select_related("coalition", "owner_organisation")
         .annotate(total=Window(Count("pk")))
     )
-    overdue = list(mine.filter(due_date__lt=today)[:TODAY_ITEMS])
+    overdue = list(mine.filter(overdue_now)[:TODAY_ITEMS])
     upcoming = list(
-        mine.exclude(due_date__lt=today).order_by(F("due_date").asc(nulls_last=True), "id")[
-            :TODAY_ITEMS
-        ]
+        mine.exclude(overdue_now).order_by(F("due_date").asc(nulls_last=True), "id")[:TODAY_ITEMS]
     )
     return {
         "overdue": overdue,
