@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from coalitions.audit import audited
 from coalitions.models import Coalition, Membership, Organisation, Visibility
 from meetings.models import Meeting
+from meetings.publication import ACTION_POINTS_CLOSED, refuse_if_published
 from users.models import User
 
 from .models import ActionPoint, ActionUpdate, NotificationPreference, ReminderSettings
@@ -55,6 +56,21 @@ def _check_ownership(action_point: ActionPoint) -> None:
         raise ValidationError({"meeting": _("This meeting belongs to another coalition.")})
 
 
+def _pk(value) -> int | None:
+    return getattr(value, "pk", value)
+
+
+def _check_meeting_open(action_point: ActionPoint) -> None:
+    """A meeting whose summary is published takes no new action point (an existing one is still
+    followed up, and keeps its meeting)."""
+    if action_point.meeting_id is None:
+        return
+    try:
+        refuse_if_published(action_point.meeting, ACTION_POINTS_CLOSED)
+    except ValidationError as exc:
+        raise ValidationError({"meeting": exc.messages}) from None
+
+
 @transaction.atomic
 def action_point_create(
     *,
@@ -88,6 +104,7 @@ def action_point_create(
     )
     action_point.full_clean()
     _check_ownership(action_point)
+    _check_meeting_open(action_point)
     action_point.save()
     action_point_changed(action_point_id=action_point.pk)
     _queue_new_action_point_notice(action_point)
@@ -108,12 +125,15 @@ def action_point_edit(*, action_point: ActionPoint, actor: User, **changes: obje
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"Not editable here: {', '.join(sorted(unknown))}")
+    moved = "meeting" in changes and _pk(changes["meeting"]) != action_point.meeting_id
     for field, value in changes.items():
         setattr(action_point, field, value)
     action_point.updated_at = timezone.now()
     audited(action_point, actor)
     action_point.full_clean()
     _check_ownership(action_point)
+    if moved:
+        _check_meeting_open(action_point)
     action_point.save()
     action_point_changed(action_point_id=action_point.pk)
     return action_point

@@ -22,6 +22,7 @@ from coalitions.submissions import already_done, create_once, run_once
 from config.csv_cells import BOM, SafeCsvWriter, local_moment, xlsx_response
 from config.form_views import add_service_errors, chosen, form_response, safe_next, submitted
 from meetings.models import Meeting, unannounced
+from meetings.publication import closed_notice
 
 from . import selectors, services
 from .forms import (
@@ -494,7 +495,10 @@ def action_point_edit(request, slug, pk):
 
 def meeting_panel_context(request, access, meeting, form=None, with_form: bool = True) -> dict:
     """Context for the "meeting_detail" panel: a fixed number of queries."""
-    can_record = access.can(perms.RECORD_ACTION_POINTS) and with_form
+    # Once the summary is published, nothing new is recorded against the meeting: said instead.
+    closed = closed_notice(meeting)
+    may_record = access.can(perms.RECORD_ACTION_POINTS) and not closed
+    can_record = may_record and with_form
     queryset = selectors.action_point_list_for_meeting(meeting=meeting, perms_held=access.perms)
     if can_record and form is None:
         form = QuickEntryForm(coalition=access.coalition, auto_id="qe_%s")
@@ -516,16 +520,19 @@ def meeting_panel_context(request, access, meeting, form=None, with_form: bool =
         "form": form if can_record else None,
         "record_url": (
             reverse("actions:meeting_action_points", args=[access.coalition.slug, meeting.pk])
-            if access.can(perms.RECORD_ACTION_POINTS) and not with_form
+            if may_record and not with_form
             else None
         ),
+        "closed": closed if access.can(perms.RECORD_ACTION_POINTS) else "",
         "next": request.get_full_path(),
     }
 
 
 def _meeting_or_404(access, pk) -> Meeting:
     """The meeting; a draft only for those who prepare it."""
-    meetings = Meeting.objects.filter(coalition=access.coalition)
+    meetings = Meeting.objects.filter(coalition=access.coalition).select_related(
+        "coalition", "summary"
+    )
     if not access.sees_draft_meetings:
         meetings = meetings.exclude(unannounced())
     return get_object_or_404(meetings, pk=pk)

@@ -34,6 +34,7 @@ from .models import (
     Summary,
     SummaryAmendment,
 )
+from .publication import DOCUMENTS_CLOSED, refuse_if_published
 from .uploads import validate_document
 
 FEED_SALT = "meetings.calendar-feed"
@@ -587,6 +588,7 @@ def document_upload(
     title: str = "",
     visibility: str = Visibility.MEMBERS,
 ) -> Document:
+    refuse_if_published(meeting, DOCUMENTS_CLOSED)
     data, content_type = validate_document(uploaded)
     document = audited(
         Document(
@@ -608,6 +610,7 @@ def document_upload(
 
 @transaction.atomic
 def document_delete(*, document: Document, actor: User) -> None:
+    refuse_if_published(document.meeting, DOCUMENTS_CLOSED)
     stored = document.file.name
     storage = document.file.storage
     audited(document, actor).delete()

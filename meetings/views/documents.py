@@ -1,8 +1,9 @@
 """The documents attached to a meeting: upload, download within their visibility, removal."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from coalitions import permissions as perms
@@ -13,6 +14,7 @@ from config.form_views import submitted, submitted_files
 from .. import services
 from ..forms import DocumentForm
 from ..models import Document
+from ..publication import closed_notice
 from .page import confirm_delete, detail_url, meeting_or_404
 
 
@@ -20,6 +22,17 @@ from .page import confirm_delete, detail_url, meeting_or_404
 def document_upload(request, slug, pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = meeting_or_404(access, pk)
+    closed = closed_notice(meeting)
+    if closed:
+        # Published: the page says why there is no form; a form sent anyway changes nothing.
+        return render(
+            request,
+            "meetings/document_form.html",
+            page_context(
+                access, "meetings", meeting=meeting, closed=closed, refused=request.method == "POST"
+            ),
+            status=422 if request.method == "POST" else 200,
+        )
     form = DocumentForm(submitted(request), submitted_files(request))
     done = create_once(
         request,
@@ -72,6 +85,10 @@ def document_delete(request, slug, pk, document_pk):
     access = perms.require_access(request.user, slug, perms.EDIT_MINUTES)
     meeting = meeting_or_404(access, pk)
     document = _document(access, meeting, document_pk)
+    closed = closed_notice(meeting)
+    if closed:
+        messages.error(request, closed)
+        return redirect(f"{detail_url(meeting)}#documents")
     return confirm_delete(
         request,
         access,

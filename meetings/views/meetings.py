@@ -23,6 +23,7 @@ from ..changes import changes_for_reader
 from ..forms import MeetingForm, SendInvitationsForm
 from ..ical import invitation_ics
 from ..models import Delivery, Meeting
+from ..publication import closed_notice
 from .page import detail_url, meeting_or_404
 
 # Each long list of the meeting page is a page of its own (agenda.py re-renders the agenda's).
@@ -186,6 +187,11 @@ def meeting_detail(request, slug, pk):
         # What the reader may change now: the minutes lock once the summary is published.
         edit_agenda=access.can(perms.EDIT_AGENDA) and open_minutes,
         edit_minutes=access.can(perms.EDIT_MINUTES) and open_minutes,
+        # Documents are attached and removed until the summary is published (a cancelled
+        # meeting keeps its papers at hand).
+        edit_documents=access.can(perms.EDIT_MINUTES)
+        and status != Meeting.Status.SUMMARY_PUBLISHED,
+        closed_notice=closed_notice(meeting) if access.can(perms.EDIT_MINUTES) else "",
         agenda=agenda,
         agenda_query=agenda_query,
         participants=participants,
