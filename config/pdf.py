@@ -3,8 +3,10 @@
 WeasyPrint's default fetcher would follow any URL a rendered page names (http to the internal
 network, file:// anywhere on the disk). Every PDF the app makes goes through `html_to_pdf`."""
 
+import gc
 import mimetypes
 import posixpath
+from contextlib import contextmanager
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -58,7 +60,30 @@ def pdf_url_fetcher():
     return _fetcher_class()(timeout=5, allow_redirects=False)
 
 
+@contextmanager
+def collector_paused():
+    """Python's cycle collector held off while WeasyPrint works, then run on what it left.
+
+    A layout allocates some hundred thousand objects (boxes point at their parents, so about
+    70,000 of them end as cycles). With the collector on, those allocations set off collections
+    of the oldest generation, each a walk over every object of the process (Django, the app, the
+    worker): a tenth to a fifth of a summary's CPU time. Collecting only the youngest generation
+    afterwards frees the same garbage without walking the rest. The pause is process-wide and
+    short; a caller that paused the collector itself keeps its pause."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(0)
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=pdf_url_fetcher()).write_pdf()
+    with collector_paused():
+        document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=pdf_url_fetcher())
+        return document.write_pdf()
