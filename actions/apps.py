@@ -58,6 +58,15 @@ class ActionsConfig(AppConfig):
         register(MailKind("digest", DigestSent, queue_digests))
         register_searches()
 
+        from coalitions.services import follow_organisation_merge
+
+        from .models import ActionPoint
+        from .reminders.marks import action_points_changed
+
+        follow_organisation_merge(
+            ActionPoint, lambda ids: action_points_changed(action_point_ids=ids)
+        )
+
 
 def register_searches() -> None:
     from coalitions.search import Search, chosen_id, register_search

@@ -78,6 +78,7 @@ def date_action_points(*, coalitions: dict, since) -> None:
         coalition__in=list(coalitions.values()), created_at__gte=since, meeting__ends_at__lt=now
     ).select_related("meeting")
     for action_point in recorded:
+        # Only the recorded date moves, which no reminder reads: the sweep has nothing to redo.
         ActionPoint.objects.filter(pk=action_point.pk).update(
             created_at=action_point.meeting.ends_at
         )

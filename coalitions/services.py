@@ -1,13 +1,14 @@
 """Every change to organisations, coalitions, memberships and invitations goes through here."""
 
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -836,6 +837,18 @@ def invitation_send_mail(*, invitation_id: int) -> bool:
 
 MERGE_BATCH_SIZE = 500
 
+# An app whose records feed work of its own hears, in the merge's transaction, which of them now
+# name the organisation kept (actions: the reminder sweep reads those action points again, as
+# their owner organisation's members may have changed).
+_merge_followers: dict[type[models.Model], Callable[[list[int]], None]] = {}
+
+
+def follow_organisation_merge(
+    model: type[models.Model], moved: Callable[[list[int]], None]
+) -> None:
+    """Called from an AppConfig.ready(): `moved(ids)` runs after a merge moves rows of `model`."""
+    _merge_followers[model] = moved
+
 
 @transaction.atomic
 def organisation_merge(
@@ -868,6 +881,8 @@ def organisation_merge(
     for link in organisation_links():
         name = link.field.name
         rows = link.model._default_manager.filter(**{f"{name}__in": ids})
+        follower = _merge_followers.get(link.model)
+        moved_ids: list[int] = []
         if link.is_m2m_table:
             # The table's other column: the coalition that lists them.
             owner = next(
@@ -878,6 +893,7 @@ def organisation_merge(
             number = rows.update(**{name: keep})
         elif hasattr(link.model, "history"):
             objects = list(rows.select_for_update(of=("self",)))
+            moved_ids = [record.pk for record in objects]
             for record in objects:
                 setattr(record, name, keep)
             bulk_update_with_history(
@@ -890,9 +906,13 @@ def organisation_merge(
             )
             number = len(objects)
         else:
+            if follower:
+                moved_ids = list(rows.values_list("pk", flat=True))
             number = rows.update(**{name: keep})
         if number:
             moved[link.label] = moved.get(link.label, 0) + number
+        if follower and moved_ids:
+            follower(moved_ids)
     for duplicate in duplicates:
         duplicate._change_reason = reason
         audited(duplicate, actor).delete()

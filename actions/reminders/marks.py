@@ -26,6 +26,7 @@ from ..models import ActionPointChange, ReminderMark, ReminderSent
 from .candidates import Today
 
 MID_TERM_DIGEST = "mid_term_digest"
+CHANGES_BATCH_SIZE = 500
 KINDS = (
     ReminderSent.Kind.MID_TERM_REQUEST,
     ReminderSent.Kind.DUE_SOON,
@@ -38,6 +39,15 @@ def action_point_changed(*, action_point_id: int) -> None:
     """Called in the transaction of every change to an action point that can make a reminder
     due (made, edited, status changed)."""
     ActionPointChange.objects.create(action_point_id=action_point_id)
+
+
+def action_points_changed(*, action_point_ids: list[int]) -> None:
+    """The same for many at once, in the transaction that changed them (an organisation merge
+    that moves them to the organisation kept)."""
+    ActionPointChange.objects.bulk_create(
+        [ActionPointChange(action_point_id=pk) for pk in action_point_ids],
+        batch_size=CHANGES_BATCH_SIZE,
+    )
 
 
 def _digest(*parts) -> str:

@@ -172,3 +172,60 @@ def test_a_round_queued_by_an_earlier_version_starts_the_run_afresh():
         with committed():
             result = reminder_sweep(now=at(2026, 6, 2, 9), cursor=result.cursor)
     assert recorded("overdue").count() == 1
+
+
+def test_action_points_moved_by_an_organisation_merge_are_read_again(coalition, members):
+    """The twin's only member has left: the merge changes no membership of the coalition, only
+    who owns the item, and the kept organisation's member is reminded."""
+    from coalitions.models import Membership, Organisation
+    from coalitions.services import membership_leave, organisation_create, organisation_merge
+    from users.services import user_create
+
+    def operator(name: str) -> Organisation:
+        return organisation_create(
+            name=name, kind=Organisation.Kind.OPERATOR, country="NO", actor=None
+        )
+
+    keep, twin = operator("Norwegian People's Aid"), operator("NPA Norway")
+    kept_member = add_member(coalition, Role.OPERATOR, organisation=keep)
+    gone = add_member(coalition, Role.OPERATOR, organisation=twin)
+    make_action_point(coalition, organisation=twin, actor=members[NA], due_date=date(2026, 6, 5))
+    with committed():
+        membership_leave(membership=Membership.objects.get(user=gone), actor=gone)
+    sweep(at(2026, 6, 2, 9))
+    assert not recorded("due_soon").exists()
+    staff = user_create(email="staff@example.net", name="Staff", is_staff=True, actor=None)
+    with committed():
+        organisation_merge(keep=keep, duplicates=[twin], actor=staff)
+    assert ActionPointChange.objects.exists()
+    sweep(at(2026, 6, 2, 9, 15))
+    assert list(recorded("due_soon").values_list("recipient", flat=True)) == [kept_member.pk]
+
+
+def test_a_due_date_changed_in_the_admin_is_read_again(client, coalition, members):
+    from django.forms.models import model_to_dict
+    from django.urls import reverse
+
+    from users.services import user_create
+
+    item = make_action_point(coalition, owner=members[Role.OPERATOR], due_date=date(2026, 9, 1))
+    sweep(at(2026, 6, 2, 9))
+    assert not recorded("overdue").exists()
+    admin = user_create(email="root@example.net", name="Root", is_staff=True, actor=None)
+    admin.is_superuser = True
+    admin.save(update_fields=["is_superuser"])
+    client.force_login(admin)
+    fields = {k: v for k, v in model_to_dict(item).items() if v is not None}
+    with committed():
+        response = client.post(
+            reverse("admin:actions_actionpoint_change", args=[item.pk]),
+            {
+                **fields,
+                "due_date": "2026-06-01",
+                "updated_at_0": "2026-06-02",
+                "updated_at_1": "09:00",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    sweep(at(2026, 6, 2, 9, 15))
+    assert list(recorded("overdue").values_list("period", flat=True)) == ["2026-06-01"]
