@@ -347,8 +347,9 @@ class ItemMinutesForm(forms.Form):
     )
 
 
-class HoldDecisionForm(forms.Form):
-    """A decision recorded against the agenda item it is typed under."""
+class HoldDecisionForm(SubmittedOnce, forms.Form):
+    """A decision recorded against the agenda item it is typed under, once however often the
+    form is sent (a double press, a resent request)."""
 
     text = forms.CharField(
         label=_("Decision"),

@@ -366,6 +366,11 @@ CREATE_CASES = {
         lambda w: {"title": "Donor round", "topic": "donor_coordination"},
     ),
     "meetings:decision_new": (Role.FACILITATOR, None, lambda w: {"text": "Survey the north"}),
+    "meetings:hold_decision": (
+        Role.FACILITATOR,
+        "meetings:hold",
+        lambda w: {f"d{w['values'][('meetings', 'item_pk')]}-text": "Survey the north"},
+    ),
     "meetings:document_upload": (
         Role.FACILITATOR,
         None,
@@ -496,11 +501,20 @@ CREATE_CASES = {
 }
 
 
+def token_of(form: dict) -> str:
+    """The form's one-time token; a form shown several times on a page names it with a prefix
+    (the in-meeting screen's decision form under each agenda item)."""
+    for name, values in form["data"].items():
+        if name == TOKEN_FIELD or name.endswith(f"-{TOKEN_FIELD}"):
+            return values[0]
+    return ""
+
+
 def test_every_create_form_carries_a_token_and_has_a_case(client, world):
     with_token = set()
     for _name, _path, _person, forms in form_views(client, world):
         for form in forms:
-            if TOKEN_FIELD in form["data"]:
+            if token_of(form):
                 with_token.add(resolve(form["url"]).view_name)
     # A page can also show another view's form (the quick entry on the meeting's page).
     for role, page, _typed in CREATE_CASES.values():
@@ -508,7 +522,7 @@ def test_every_create_form_carries_a_token_and_has_a_case(client, world):
             path = url_of(world, page, dict(project_patterns())[page])
             client.force_login(world["members"][role])
             for form in post_forms(client.get(path)):
-                if TOKEN_FIELD in form["data"]:
+                if token_of(form):
                     with_token.add(resolve(form["url"]).view_name)
     assert with_token == set(CREATE_CASES)
     creating = {n for n, _a in project_patterns() if n.endswith(("new", "upload", "import"))}
@@ -531,7 +545,7 @@ def submit_twice(client, world, name, capture) -> str | None:
     shown_on = url_of(world, page, arguments[page]) if page else action
     client.force_login(world["members"][role])
     forms = [f for f in post_forms(client.get(shown_on)) if f["url"] == action]
-    if len(forms) != 1 or not forms[0]["data"].get(TOKEN_FIELD, [""])[0]:
+    if len(forms) != 1 or not token_of(forms[0]):
         return "the page shows no form with a token"
     answers, counts = [], [row_counts()]
     for _attempt in range(2):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
 from coalitions.sections import page_context, panels_for
+from coalitions.submissions import already_done, run_once
 
 from .. import selectors, services, timefmt
 from ..forms import AttendanceForm, HoldDecisionForm, ItemMinutesForm, NotesForm
@@ -161,15 +162,22 @@ def hold_decision(request, slug, pk, item_pk):
     item = _item(meeting, item_pk)
     form = HoldDecisionForm(request.POST, prefix=f"d{item.pk}")
     anchor = f"item-{item.pk}"
-    error = None
+    error, outcome = None, None
     if form.is_valid():
         try:
-            services.decision_create(
-                meeting=meeting,
-                actor=request.user,
-                agenda_item=item,
-                text=form.cleaned_data["text"],
-                visibility=form.cleaned_data["visibility"],
+            # The same form sent again (its one-time token) records nothing more and answers
+            # as the first sending did.
+            outcome = run_once(
+                form=form,
+                user=request.user,
+                create=lambda: services.decision_create(
+                    meeting=meeting,
+                    actor=request.user,
+                    agenda_item=item,
+                    text=form.cleaned_data["text"],
+                    visibility=form.cleaned_data["visibility"],
+                ),
+                url_for=lambda _decision: f"{hold_url(meeting)}#{anchor}",
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -200,6 +208,9 @@ def hold_decision(request, slug, pk, item_pk):
         )
     if error:
         messages.error(request, error)
+        return redirect(f"{hold_url(meeting)}#{anchor}")
+    if outcome.repeated:
+        messages.info(request, already_done())
     else:
         messages.success(request, _("The decision was recorded."))
-    return redirect(f"{hold_url(meeting)}#{anchor}")
+    return redirect(outcome.url)
