@@ -363,7 +363,9 @@ class MeetingChange(ChoiceLabels, models.Model):
     update mail: pending (`sequence` empty) until that mail is recorded, then the mail's SEQUENCE.
 
     `old` and `new` hold the values as stored (times as ISO instants), so each reader gets them in
-    their own language and time zone; an agenda change names its item, which may since be gone."""
+    their own language and time zone; an agenda change names its item, which may since be gone.
+    A new agenda order holds the items' ids, old and new order (one pending change per batch,
+    named by each reader's visible items when told); a document change names its document."""
 
     class What(models.TextChoices):
         TITLE = "title", _("Title")
@@ -373,13 +375,17 @@ class MeetingChange(ChoiceLabels, models.Model):
         AGENDA_ADDED = "agenda_added", _("Agenda item added")
         AGENDA_REMOVED = "agenda_removed", _("Agenda item removed")
         AGENDA_CHANGED = "agenda_changed", _("Agenda item changed")
+        AGENDA_REORDERED = "agenda_reordered", _("Agenda order changed")
+        DOCUMENT_ADDED = "document_added", _("Document attached")
+        DOCUMENT_REMOVED = "document_removed", _("Document removed")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="changes")
     what = models.CharField(max_length=20, choices=What.choices)
     agenda_item_id = models.PositiveIntegerField(null=True, blank=True)
+    document_id = models.PositiveIntegerField(null=True, blank=True)
     old = models.JSONField(null=True, blank=True)
     new = models.JSONField(null=True, blank=True)
-    # An agenda change is told only to those who may see the item.
+    # An agenda or document change is told only to those who may see the item or document.
     visibility = models.CharField(
         max_length=20, choices=Visibility.choices, default=Visibility.MEMBERS
     )

@@ -22,6 +22,7 @@ from mail.models import UNSENT, MailStatus
 from users.models import User
 
 from . import timefmt
+from .changes import same_order
 from .models import (
     AgendaItem,
     CalendarFeed,
@@ -388,11 +389,16 @@ def _agenda_told(item: AgendaItem) -> dict:
     return {field: getattr(item, field) for field in AGENDA_TOLD_FIELDS}
 
 
+def _tells_changes(meeting: Meeting) -> bool:
+    """Whether a change waits to be told: the meeting is planned and its invitations went out."""
+    return meeting.status == Meeting.Status.PLANNED and not meeting.is_draft
+
+
 def _record_agenda_change(item: AgendaItem, what: str, actor, *, old=None, new=None) -> None:
     """On a meeting whose invitations went out, the change waits to be told (meeting_send_update).
     It is told only to those who may see the item, before or after."""
     meeting = item.meeting
-    if meeting.status != Meeting.Status.PLANNED or meeting.is_draft:
+    if not _tells_changes(meeting):
         return
     restricted = Visibility.RESTRICTED in {(v or {}).get("visibility") for v in (old, new)}
     MeetingChange.objects.create(
@@ -439,17 +445,54 @@ def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
     audited(item, actor).delete()
 
 
+def _record_agenda_order(meeting: Meeting, before: list[int], after: list[int], actor) -> None:
+    """One pending change holds the order the participants were last told (`old`) and the order
+    now (`new`): moves before the next update are folded into it, and it goes when the agenda is
+    back in the order they know."""
+    if not _tells_changes(meeting):
+        return
+    pending = (
+        MeetingChange.objects.select_for_update()
+        .filter(meeting=meeting, what=MeetingChange.What.AGENDA_REORDERED, sequence__isnull=True)
+        .first()
+    )
+    told = pending.old if pending else before
+    if same_order(told, after):
+        if pending:
+            pending.delete()
+        return
+    if pending:
+        pending.new = after
+        pending.save(update_fields=["new"])
+        return
+    # Each reader is told the order of the items they may see (meetings.changes).
+    MeetingChange.objects.create(
+        meeting=meeting,
+        what=MeetingChange.What.AGENDA_REORDERED,
+        old=before,
+        new=after,
+        created_by=actor,
+    )
+
+
 @transaction.atomic
 def agenda_reorder(*, meeting: Meeting, actor: User, item_ids: list[int]) -> None:
     """Puts the items in the order given; every item of the meeting must be named once."""
     refuse_if_archived(meeting.coalition_id)
-    _locked_meeting(meeting)
-    items = {i.pk: i for i in AgendaItem.objects.select_for_update().filter(meeting=meeting)}
+    meeting = _locked_meeting(meeting)
+    items = {
+        i.pk: i
+        for i in AgendaItem.objects.select_for_update()
+        .filter(meeting=meeting)
+        .order_by("position", "pk")
+    }
     if sorted(item_ids) != sorted(items):
         raise ValidationError(_("The agenda changed meanwhile; reload the page and try again."))
+    before = list(items)
     for position, pk in enumerate(item_ids, start=1):
         items[pk].position = position
     bulk_update_with_history(list(items.values()), AgendaItem, ["position"], default_user=actor)
+    _record_agenda_order(meeting, before, list(item_ids), actor)
 
 
 def agenda_move(*, item: AgendaItem, actor: User, direction: str) -> None:
@@ -605,12 +648,40 @@ def document_upload(
     document.file.save("upload", ContentFile(data), save=False)
     document.full_clean()
     document.save()
+    _record_document_change(document, MeetingChange.What.DOCUMENT_ADDED, actor)
     return document
+
+
+def _record_document_change(document: Document, what: str, actor) -> None:
+    """On a meeting whose invitations went out, a document attached or removed waits to be told,
+    to those who may see it. One attached and removed before they were told is not told at all."""
+    if not _tells_changes(Meeting.objects.get(pk=document.meeting_id)):
+        return
+    if what == MeetingChange.What.DOCUMENT_REMOVED:
+        untold = MeetingChange.objects.filter(
+            meeting_id=document.meeting_id,
+            what=MeetingChange.What.DOCUMENT_ADDED,
+            document_id=document.pk,
+            sequence__isnull=True,
+        )
+        if untold.delete()[0]:
+            return
+    told = {"title": str(document)}
+    MeetingChange.objects.create(
+        meeting_id=document.meeting_id,
+        what=what,
+        document_id=document.pk,
+        old=told if what == MeetingChange.What.DOCUMENT_REMOVED else None,
+        new=told if what == MeetingChange.What.DOCUMENT_ADDED else None,
+        visibility=document.visibility,
+        created_by=actor,
+    )
 
 
 @transaction.atomic
 def document_delete(*, document: Document, actor: User) -> None:
     refuse_if_published(document.meeting, DOCUMENTS_CLOSED)
+    _record_document_change(document, MeetingChange.What.DOCUMENT_REMOVED, actor)
     stored = document.file.name
     storage = document.file.storage
     audited(document, actor).delete()

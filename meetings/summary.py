@@ -273,6 +273,7 @@ def build_meeting_mail(
             reader_perms=reader_perms,
             coalition_zone=meeting.coalition.timezone,
             reader_zone=recipient.timezone,
+            agenda=lambda: context["agenda"],
         )
     if not cancel:
         context["parts"] = parts_for(

@@ -224,6 +224,7 @@ def meeting_detail(request, slug, pk):
                 reader_perms=access.perms,
                 coalition_zone=access.coalition.timezone,
                 reader_zone=request.user.timezone,
+                agenda=lambda: selectors.agenda_for(meeting=meeting, perms=access.perms),
             )
     if access.can(perms.PUBLISH_SUMMARY) and summary is not None:
         context["summary_deliveries"], context["deliveries_query"] = paginate(
