@@ -8,7 +8,6 @@ from coalitions import permissions as perms
 
 from .selectors import (
     figures_to_validate,
-    obligation_status_list,
     obligation_statuses_everywhere,
     transparency_reports_for,
 )
@@ -46,7 +45,8 @@ def today_obligations_panel(request, accesses) -> dict | None:
 
 
 def meeting_summary_part(*, meeting, reader_perms: frozenset[str]) -> dict | None:
-    """Each obligation with its forecast and chart (inline SVG, which WeasyPrint draws); every
-    member reads them, so the copy's perms change nothing."""
-    statuses = obligation_status_list(coalition=meeting.coalition)
+    """Each obligation with its forecast and chart (inline SVG, which WeasyPrint draws), from the
+    status cache as the home page reads them: computed once per version of the figures and
+    language, not once per copy. Every member reads them, so the copy's perms change nothing."""
+    statuses = obligation_statuses(coalition=meeting.coalition)
     return {"statuses": statuses} if statuses else None

@@ -180,3 +180,20 @@ def test_a_second_reading_comes_from_the_cache(coalition_with_figures, django_as
     with django_assert_num_queries(1):  # the version
         again = obligation_statuses(coalition=coalition)
     assert [s.forecast.achieved for s in again] == [s.forecast.achieved for s in first]
+
+
+def test_the_summary_pdf_reads_the_statuses_from_the_cache_and_a_new_figure_at_once(
+    coalition_with_figures, django_assert_num_queries
+):
+    from meetings.tests.factories import make_meeting
+    from obligations.panels import meeting_summary_part
+
+    coalition, _obligation, indicator, reader = coalition_with_figures
+    meeting = make_meeting(coalition, reader)
+    obligation_statuses(coalition=coalition)
+    with django_assert_num_queries(1):  # the version
+        part = meeting_summary_part(meeting=meeting, reader_perms=frozenset())
+    assert part["statuses"][0].forecast.achieved == 123_456
+    report(indicator, start=date(2024, 4, 1), end=date(2024, 6, 30), value=500_000)
+    part = meeting_summary_part(meeting=meeting, reader_perms=frozenset())
+    assert part["statuses"][0].forecast.achieved == 623_456
