@@ -1,9 +1,14 @@
-"""The cycle collector is paused only while WeasyPrint lays out a PDF, and always resumed."""
+"""How PDFs are made: the cycle collector is paused only while WeasyPrint lays out a PDF and always
+resumed; a worker process loads WeasyPrint when it starts."""
 
 import gc
+import logging
+from unittest import mock
 
 import pytest
+from celery.signals import worker_process_init
 
+from config import pdf
 from config.pdf import collector_paused, html_to_pdf
 
 
@@ -44,3 +49,19 @@ def test_the_garbage_of_a_layout_is_freed_once_it_ends(collector_on):
     html_to_pdf("<h1>Summary</h1>" + "<p class='entry'><strong>Item</strong><br>text</p>" * 50)
     assert gc.get_count()[0] < 1000
     assert gc.collect() < 1000
+
+
+def test_a_worker_process_loads_the_renderer_when_it_starts():
+    with mock.patch.object(pdf, "html_to_pdf", wraps=pdf.html_to_pdf) as render:
+        worker_process_init.send(sender=None)
+    assert render.call_count == 1
+    assert render.call_args.args[0].startswith("<p")
+
+
+def test_a_worker_starts_even_when_the_renderer_fails_to_load(caplog):
+    with (
+        mock.patch.object(pdf, "html_to_pdf", side_effect=OSError("no Pango")),
+        caplog.at_level(logging.WARNING),
+    ):
+        worker_process_init.send(sender=None)
+    assert "PDF renderer not loaded at start" in caplog.text
