@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from coalitions import date_range
+from coalitions import permissions as perms
 from coalitions.archive import refuse_if_archived
 from coalitions.audit import audited
 from coalitions.models import Coalition, Membership, Visibility
@@ -22,7 +24,7 @@ from mail.models import UNSENT, MailStatus
 from users.models import User
 
 from . import timefmt
-from .changes import same_order
+from .changes import changes_for_reader, same_order
 from .models import (
     AgendaItem,
     CalendarFeed,
@@ -185,10 +187,42 @@ def _schedule_changes(meeting: Meeting, changes: dict) -> list[MeetingChange]:
     return found
 
 
+def _told_something(meeting: Meeting, users, changes: list[MeetingChange]) -> list:
+    """The people among `users` to whom `changes` say something: one who may see none of them
+    (only a restricted item or document changed) gets no update that names no change."""
+    reader_perms = perms.perms_by_user(
+        coalition_id=meeting.coalition_id, user_ids=[user.pk for user in users]
+    )
+    says: dict[tuple, bool] = {}
+    told = []
+    for user in users:
+        visible = tuple(perms.visibilities_for(reader_perms[user.pk]))
+        if visible not in says:
+            says[visible] = bool(
+                changes_for_reader(
+                    changes,
+                    reader_perms=reader_perms[user.pk],
+                    coalition_zone=meeting.coalition.timezone,
+                    reader_zone=None,
+                    agenda=partial(meeting.agenda_items.filter, visibility__in=visible),
+                )
+            )
+        if says[visible]:
+            told.append(user)
+    return told
+
+
 def _tell_participants(meeting: Meeting, users) -> int:
-    """Records the update mail of every pending change, under the meeting's current SEQUENCE."""
-    pending = MeetingChange.objects.filter(meeting=meeting, sequence__isnull=True)
-    if not pending.update(sequence=meeting.sequence) or not users:
+    """Records the update mail of every pending change, under the meeting's current SEQUENCE, for
+    the participants it tells something."""
+    pending = list(MeetingChange.objects.filter(meeting=meeting, sequence__isnull=True))
+    if not pending:
+        return 0
+    MeetingChange.objects.filter(pk__in=[change.pk for change in pending]).update(
+        sequence=meeting.sequence
+    )
+    users = _told_something(meeting, users, pending) if users else []
+    if not users:
         return 0
     count = _add_deliveries(meeting, users, Delivery.Kind.UPDATE)
     _queue_mail(meeting, Delivery.Kind.UPDATE, meeting.sequence)

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from coalitions import permissions as perms
 from coalitions.models import Role, Visibility
 from meetings import services
 from meetings.models import Meeting, MeetingChange
@@ -103,6 +104,32 @@ def test_moves_are_told_once_as_the_new_order(client, coalition, members, outbox
     assert change.old == [items[t].pk for t in ("Risk education", "Opening", "Land release")]
 
 
+def test_a_move_on_the_page_brings_the_notice_up_to_date(client, coalition, members):
+    """A move by htmx swaps the agenda and, for those who send updates, the notice beside it."""
+    authority, facilitator = members[Role.NATIONAL_AUTHORITY], members[Role.FACILITATOR]
+    meeting, items = invited(coalition, authority, "Opening", "Land release")
+    move = reverse(
+        "meetings:agenda_item_move", args=[coalition.slug, meeting.pk, items["Land release"].pk]
+    )
+    assert 'id="pending-update"' in page_of(client, authority, meeting)
+
+    client.force_login(authority)
+    moved = client.post(move, {"direction": "up"}, HTTP_HX_REQUEST="true").content.decode()
+    notice = moved.split('id="pending-update"', 1)[1]
+    assert notice.startswith(' class="contents" hx-swap-oob="true"')
+    assert "The agenda order changed:</strong> 1. Land release, 2. Opening" in notice
+    assert moved.index('id="agenda-list"') < moved.index('id="pending-update"')
+
+    back = client.post(move, {"direction": "down"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="pending-update"' in back
+    assert "Changes the participants have not been told" not in back
+
+    # One who arranges the agenda but sends no updates sees no notice, so none comes with it.
+    client.force_login(facilitator)
+    moved = client.post(move, {"direction": "up"}, HTTP_HX_REQUEST="true").content.decode()
+    assert 'id="agenda-list"' in moved and "pending-update" not in moved
+
+
 def test_an_agenda_back_in_its_told_order_tells_nothing(client, coalition, members):
     authority = members[Role.NATIONAL_AUTHORITY]
     meeting, items = invited(coalition, authority, "Opening", "Land release", "Risk education")
@@ -133,13 +160,12 @@ def test_a_new_order_names_only_the_items_each_reader_may_see(coalition, members
         coalition, authority, "Opening", "Closed briefing", "Land release",
         restricted=["Closed briefing"],
     )  # fmt: skip
-    # The restricted item moves to the top: the order the others see does not change.
+    # The restricted item moves to the top: the order the others see does not change, and they
+    # get no update that would name no change.
     services.agenda_move(item=items["Closed briefing"], actor=authority, direction="up")
     send_update(meeting, authority)
     for person in (observer, donor):
-        mail = update_to(outbox_messages, person)
-        for body in (mail.text_body(), mail.html_body()):
-            assert "Closed briefing" not in body and "The agenda order changed" not in body
+        assert not outbox_messages.filter(to__contains=person.email, subject__startswith="Changed")
     assert (
         "The agenda order changed: 1. Closed briefing, 2. Opening, 3. Land release"
         in update_to(outbox_messages, authority).text_body()
@@ -219,6 +245,25 @@ def test_documents_attached_and_removed_after_the_invitations_are_told(
     restricted_reader = update_to(outbox_messages, authority).text_body()
     assert "A document was attached: Security assessment" in restricted_reader
     assert "Wrong file" not in restricted_reader
+
+
+def test_a_restricted_document_alone_is_told_only_to_those_who_may_see_it(
+    coalition, members, outbox_messages
+):
+    authority = members[Role.NATIONAL_AUTHORITY]
+    meeting, _items = invited(coalition, authority, "Opening")
+    attach(meeting, authority, "Security assessment", Visibility.RESTRICTED)
+    told = send_update(meeting, authority)
+    updates = outbox_messages.filter(subject__startswith="Changed:")
+    may_see = [
+        person
+        for person in members.values()
+        if perms.VIEW_RESTRICTED in perms.ROLE_PERMISSIONS[person.memberships.get().role]
+    ]
+    assert told == len(may_see) == updates.count()
+    assert {mail.to for mail in updates} == {p.email for p in may_see}
+    for mail in updates:
+        assert "A document was attached: Security assessment" in mail.text_body()
 
 
 def test_a_document_removed_after_it_was_told_is_told_as_removed(

@@ -18,7 +18,7 @@ from config.form_views import form_response, submitted
 from .. import selectors, services
 from ..forms import AgendaItemForm
 from ..models import AgendaItem
-from .meetings import AGENDA_PAGE
+from .meetings import AGENDA_PAGE, pending_changes_for
 from .page import confirm_delete, detail_url, meeting_or_404
 
 
@@ -112,17 +112,18 @@ def agenda_item_move(request, slug, pk, item_pk):
         agenda, agenda_query = paginate(
             request, selectors.agenda_for(meeting=meeting, perms=access.perms), **AGENDA_PAGE
         )
-        return render(
-            request,
-            "meetings/_partials/agenda.html",
-            page_context(
-                access,
-                "meetings",
-                meeting=meeting,
-                agenda=agenda,
-                agenda_query=agenda_query,
-                meeting_url=detail_url(meeting),
-                edit_agenda=True,
-            ),
+        context = page_context(
+            access,
+            "meetings",
+            meeting=meeting,
+            agenda=agenda,
+            agenda_query=agenda_query,
+            meeting_url=detail_url(meeting),
+            edit_agenda=True,
         )
+        # The notice of changes not yet told follows the move (a new order, or none).
+        if access.can(perms.MANAGE_MEETINGS) and not meeting.is_draft:
+            context["pending_notice"] = True
+            context["pending_changes"] = pending_changes_for(request, access, meeting)
+        return render(request, "meetings/_partials/agenda_moved.html", context)
     return redirect(detail_url(meeting) + "#agenda")

@@ -136,6 +136,18 @@ def meeting_edit(request, slug, pk):
     )
 
 
+def pending_changes_for(request, access, meeting) -> list[dict]:
+    """The changes the participants have not been told, as the convener reading the page is
+    told them (the notice that offers to send the update)."""
+    return changes_for_reader(
+        selectors.pending_changes(meeting=meeting),
+        reader_perms=access.perms,
+        coalition_zone=access.coalition.timezone,
+        reader_zone=request.user.timezone,
+        agenda=lambda: selectors.agenda_for(meeting=meeting, perms=access.perms),
+    )
+
+
 @login_required
 def meeting_detail(request, slug, pk):
     access = perms.require_access(request.user, slug)
@@ -219,13 +231,7 @@ def meeting_detail(request, slug, pk):
             meeting, planned_after=sizes["later_coalition_meetings"] > 0
         )
         if sizes["pending_changes"]:
-            context["pending_changes"] = changes_for_reader(
-                selectors.pending_changes(meeting=meeting),
-                reader_perms=access.perms,
-                coalition_zone=access.coalition.timezone,
-                reader_zone=request.user.timezone,
-                agenda=lambda: selectors.agenda_for(meeting=meeting, perms=access.perms),
-            )
+            context["pending_changes"] = pending_changes_for(request, access, meeting)
     if access.can(perms.PUBLISH_SUMMARY) and summary is not None:
         context["summary_deliveries"], context["deliveries_query"] = paginate(
             request,
