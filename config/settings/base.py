@@ -81,6 +81,9 @@ TEMPLATES = [
         "OPTIONS": {
             # `{% url %}` that remembers its answers (config/url_tag.py), in every template.
             "builtins": ["config.url_tag"],
+            # `{% translate %}` that remembers its answer per language (config/i18n_tags.py), and
+            # `{% remember %}` for the parts of the frame shared by readers (config/remember_tag.py).
+            "libraries": {"i18n": "config.i18n_tags", "remember": "config.remember_tag"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
