@@ -238,6 +238,7 @@ def my_open_summary(*, access: perms.CoalitionAccess, user: User) -> dict:
             status__in=ActionPoint.ACTIVE,
             visibility__in=perms.visibilities_for(access.perms),
         )
+        .only("title", "due_date", "status")  # what the panel shows and the overdue badge reads
         .annotate(
             total=Window(Count("pk")),
             overdue_total=Window(Count("pk", filter=Q(due_date__lt=today))),

@@ -1,11 +1,8 @@
-from itertools import groupby
-
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Window
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,6 +29,7 @@ from .selectors import (
     coalition_start_steps,
     hand_over_candidates,
     invitations_sent_pending,
+    members_on_home,
     membership_list,
     organisation_twin,
     pending_invitation_list,
@@ -269,15 +267,7 @@ def coalition_detail(request, slug):
     access = perms.require_access(request.user, slug)
     coalition = access.coalition
     # A summary: the first members by organisation; the members page lists them all.
-    # The count rides along as a window over the whole list: one query for both.
-    members = list(
-        membership_list(coalition=coalition).annotate(total=Window(Count("pk")))[:MEMBERS_ON_HOME]
-    )
-    member_count = members[0].total if members else 0
-    by_organisation = [
-        (organisation, list(group))
-        for organisation, group in groupby(members, key=lambda m: m.organisation)
-    ]
+    by_organisation, member_count = members_on_home(coalition=coalition, first=MEMBERS_ON_HOME)
     champions = list(coalition.champions.order_by("name"))
     context = page_context(
         access,

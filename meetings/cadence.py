@@ -73,12 +73,12 @@ def next_meeting_proposal(*, coalition: Coalition, today: date | None = None) ->
     last = (
         Meeting.objects.filter(coalition=coalition, kind=Meeting.Kind.COALITION, status__in=HELD)
         .annotate(planned_after=Exists(_later(OuterRef("coalition_id"), OuterRef("starts_at"))))
-        .select_related("coalition")
         .order_by("-starts_at")
         .first()
     )
     if last is None or last.planned_after:
         return None
+    last.coalition = coalition  # the one given, not joined again
     return proposal_after(last, today=today)
 
 
