@@ -6,15 +6,24 @@ rows. These give the same HTML as Django's `input.html`, `select.html` and `attr
 same context (`Widget.get_context`), so a form opts in by choosing the widget class.
 """
 
+from html import escape
+
 from django import forms
-from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+
+def _text(value) -> str:
+    """As Django's conditional_escape: what is marked safe as it is, anything else escaped (the
+    same characters as django.utils.html.escape), without its per-call wrapping."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:
     """As django/forms/widgets/attrs.html: `name="value"`, a bare name for True, nothing for False."""
     return "".join(
-        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        f" {name}" if value is True else f' {name}="{_text(value)}"'
         for name, value in attrs.items()
         if value is not False and value is not None
     )
@@ -28,32 +37,23 @@ class PlainRender:
         if "optgroups" in widget:
             options = []
             for group_name, group_options, _index in widget["optgroups"]:
-                rendered = format_html_join(
-                    "",
-                    '<option value="{}"{}>{}</option>',
-                    (
-                        (o["value"], mark_safe(_attrs(o["attrs"])), o["label"])
-                        for o in group_options
-                    ),
+                rendered = "".join(
+                    f'<option value="{_text(o["value"])}"{_attrs(o["attrs"])}>'
+                    f"{_text(o['label'])}</option>"
+                    for o in group_options
                 )
                 if group_name:
-                    rendered = format_html(
-                        '<optgroup label="{}">{}</optgroup>', group_name, rendered
-                    )
+                    rendered = f'<optgroup label="{_text(group_name)}">{rendered}</optgroup>'
                 options.append(rendered)
-            return format_html(
-                '<select name="{}"{}>{}</select>',
-                widget["name"],
-                mark_safe(_attrs(widget["attrs"])),
-                mark_safe("".join(options)),
+            return mark_safe(
+                f'<select name="{_text(widget["name"])}"{_attrs(widget["attrs"])}>'
+                f"{''.join(options)}</select>"
             )
         value = widget["value"]
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            widget["name"],
-            format_html(' value="{}"', str(value)) if value is not None else "",
-            mark_safe(_attrs(widget["attrs"])),
+        shown = f' value="{_text(str(value))}"' if value is not None else ""
+        return mark_safe(
+            f'<input type="{_text(widget["type"])}" name="{_text(widget["name"])}"{shown}'
+            f"{_attrs(widget['attrs'])}>"
         )
 
 
