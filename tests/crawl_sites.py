@@ -236,7 +236,13 @@ def complete_for_the_crawl(*, coalition, staff, people: dict) -> None:
     newcomer = user_create(email=invitations[2].email, name="Nadia Newcomer", actor=None)
     invitation_accept(token=invitation_token(invitations[2]), user=newcomer)
 
-    meeting = Meeting.objects.filter(coalition=coalition).order_by("starts_at").first()
+    # Documents are attached until the summary is published.
+    meeting = (
+        Meeting.objects.filter(coalition=coalition)
+        .exclude(status=Meeting.Status.SUMMARY_PUBLISHED)
+        .order_by("starts_at")
+        .first()
+    )
     if meeting is not None:
         for visibility in ("members", "restricted"):
             document_upload(
