@@ -146,3 +146,26 @@ def test_readers_in_turn_each_see_their_own_frame(coalition, members):
     assert len(tokens) > len(readers)  # every request its own masked token
     for first, again in zip(seen, seen[len(readers) :], strict=False):
         assert first == again
+
+
+def test_pagination_links_follow_the_page_the_query_and_the_parameter():
+    from django.core.paginator import Paginator
+    from django.template.loader import get_template
+
+    template = get_template("_pagination.html")
+    paginator = Paginator(range(30), 10)
+    seen = set()
+    for number in (1, 2, 3, 2):
+        for query_string in ("", "q=x"):
+            for param in ("", "members"):
+                html = template.render(
+                    {"page": paginator.page(number), "query_string": query_string, "param": param}
+                )
+                p = param or "page"
+                head = f"?{query_string}&amp;" if query_string else "?"
+                assert f"Page {number} of 3" in html
+                assert (f'href="{head}{p}={number - 1}"' in html) == (number > 1)
+                assert (f'href="{head}{p}={number + 1}"' in html) == (number < 3)
+                seen.add(html)
+    assert len(seen) == 3 * 2 * 2
+    assert template.render({"page": Paginator(range(5), 10).page(1)}).strip() == ""
