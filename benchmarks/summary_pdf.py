@@ -7,6 +7,8 @@ Builds once (kept in the database, found again by its slug) a held meeting with 
 obligations with charts, through the services as the pages make them. Then, in this process:
 
 - first render: the first copy this process makes (WeasyPrint's imports, fonts and caches cold);
+- first render in a worker: the same in a new process that first ran what a Celery worker process
+  runs when it starts (config.celery_app), as the first published summary meets it;
 - warm: one copy again (median of the repeats), split into reading the data, the template and
   WeasyPrint;
 - publication: both stored copies (full and without restricted items), as `summary_render`
@@ -23,6 +25,7 @@ import json
 import logging
 import os
 import statistics
+import subprocess
 import sys
 import time
 from datetime import date, timedelta
@@ -211,6 +214,27 @@ def _median(runs: list[tuple]) -> dict:
     }
 
 
+def first_render_in_a_worker() -> dict:
+    """The first copy of a new process that loaded what a worker process loads at its start."""
+    from celery.signals import worker_process_init
+
+    import config.celery_app  # noqa: F401  (connects what a worker process runs at start)
+
+    meeting = build_meeting()
+    meeting = Meeting.objects.select_related("coalition", "chair", "facilitator").get(pk=meeting.pk)
+    worker_process_init.send(sender=None)
+    with translation.override(settings.LANGUAGE_CODE):
+        _pdf, wall, cpu = _timed(lambda: summary.render_summary_pdf(meeting, summary.FULL_COPY))
+    return {"wall_s": wall, "cpu_s": cpu}
+
+
+def _in_a_new_process(flag: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, __file__, flag], capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def measure(*, repeats: int = 5) -> dict:
     """First and warm render times of the benchmark meeting's summary (wall and CPU seconds)."""
     meeting = build_meeting()
@@ -247,6 +271,7 @@ def measure(*, repeats: int = 5) -> dict:
         "pages": len(PdfReader(io.BytesIO(pdf)).pages),
         "kib": round(len(pdf) / 1024),
         "first_render": {"wall_s": first[1], "cpu_s": first[2]},
+        "first_render_in_a_worker": _in_a_new_process("--first-in-a-worker"),
         **{name: _median(runs) for name, runs in steps.items()},
         "french_copy": _median(french),
     }
@@ -254,6 +279,9 @@ def measure(*, repeats: int = 5) -> dict:
 
 def main() -> None:
     logging.disable(logging.INFO)
+    if "--first-in-a-worker" in sys.argv:
+        print(json.dumps(first_render_in_a_worker()))
+        return
     repeats = 5
     if "--repeats" in sys.argv:
         repeats = int(sys.argv[sys.argv.index("--repeats") + 1])
@@ -268,6 +296,7 @@ def main() -> None:
     print(f"  {'':34} {'wall s':>7} {'CPU s':>7}  wall spread (median of {repeats})")
     rows = [
         ("first render in this process", "first_render"),
+        ("first render in a worker process", "first_render_in_a_worker"),
         ("warm, one copy (full)", "one_copy"),
         ("  of which: data", "data"),
         ("  of which: template", "template"),

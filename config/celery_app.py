@@ -12,12 +12,17 @@ app.autodiscover_tasks()
 
 
 @worker_process_init.connect
-def _load_the_pdf_renderer(**_kwargs) -> None:
-    """Each worker process loads WeasyPrint before its first task (see config.pdf.warm_up); a
-    failure here leaves the loading to the first PDF rather than stopping the worker."""
+def _load_what_the_first_task_needs(**_kwargs) -> None:
+    """Each worker process loads before its first task what that task would otherwise wait for:
+    the URL configuration (every mail links to the site: it imports every app's views) and
+    WeasyPrint (see config.pdf.warm_up). A failure here leaves the loading to the first task
+    rather than stopping the worker."""
+    from django.urls import reverse
+
     from config.pdf import warm_up
 
     try:
+        reverse("home")
         warm_up()
     except Exception:
-        logging.getLogger(__name__).warning("PDF renderer not loaded at start", exc_info=True)
+        logging.getLogger(__name__).warning("worker not warmed up at start", exc_info=True)

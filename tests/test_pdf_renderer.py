@@ -64,4 +64,4 @@ def test_a_worker_starts_even_when_the_renderer_fails_to_load(caplog):
         caplog.at_level(logging.WARNING),
     ):
         worker_process_init.send(sender=None)
-    assert "PDF renderer not loaded at start" in caplog.text
+    assert "worker not warmed up at start" in caplog.text
