@@ -198,6 +198,12 @@ def action_point_list(request, slug):
             tabs=_tabs(filters, may_record),
             chips=chips,
             more_filters_open=bool(form.errors),
+            # The filters as rendered depend on the query, the coalition and the reader's
+            # permissions only, unless an owner or a meeting is asked for: those are read from
+            # the database (a name, or "not among the choices") and rendered afresh.
+            filters_shared=not (
+                request.GET.get("owner_organisation") or request.GET.get("meeting")
+            ),
             empty_text=_empty_text(filters, chips),
             next_url=request.get_full_path(),
         ),
