@@ -397,54 +397,6 @@ class Visit:
         return f"{self.method} {self.path} ({self.name}) -> {self.error or self.status}"
 
 
-class _Rollback(Exception):
-    pass
-
-
-def request(
-    client,
-    method: str,
-    path: str,
-    name: str,
-    data=None,
-    *,
-    label: str | None = None,
-    keep_body: bool = False,
-    inspect: Callable[[Visit], None] | None = None,
-) -> Visit:
-    """One request in a savepoint, with what it queued on commit run, then rolled back: every
-    request starts from the same data, and a failing one cannot spoil the next."""
-    from outbox.models import OutboxMessage
-
-    visit = Visit(name, label or method.upper(), path, 0)
-    try:
-        with transaction.atomic():
-            last_mail = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first()
-            try:
-                with committed():
-                    if method == "get":
-                        response = client.get(path, data or {})
-                    else:
-                        response = client.post(path, data or {})
-            except Exception as exc:  # the page answers 500
-                visit.status = 500
-                visit.error = _exception_summary(exc)
-                raise _Rollback from None
-            visit.status = response.status_code
-            visit.content_type = response.get("Content-Type", "")
-            if keep_body or inspect is not None:
-                visit.body = _body(response)
-            if inspect is not None:
-                visit.new_mails = list(
-                    OutboxMessage.objects.filter(pk__gt=last_mail or 0).order_by("pk")
-                )
-                inspect(visit)
-            raise _Rollback
-    except _Rollback:
-        pass
-    return visit
-
-
 def _body(response) -> bytes:
     if getattr(response, "streaming", False):
         return b"".join(response.streaming_content)
@@ -490,46 +442,148 @@ class CrawlResult:
     forms_posted: int = 0
 
 
+class Visitor:
+    """`user` (None: anonymous) visiting pages on `client`, each request undone after it, so every
+    request starts from the same data and a failing one cannot spoil the next. Use as a context.
+
+    The requests share one savepoint, rolled back to after each (one query, where a savepoint of
+    their own would cost three). The next request also gets the cookies the person had when
+    signed in: they are signed in afresh only when a request changed the session cookie (a
+    sign-out, a flushed or a cycled session), as their session's row is rolled back with the
+    rest; any other cookie a request set (a message, a language) is put back as it was."""
+
+    def __init__(self, client, user):
+        from django.conf import settings
+
+        from outbox.models import OutboxMessage
+
+        self.client, self.user = client, user
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+        self.outbox_table = OutboxMessage._meta.db_table
+        self.savepoint = None
+
+    def __enter__(self) -> Visitor:
+        from outbox.models import OutboxMessage
+
+        self._sign_in()
+        self.savepoint = transaction.savepoint()
+        # Every request is undone: the mails before each are those before the first.
+        self.last_mail = OutboxMessage.objects.order_by("-pk").values_list("pk", flat=True).first()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        transaction.set_rollback(False)
+        transaction.savepoint_rollback(self.savepoint)
+        transaction.savepoint_commit(self.savepoint)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        name: str,
+        data=None,
+        *,
+        label: str | None = None,
+        keep_body: bool = False,
+        inspect: Callable[[Visit], None] | None = None,
+    ) -> Visit:
+        """One request, with what it queued on commit run; `inspect` sees the visit and the
+        mails it wrote before all is rolled back."""
+        from outbox.models import OutboxMessage
+
+        visit = Visit(name, label or method.upper(), path, 0)
+        wrote_mail = []
+
+        def note_mail(execute, sql, params, many, context):
+            if sql.startswith("INSERT") and self.outbox_table in sql:
+                wrote_mail.append(True)
+            return execute(sql, params, many, context)
+
+        try:
+            with transaction.get_connection().execute_wrapper(note_mail), committed():
+                if method == "get":
+                    response = self.client.get(path, data or {})
+                else:
+                    response = self.client.post(path, data or {})
+        except Exception as exc:  # the page answers 500
+            visit.status = 500
+            visit.error = _exception_summary(exc)
+        else:
+            visit.status = response.status_code
+            visit.content_type = response.get("Content-Type", "")
+            if keep_body or inspect is not None:
+                visit.body = _body(response)
+            if inspect is not None:
+                if wrote_mail:
+                    visit.new_mails = list(
+                        OutboxMessage.objects.filter(pk__gt=self.last_mail or 0).order_by("pk")
+                    )
+                inspect(visit)
+        finally:
+            # As an atomic block does before rolling back to its savepoint: a request that failed
+            # in an atomic block without a savepoint of its own marked the whole for rollback.
+            transaction.set_rollback(False)
+            transaction.savepoint_rollback(self.savepoint)
+            self._restore_cookies()
+        return visit
+
+    def _sign_in(self) -> None:
+        self.client.cookies.clear()
+        if self.user is not None:
+            self.client.force_login(self.user)
+        self.cookies = self._cookies()
+
+    def _restore_cookies(self) -> None:
+        now = self._cookies()
+        if now == self.cookies:
+            return
+        if now.get(self.session_cookie) == self.cookies.get(self.session_cookie):
+            self.client.cookies.clear()
+            for name, morsel in self.cookies.items():
+                self.client.cookies[name] = morsel.copy()
+            return
+        # The new session's row must outlive the rollbacks: it goes under a new savepoint.
+        transaction.savepoint_commit(self.savepoint)
+        self._sign_in()
+        self.savepoint = transaction.savepoint()
+
+    def _cookies(self) -> dict:
+        return {name: morsel.copy() for name, morsel in self.client.cookies.items()}
+
+
 def crawl_as(client, user, site_targets: list[Target]) -> CrawlResult:
     """GET every target, POST every target empty, then POST every form the pages showed, filled
     as a person would; a 5xx or an exception anywhere is a failure."""
     result = CrawlResult()
-
-    def sign_in():
-        client.cookies.clear()
-        if user is not None:
-            client.force_login(user)
 
     def record(visit: Visit):
         result.requests += 1
         if visit.status >= 500:
             result.failures.append(visit)
 
-    sign_in()
-    forms: dict[tuple, tuple[str, HtmlForm]] = {}
-    exports: dict[str, bytes] = {}  # namespace -> a CSV it exported, to upload to its imports
-    for target in site_targets:
-        visit = request(client, "get", target.path, target.name, keep_body=True)
-        record(visit)
-        if visit.status == 200 and visit.content_type.startswith("text/csv"):
-            exports.setdefault(target.name.split(":")[0], visit.body)
-        if visit.status == 200 and is_html(visit):
-            for action, form in form_actions(visit):
-                forms.setdefault(url_name(action), (action, form))
-    # An empty POST per pattern: what it finds does not depend on the object.
-    posted = set()
-    for target in site_targets:
-        key = target.name
-        if key in posted:
-            continue
-        posted.add(key)
-        record(request(client, "post", target.path, target.name, label="POST empty"))
-        sign_in()
-    for name, (action, form) in forms.items():
-        data = plausible_data(form, csv_body=exports.get(name.split(":")[0], b""))
-        record(request(client, "post", action, name, data, label="POST form"))
-        result.forms_posted += 1
-        sign_in()
+    with Visitor(client, user) as visitor:
+        forms: dict[tuple, tuple[str, HtmlForm]] = {}
+        exports: dict[str, bytes] = {}  # namespace -> a CSV it exported, to upload to its imports
+        for target in site_targets:
+            visit = visitor.request("get", target.path, target.name, keep_body=True)
+            record(visit)
+            if visit.status == 200 and visit.content_type.startswith("text/csv"):
+                exports.setdefault(target.name.split(":")[0], visit.body)
+            if visit.status == 200 and is_html(visit):
+                for action, form in form_actions(visit):
+                    forms.setdefault(url_name(action), (action, form))
+        # An empty POST per pattern: what it finds does not depend on the object.
+        posted = set()
+        for target in site_targets:
+            key = target.name
+            if key in posted:
+                continue
+            posted.add(key)
+            record(visitor.request("post", target.path, target.name, label="POST empty"))
+        for name, (action, form) in forms.items():
+            data = plausible_data(form, csv_body=exports.get(name.split(":")[0], b""))
+            record(visitor.request("post", action, name, data, label="POST form"))
+            result.forms_posted += 1
     return result
 
 

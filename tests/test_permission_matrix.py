@@ -28,7 +28,15 @@ from coalitions.permissions import (
     sees_draft_meetings,
 )
 
-from .crawl import Target, Visit, files_kept, form_actions, is_html, plausible_data, request
+from .crawl import (
+    Target,
+    Visit,
+    Visitor,
+    files_kept,
+    form_actions,
+    is_html,
+    plausible_data,
+)
 from .crawl_sites import ANONYMOUS, OTHER_MEMBER, OUTSIDER, STAFF, Site, built_once, site_targets
 from .matrix_data import SENDERS, build_coalition, marker
 from .view_rules import DYNAMIC, call_rule, view_rule
@@ -273,11 +281,6 @@ def run_matrix(client, site: Site, actor: str) -> tuple[list[str], int]:
     problems: list[str] = []
     requests = 0
 
-    def sign_in():
-        client.cookies.clear()
-        if user is not None:
-            client.force_login(user)
-
     def inspect(visit: Visit):
         admin_page = visit.name.startswith(("admin:", "outbox:"))
         if visit.status < 400 and visit.body:
@@ -292,33 +295,33 @@ def run_matrix(client, site: Site, actor: str) -> tuple[list[str], int]:
 
     forms = {}
     posted = set()
-    sign_in()
     targets = [(t, False) for t in site.own] + [(t, True) for t in site.cross]
-    for target, cross in targets:
-        if target.name.startswith(("admin:", "outbox:")) and actor != STAFF:
-            continue
-        for method in ("get", "post"):
-            want = expected(site, target, actor, cross=cross, method=method)
-            if method == "post" and (target.name, cross) in posted:
+    with Visitor(client, user) as visitor:
+        for target, cross in targets:
+            if target.name.startswith(("admin:", "outbox:")) and actor != STAFF:
                 continue
-            label = "GET" if method == "get" else "POST empty"
-            visit = request(client, method, target.path, target.name, label=label, inspect=inspect)
+            for method in ("get", "post"):
+                if method == "post" and (target.name, cross) in posted:
+                    continue
+                want = expected(site, target, actor, cross=cross, method=method)
+                label = "GET" if method == "get" else "POST empty"
+                visit = visitor.request(
+                    method, target.path, target.name, label=label, inspect=inspect
+                )
+                requests += 1
+                if method == "post":
+                    posted.add((target.name, cross))
+                problem = answer_problem(visit, want)
+                if problem:
+                    problems.append(f"{label} {target.path} ({target.name}) {problem}")
+                if method == "get" and visit.status == 200 and is_html(visit):
+                    for action, form in form_actions(visit):
+                        forms.setdefault(action.split("?")[0], (action, form, target.name))
+        for action, form, name in forms.values():
+            visitor.request(
+                "post", action, name, plausible_data(form), label="POST form", inspect=inspect
+            )
             requests += 1
-            if method == "post":
-                posted.add((target.name, cross))
-                sign_in()
-            problem = answer_problem(visit, want)
-            if problem:
-                problems.append(f"{label} {target.path} ({target.name}) {problem}")
-            if method == "get" and visit.status == 200 and is_html(visit):
-                for action, form in form_actions(visit):
-                    forms.setdefault(action.split("?")[0], (action, form, target.name))
-    for action, form, name in forms.values():
-        request(
-            client, "post", action, name, plausible_data(form), label="POST form", inspect=inspect
-        )
-        requests += 1
-        sign_in()
     return problems, requests
 
 

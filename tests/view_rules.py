@@ -82,6 +82,7 @@ def _requirements(function) -> tuple[bool, str | None, tuple]:
     return checks, permission, tuple(rules)
 
 
+@cache
 def view_rule(callback) -> ViewRule:
     view = inspect.unwrap(callback)
     node = _function_node(view)
