@@ -15,6 +15,8 @@ from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from config.per_language import per_language
+
 from .models import ActionPoint
 
 OVERDUE_CLASS = ' class="ap-overdue"'
@@ -36,7 +38,9 @@ class _Dates:
         return f"{value.day} {month} {value.year}"
 
 
+@per_language
 def _labels() -> dict:
+    """The rows' words, escaped: made once per language."""
     return {
         "overdue": f' <span class="badge badge-overdue">{escape(_("Overdue"))}</span>',
         "restricted": (

@@ -21,6 +21,8 @@ from coalitions.sections import page_context
 from coalitions.submissions import already_done, create_once, run_once
 from config.csv_cells import BOM, SafeCsvWriter, local_moment, xlsx_response
 from config.form_views import add_service_errors, chosen, form_response, safe_next, submitted
+from config.per_language import per_language
+from config.url_tag import cached_reverse
 from meetings.models import Meeting, unannounced
 from meetings.publication import closed_notice
 
@@ -61,13 +63,14 @@ def _listing(request, access):
 
 def _row_url(name: str, slug: str) -> Callable[[int], str]:
     """The address of each row's page, for any row: reversed once, not once per row."""
-    head, tail = reverse(name, args=[slug, 0]).rsplit("/0/", 1)
+    head, tail = cached_reverse(name, args=[slug, 0]).rsplit("/0/", 1)
     return lambda pk: f"{head}/{pk}/{tail}"
 
 
+@per_language
 def _status_options() -> dict[str, str]:
     """The status select's options with each status chosen, in the reader's language: made once
-    per page and shared by its rows."""
+    per language (they depend on nothing else) and shared by the rows of every page."""
     choices = [(escape(value), escape(label)) for value, label in ActionPoint.Status.choices]
     return {
         current: mark_safe(

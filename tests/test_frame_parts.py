@@ -169,3 +169,26 @@ def test_pagination_links_follow_the_page_the_query_and_the_parameter():
                 seen.add(html)
     assert len(seen) == 3 * 2 * 2
     assert template.render({"page": Paginator(range(5), 10).page(1)}).strip() == ""
+
+
+def test_per_language_answers_in_each_language_and_forgets_on_new_settings(settings):
+    from django.utils.translation import gettext
+
+    from config.per_language import per_language
+
+    made = []
+
+    @per_language
+    def word():
+        made.append(1)
+        return gettext("Sign out")
+
+    with translation.override("fr"):
+        french = word()
+        assert word() == french
+    assert word() == "Sign out"
+    assert word() != french
+    assert len(made) == 2
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # the translations are chosen anew
+    word()
+    assert len(made) == 3
