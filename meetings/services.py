@@ -218,13 +218,18 @@ def _tell_participants(meeting: Meeting, users) -> int:
     pending = list(MeetingChange.objects.filter(meeting=meeting, sequence__isnull=True))
     if not pending:
         return 0
+    return _send_update(meeting, pending, _told_something(meeting, users, pending) if users else [])
+
+
+def _send_update(meeting: Meeting, pending: list[MeetingChange], told: list) -> int:
+    """Marks `pending` told under the meeting's current SEQUENCE and records the update mail of
+    the people in `told`."""
     MeetingChange.objects.filter(pk__in=[change.pk for change in pending]).update(
         sequence=meeting.sequence
     )
-    users = _told_something(meeting, users, pending) if users else []
-    if not users:
+    if not told:
         return 0
-    count = _add_deliveries(meeting, users, Delivery.Kind.UPDATE)
+    count = _add_deliveries(meeting, told, Delivery.Kind.UPDATE)
     _queue_mail(meeting, Delivery.Kind.UPDATE, meeting.sequence)
     return count
 
@@ -320,17 +325,25 @@ def meeting_send_invitations(
 @transaction.atomic
 def meeting_send_update(*, meeting: Meeting, actor: User) -> int:
     """Tells every participant the changes not yet told (agenda changes wait for this, so a
-    convenor reworking the agenda sends one mail, not one per item). Returns how many get it."""
+    convenor reworking the agenda sends one mail, not one per item). Returns how many get it:
+    none when the changes tell nobody anything, and then they are cleared."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.status != Meeting.Status.PLANNED or meeting.is_draft:
         raise ValidationError(_("Only a meeting whose invitations went out sends updates."))
-    if not MeetingChange.objects.filter(meeting=meeting, sequence__isnull=True).exists():
+    pending = list(MeetingChange.objects.filter(meeting=meeting, sequence__isnull=True))
+    if not pending:
         raise ValidationError(_("Nothing changed since the participants were last told."))
+    told = _told_something(
+        meeting, [p.user for p in meeting.participants.select_related("user")], pending
+    )
+    if not told:
+        # Changes that cancel out (a title put back) or that no participant may see tell nobody
+        # anything: they go, and calendars keep the SEQUENCE they have.
+        MeetingChange.objects.filter(pk__in=[change.pk for change in pending]).delete()
+        return 0
     meeting.sequence += 1
     audited(meeting, actor).save()
-    return _tell_participants(
-        meeting, [p.user for p in meeting.participants.select_related("user")]
-    )
+    return _send_update(meeting, pending, told)
 
 
 @transaction.atomic
@@ -475,8 +488,39 @@ def agenda_item_update(*, item: AgendaItem, actor: User, **fields: object) -> Ag
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
     _locked_meeting(item.meeting)
-    _record_agenda_change(item, MeetingChange.What.AGENDA_REMOVED, actor, old=_agenda_told(item))
+    _record_agenda_removal(item, actor)
     audited(item, actor).delete()
+
+
+def _record_agenda_removal(item: AgendaItem, actor) -> None:
+    """An item added since the participants were last told goes with its untold changes, as if
+    it never was (as a document attached and removed does); one they know is told as removed.
+    Either way it leaves the pending new order, which goes if the rest is in the order told."""
+    meeting = item.meeting
+    if not _tells_changes(meeting):
+        return
+    untold = MeetingChange.objects.filter(
+        meeting=meeting, agenda_item_id=item.pk, sequence__isnull=True
+    )
+    if untold.filter(what=MeetingChange.What.AGENDA_ADDED).exists():
+        untold.delete()
+    else:
+        _record_agenda_change(
+            item, MeetingChange.What.AGENDA_REMOVED, actor, old=_agenda_told(item)
+        )
+    order = (
+        MeetingChange.objects.select_for_update()
+        .filter(meeting=meeting, what=MeetingChange.What.AGENDA_REORDERED, sequence__isnull=True)
+        .first()
+    )
+    if order is None:
+        return
+    order.old = [pk for pk in order.old if pk != item.pk]
+    order.new = [pk for pk in order.new if pk != item.pk]
+    if same_order(order.old, order.new):
+        order.delete()
+    else:
+        order.save(update_fields=["old", "new"])
 
 
 def _record_agenda_order(meeting: Meeting, before: list[int], after: list[int], actor) -> None:

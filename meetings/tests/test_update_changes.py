@@ -13,7 +13,7 @@ from django.urls import reverse
 from coalitions import permissions as perms
 from coalitions.models import Role, Visibility
 from meetings import services
-from meetings.models import Meeting, MeetingChange
+from meetings.models import AgendaItem, Meeting, MeetingChange
 from tests.fixtures import committed
 
 pytestmark = pytest.mark.django_db
@@ -306,3 +306,119 @@ def test_the_update_says_it_in_the_readers_language(
     for body in (mail.text_body(), unescape(mail.html_body())):
         assert reordered in body and "1. Land release, 2. Opening" in body
         assert attached in body and "Budget 2027" in body
+
+
+# Changes that tell nothing -----------------------------------------------------------------------
+
+
+def add_then_remove(meeting, actor):
+    item = services.agenda_item_create(meeting=meeting, actor=actor, title="Wrong item")
+    services.agenda_item_delete(item=item, actor=actor)
+
+
+def add_edit_then_remove(meeting, actor):
+    item = services.agenda_item_create(meeting=meeting, actor=actor, title="Wrong item")
+    services.agenda_item_update(item=item, actor=actor, title="Still wrong", presenter="NPA")
+    services.agenda_item_delete(item=item, actor=actor)
+
+
+def add_move_then_remove(meeting, actor):
+    item = services.agenda_item_create(meeting=meeting, actor=actor, title="Wrong item")
+    services.agenda_move(item=item, actor=actor, direction="up")
+    services.agenda_move(item=item, actor=actor, direction="up")
+    services.agenda_item_delete(item=item, actor=actor)
+
+
+def add_restricted_then_remove(meeting, actor):
+    item = services.agenda_item_create(
+        meeting=meeting, actor=actor, title="Wrong item", visibility=Visibility.RESTRICTED
+    )
+    services.agenda_item_delete(item=item, actor=actor)
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [add_then_remove, add_edit_then_remove, add_move_then_remove, add_restricted_then_remove],
+)
+def test_an_item_added_and_removed_before_anyone_was_told_leaves_nothing_to_tell(
+    client, coalition, members, outbox_messages, steps
+):
+    authority = members[Role.NATIONAL_AUTHORITY]
+    meeting, _items = invited(coalition, authority, "Opening", "Land release")
+    outbox_messages.delete()
+    steps(meeting, authority)
+    assert not pending(meeting).exists()
+    assert "Changes the participants have not been told" not in page_of(client, authority, meeting)
+
+    with committed():
+        response = client.post(
+            reverse("meetings:send_update", args=[coalition.slug, meeting.pk]), follow=True
+        )
+    assert "Nothing changed since the participants were last told." in response.content.decode()
+    assert Meeting.objects.get(pk=meeting.pk).sequence == meeting.sequence
+    assert not outbox_messages.exists()
+
+
+def test_changes_that_cancel_out_are_cleared_without_an_update(
+    client, coalition, members, outbox_messages
+):
+    """A told item renamed and named back again: the changes wait, but tell nobody anything."""
+    authority = members[Role.NATIONAL_AUTHORITY]
+    meeting, items = invited(coalition, authority, "Opening")
+    outbox_messages.delete()
+    opening = AgendaItem.objects.get(pk=items["Opening"].pk)
+    services.agenda_item_update(item=opening, actor=authority, title="Welcome")
+    services.agenda_item_update(item=opening, actor=authority, title="Opening")
+    assert pending(meeting).count() == 2
+    assert "Changes the participants have not been told" not in page_of(client, authority, meeting)
+
+    with committed():
+        response = client.post(
+            reverse("meetings:send_update", args=[coalition.slug, meeting.pk]), follow=True
+        )
+    assert "These changes tell the participants nothing new" in response.content.decode()
+    assert not pending(meeting).exists()
+    assert Meeting.objects.get(pk=meeting.pk).sequence == meeting.sequence
+    assert not outbox_messages.exists()
+    with pytest.raises(ValidationError, match="Nothing changed"):
+        services.meeting_send_update(meeting=meeting, actor=authority)
+
+
+def test_a_removed_item_leaves_the_new_order_told_of_the_others(
+    coalition, members, outbox_messages
+):
+    authority, observer = members[Role.NATIONAL_AUTHORITY], members[Role.OBSERVER]
+    meeting, items = invited(coalition, authority, "Opening", "Land release", "Close")
+    services.agenda_move(item=items["Close"], actor=authority, direction="up")
+    services.agenda_move(item=items["Close"], actor=authority, direction="up")
+    services.agenda_item_delete(
+        item=AgendaItem.objects.get(pk=items["Opening"].pk), actor=authority
+    )
+    outbox_messages.delete()
+    assert send_update(meeting, authority) == len(members)
+    text = update_to(outbox_messages, observer).text_body()
+    assert "Agenda item removed: Opening" in text
+    assert "The agenda order changed: 1. Close, 2. Land release" in text
+
+
+def test_a_restricted_item_added_is_told_only_to_those_who_may_see_it(
+    coalition, members, outbox_messages
+):
+    authority = members[Role.NATIONAL_AUTHORITY]
+    meeting, _items = invited(coalition, authority, "Opening")
+    outbox_messages.delete()
+    services.agenda_item_create(
+        meeting=meeting, actor=authority, title="Closed briefing", visibility=Visibility.RESTRICTED
+    )
+    told = send_update(meeting, authority)
+    may_see = {
+        person.email
+        for person in members.values()
+        if perms.VIEW_RESTRICTED in perms.ROLE_PERMISSIONS[person.memberships.get().role]
+    }
+    updates = outbox_messages.filter(subject__startswith="Changed:")
+    assert told == len(may_see) == updates.count()
+    assert {address for mail in updates for address in mail.recipients} == may_see
+    for mail in updates:
+        assert "Agenda item added: Closed briefing" in mail.text_body()
+    assert Meeting.objects.get(pk=meeting.pk).sequence == meeting.sequence + 1

@@ -306,15 +306,20 @@ def meeting_send_update(request, slug, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(
-            request,
-            ngettext(
-                "The update is on its way to %(n)s participant.",
-                "The update is on its way to %(n)s participants.",
-                count,
+        if not count:
+            messages.info(
+                request, _("These changes tell the participants nothing new: no update was sent.")
             )
-            % {"n": count},
-        )
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The update is on its way to %(n)s participant.",
+                    "The update is on its way to %(n)s participants.",
+                    count,
+                )
+                % {"n": count},
+            )
     return redirect(detail_url(meeting))
 
 
