@@ -53,3 +53,20 @@ def test_an_owner_asked_for_shows_the_name_the_database_holds_now(client, coalit
     page = client.get(list_url(coalition, query)).content.decode()
     assert "Owner: Renamed Operator" in page
     assert "Renamed Operator (#" in page  # the field's value, read again
+
+
+def test_the_tabs_follow_the_query_and_the_role(client, coalition, members):
+    for role, query, current in [
+        (Role.NATIONAL_AUTHORITY, "?view=mine", "?view=mine"),
+        (Role.OBSERVER, "?view=mine", "?view=mine"),
+        (Role.NATIONAL_AUTHORITY, "?view=all&status=archived", "?view=all&amp;status=archived"),
+        (Role.OBSERVER, "?view=all", "?view=all"),
+        (Role.NATIONAL_AUTHORITY, "?view=mine", "?view=mine"),
+    ]:
+        client.force_login(members[role])
+        page = client.get(list_url(coalition, query)).content.decode()
+        assert ("?view=recorded" in page) == (role == Role.NATIONAL_AUTHORITY)
+        assert f'<a href="{current}" aria-current="page">' in page
+        assert page.count('aria-current="page">') == 2  # the tab and the navigation's section
+        export = reverse("actions:export", args=[coalition.slug]) + query.replace("&", "&amp;")
+        assert f'href="{export}"' in page
