@@ -13,6 +13,8 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.core.management import call_command
 
+from tests.fixtures import made_once
+
 pytestmark = pytest.mark.django_db
 
 PEOPLE = [
@@ -117,9 +119,11 @@ def crawl(client) -> dict[str, list[str]]:
     return report
 
 
-@pytest.fixture
-def demo(db):
-    call_command("seed_demo", stdout=io.StringIO())
+# Made once for the module, each test rolled back on top of it (tests/fixtures.py made_once).
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with made_once(django_db_blocker, call_command, "seed_demo", stdout=io.StringIO()):
+        yield
 
 
 @pytest.mark.parametrize("email", PEOPLE, ids=lambda email: email or "anonymous")
