@@ -33,18 +33,30 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "project"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
-# The longest modules, longest first. `make test` runs the suite on two processes, each taking
-# whole modules (`--dist loadfile`, so data made once per module is made once); the long ones go
-# first so that neither process is left with one at the end while the other is idle.
+# The longest modules, longest first: every module that took over 1% of the suite's time in a
+# whole run (`--durations`, summed per module). `make test` runs the suite on two processes, each
+# taking whole modules (`--dist loadfile`, so data made once per module is made once) and handed
+# its next module while the last two tests of the one it runs are left; the long ones go first
+# and the last ones handed out are short, so neither process is left with a long one while the
+# other is idle.
 LONG_MODULES = (
-    "tests/test_production_stack.py",
-    "tests/test_crawl_edge.py",
-    "tests/test_permission_matrix.py",
     "tests/test_crawl_demo.py",
-    "tests/test_responsive_browser.py",
+    "tests/test_permission_matrix.py",
+    "tests/test_crawl_edge.py",
+    "tests/test_production_stack.py",
     "tests/test_form_submissions.py",
-    "tests/test_bounded_pages.py",
-    "tests/test_page_query_budgets.py",
+    "meetings/tests/test_hold_and_publish.py",
+    "tests/test_content_security_policy.py",
+    "tests/test_responsive_browser.py",
+    "obligations/tests/test_pack.py",
+    "coalitions/tests/test_today.py",
+    "meetings/tests/test_next_meeting.py",
+    "concerns/tests/test_views.py",
+    "obligations/tests/test_article7.py",
+    "tests/test_meetings_browser.py",
+    "actions/tests/test_list_pages.py",
+    "coalitions/tests/test_settings_archive.py",
+    "coalitions/tests/test_coalition_start.py",
 )
 
 
