@@ -7,6 +7,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
+from actions.tests.factories import make_action_point
+from coalitions.models import Role
 from meetings import summary
 from meetings.models import AgendaItem
 from meetings.tests.factories import held_meeting_with_record
@@ -21,6 +23,10 @@ def pdf_text(data: bytes) -> str:
 @pytest.mark.django_db
 def test_names_are_isolated_and_read_as_written(coalition, members):
     meeting = held_meeting_with_record(coalition, members)
+    owner = members[Role.OPERATOR]
+    point = make_action_point(
+        coalition, owner=owner, actor=members[Role.FACILITATOR], meeting=meeting
+    )
     _context, html = summary.summary_copy_html(
         meeting, summary.MEMBERS_COPY, generated_on="26 November 2026"
     )
@@ -28,11 +34,13 @@ def test_names_are_isolated_and_read_as_written(coalition, members):
     assert "&#x2068;LMAC&#x2069;" in html
     participant = meeting.participants.select_related("user").first()
     assert f"&#x2068;{participant.user.name}&#x2069;" in html
+    assert f"&#x2068;{point.owner_organisation}&#x2069; (&#x2068;{owner.name}&#x2069;)" in html
 
     text = pdf_text(summary.render_summary_pdf(meeting, summary.MEMBERS_COPY))
     assert "\u2068" not in text and "\u2069" not in text
     assert "Land release · LMAC · 30 min" in text
     assert participant.user.name in text
+    assert f"{point.owner_organisation} ({owner.name})" in text
 
 
 @pytest.mark.django_db
