@@ -537,7 +537,7 @@ class Visitor:
         now = self._cookies()
         if now == self.cookies:
             return
-        if now.get(self.session_cookie) == self.cookies.get(self.session_cookie):
+        if _value(now, self.session_cookie) == _value(self.cookies, self.session_cookie):
             self.client.cookies.clear()
             for name, morsel in self.cookies.items():
                 self.client.cookies[name] = morsel.copy()
@@ -549,6 +549,12 @@ class Visitor:
 
     def _cookies(self) -> dict:
         return {name: morsel.copy() for name, morsel in self.client.cookies.items()}
+
+
+def _value(cookies: dict, name: str) -> str | None:
+    """A cookie's value: a session saved again under the same key is sent with a new expiry."""
+    morsel = cookies.get(name)
+    return None if morsel is None else morsel.value
 
 
 def crawl_as(client, user, site_targets: list[Target]) -> CrawlResult:
