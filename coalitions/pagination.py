@@ -5,6 +5,9 @@ from collections.abc import Callable
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
+# The largest offset PostgreSQL takes (a bigint).
+MAX_OFFSET = 2**63 - 1
+
 
 def paginate(
     request, items, *, per_page: int, param: str = "page", count: int | None = None
@@ -33,6 +36,8 @@ def counted_page(request, items: QuerySet, *, per_page: int, param: str = "page"
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * per_page
+    if start > MAX_OFFSET:  # no list is that long, and the database refuses such an offset
+        return paginator.get_page(number)
     rows = list(items.annotate(list_length=Window(Count("pk")))[start : start + per_page])
     if rows:
         paginator.count = rows[0].list_length  # the cached property, filled in advance

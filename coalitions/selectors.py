@@ -176,7 +176,12 @@ def hand_over_candidates(*, membership: Membership) -> QuerySet[User]:
 def organisation_twin(
     *, name: str, country: str, exclude_pk: int | None = None
 ) -> Organisation | None:
-    """The organisation already known by this name and country, whatever the case and spacing."""
+    """The organisation already known by this name and country, whatever the case and spacing.
+
+    A name with a NUL character has no twin: no stored name holds one (PostgreSQL refuses it),
+    and the page that asks has the name as typed, before its form refused it."""
+    if "\x00" in name:
+        return None
     found = Organisation.objects.filter(
         name__iexact=Organisation.stored_name(name), country=country or ""
     )
