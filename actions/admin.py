@@ -17,7 +17,7 @@ class ActionPointAdmin(SimpleHistoryAdmin):
     list_display = ["title", "coalition", "owner_organisation", "owner", "due_date", "status"]
     list_filter = ["status", "visibility", "coalition"]
     search_fields = ["title"]
-    raw_id_fields = ["owner", "recorded_by", "meeting"]
+    raw_id_fields = ["owner", "recorded_by", "meeting", "agenda_item"]
     list_select_related = ["coalition", "owner_organisation", "owner"]
 
     def save_model(self, request, obj, form, change):

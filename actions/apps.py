@@ -29,6 +29,14 @@ class ActionsConfig(AppConfig):
                 "meeting_detail", "actions/_partials/meeting_panel.html", panels.meeting_panel, 40
             )
         )
+        register_panel(
+            Panel(
+                "meeting_hold_item",
+                "actions/_partials/hold_item.html",
+                panels.hold_item_panels,
+                40,
+            )
+        )
         register_panel(Panel("today", "actions/_partials/today_panel.html", panels.today_panel, 10))
         register_part(
             Part(

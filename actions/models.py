@@ -36,6 +36,16 @@ class ActionPoint(ChoiceLabels, models.Model):
         related_name="action_points",
         verbose_name=_("meeting"),
     )
+    # The item of the meeting's agenda it was recorded under; it stays, under "other action
+    # points", when the item is removed.
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_points",
+        verbose_name=_("agenda item"),
+    )
     title = models.CharField(_("title"), max_length=300)
     description = BoundedTextField(_("description"), blank=True, max_length=TEXT_MAX_LENGTH)
     owner_organisation = models.ForeignKey(

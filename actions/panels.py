@@ -5,6 +5,7 @@ from coalitions.models import Visibility
 
 from .selectors import (
     action_point_list_for_meeting,
+    by_agenda_item,
     my_action_points_today,
     my_open_summary,
     open_action_points_of,
@@ -28,6 +29,13 @@ def meeting_panel(request, access, meeting, quick_entry: bool = True) -> dict:
     return context
 
 
+def hold_item_panels(request, access, meeting, items) -> dict[int, dict]:
+    """Under each agenda item of the meeting screen: its action points and the form to add one."""
+    from .views import hold_item_contexts
+
+    return hold_item_contexts(request, access, meeting, items)
+
+
 def today_panel(request, accesses) -> dict | None:
     if not accesses:
         return None
@@ -37,8 +45,12 @@ def today_panel(request, accesses) -> dict | None:
 def meeting_summary_part(*, meeting, reader_perms: frozenset[str]) -> dict:
     """The meeting's action points in its summary PDF, those the copy's readers may see."""
     points = list(action_point_list_for_meeting(meeting=meeting, perms_held=reader_perms))
+    groups = by_agenda_item(points)
     return {
+        # In agenda order, each with the item it came from (`shown_item`), as the mail lists them.
         "action_points": points,
+        "groups": groups,
+        "grouped": any(group.item for group in groups),
         "holds_restricted": any(point.visibility == Visibility.RESTRICTED for point in points),
     }
 

@@ -4,13 +4,24 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    Window,
+)
 from django.utils import timezone
 
 from coalitions import permissions as perms
 from coalitions.models import Coalition, Membership, Organisation, Visibility
 from config.zones import in_zone
-from meetings.models import Meeting, unannounced
+from meetings.models import AgendaItem, Meeting, unannounced
 from users.models import User
 
 from .models import ActionPoint, ActionUpdate, DigestSent, NotificationPreference, ReminderSent
@@ -88,14 +99,14 @@ def action_point_list(
 
 
 def with_list_details(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
-    """Every row of the export: its people, meeting and last update.
+    """Every row of the export: its people, meeting, agenda item and last update.
 
     Applied to the rows of one page (see `coalitions.pagination.DetailedPaginator`), so the sort
     and the limit run on the action point table alone and only the rows shown are joined.
     """
     return _with_last_update(
         queryset.select_related(
-            "coalition", "owner_organisation", "owner", "meeting", "recorded_by"
+            "coalition", "owner_organisation", "owner", "meeting", "agenda_item", "recorded_by"
         )
     )
 
@@ -140,14 +151,45 @@ def with_row_details_across(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionP
 def action_point_list_for_meeting(
     *, meeting: Meeting, perms_held: frozenset[str]
 ) -> QuerySet[ActionPoint]:
-    """The meeting's action points that a person holding `perms_held` in its coalition may see."""
+    """The meeting's action points that a person holding `perms_held` in its coalition may see,
+    in agenda order: those recorded under an item the person may see, item by item, then the
+    others. `shown_item_id` is the item to show each under: None without an item, or when the
+    item is one the person may not see (its title stays hidden; the action point is theirs)."""
+    visible = perms.visibilities_for(perms_held)
+    item_seen = Q(agenda_item__visibility__in=visible)
     return (
-        ActionPoint.objects.filter(
-            meeting=meeting, visibility__in=perms.visibilities_for(perms_held)
+        ActionPoint.objects.filter(meeting=meeting, visibility__in=visible)
+        .select_related("owner_organisation", "owner", "agenda_item")
+        .annotate(
+            shown_item_id=Case(When(item_seen, then=F("agenda_item_id"))),
+            shown_item_position=Case(When(item_seen, then=F("agenda_item__position"))),
         )
-        .select_related("owner_organisation", "owner")
-        .order_by("id")
+        .order_by(
+            F("shown_item_position").asc(nulls_last=True),
+            F("shown_item_id").asc(nulls_last=True),
+            "id",
+        )
     )
+
+
+@dataclass
+class ItemGroup:
+    """Action points recorded under one agenda item (`item` None: the other action points)."""
+
+    item: AgendaItem | None
+    points: list[ActionPoint]
+
+
+def by_agenda_item(points: list[ActionPoint]) -> list[ItemGroup]:
+    """Groups rows of `action_point_list_for_meeting` (in its order) by the item shown; each
+    point also gets `shown_item`, the item or None."""
+    groups: list[ItemGroup] = []
+    for point in points:
+        point.shown_item = point.agenda_item if point.shown_item_id else None
+        if not groups or groups[-1].item != point.shown_item:
+            groups.append(ItemGroup(item=point.shown_item, points=[]))
+        groups[-1].points.append(point)
+    return groups
 
 
 def action_point_detail(*, coalition: Coalition, pk: int, perms_held: frozenset[str]):

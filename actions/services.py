@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from coalitions.audit import audited
 from coalitions.models import Coalition, Membership, Organisation, Visibility
-from meetings.models import Meeting
+from meetings.models import AgendaItem, Meeting
 from meetings.publication import ACTION_POINTS_CLOSED, refuse_if_published
 from users.models import User
 
@@ -54,6 +54,13 @@ def _check_ownership(action_point: ActionPoint) -> None:
         )
     if action_point.meeting_id and action_point.meeting.coalition_id != coalition.pk:
         raise ValidationError({"meeting": _("This meeting belongs to another coalition.")})
+    if action_point.agenda_item_id and (
+        action_point.meeting_id is None
+        or action_point.agenda_item.meeting_id != action_point.meeting_id
+    ):
+        raise ValidationError(
+            {"agenda_item": _("Choose an item of this meeting's agenda.")}, code="other_meeting"
+        )
 
 
 def _pk(value) -> int | None:
@@ -84,12 +91,15 @@ def action_point_create(
     priority: str = ActionPoint.Priority.NORMAL,
     visibility: str = Visibility.MEMBERS,
     meeting: Meeting | None = None,
+    agenda_item: AgendaItem | None = None,
     status: str = ActionPoint.Status.OPEN,
 ) -> ActionPoint:
+    """`agenda_item`: the item of `meeting`'s agenda it is recorded under, if any."""
     action_point = audited(
         ActionPoint(
             coalition=coalition,
             meeting=meeting,
+            agenda_item=agenda_item,
             title=title,
             description=description,
             owner_organisation=owner_organisation,
@@ -128,6 +138,9 @@ def action_point_edit(*, action_point: ActionPoint, actor: User, **changes: obje
     moved = "meeting" in changes and _pk(changes["meeting"]) != action_point.meeting_id
     for field, value in changes.items():
         setattr(action_point, field, value)
+    if moved:
+        # The item it was recorded under belongs to the meeting it leaves.
+        action_point.agenda_item = None
     action_point.updated_at = timezone.now()
     audited(action_point, actor)
     action_point.full_clean()

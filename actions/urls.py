@@ -53,4 +53,9 @@ urlpatterns = [
         views.meeting_quick_entry,
         name="meeting_quick_entry",
     ),
+    path(
+        "coalitions/<slug:slug>/meetings/<int:pk>/agenda/<int:item_pk>/action-points/add/",
+        views.item_quick_entry,
+        name="item_quick_entry",
+    ),
 ]

@@ -23,7 +23,7 @@ from config.csv_cells import BOM, SafeCsvWriter, local_moment, xlsx_response
 from config.form_views import add_service_errors, chosen, form_response, safe_next, submitted
 from config.per_language import per_language
 from config.url_tag import cached_reverse
-from meetings.models import Meeting, unannounced
+from meetings.models import AgendaItem, Meeting, unannounced
 from meetings.publication import closed_notice
 
 from . import selectors, services
@@ -231,6 +231,7 @@ def _export(request, slug):
         _("Due date"),
         _("Overdue"),
         _("Meeting"),
+        _("Agenda item"),
         _("Visibility"),
         _("Recorded by"),
         _("Last update (%(zone)s)") % {"zone": zone},
@@ -247,6 +248,10 @@ def _export(request, slug):
             item.due_date,
             yes if item.is_overdue_on(today) else no,
             item.meeting.title if item.meeting else "",
+            # A restricted item's title only for those who may read it.
+            item.agenda_item.title
+            if item.agenda_item and access.may_see(item.agenda_item.visibility)
+            else "",
             item.get_visibility_display(),
             item.recorded_by.name if item.recorded_by else "",
             local_moment(item.last_update_at, zone),
@@ -515,12 +520,17 @@ def meeting_panel_context(request, access, meeting, form=None, with_form: bool =
     today = selectors.coalition_today(access.coalition)
     for item in items:
         item.overdue = item.is_overdue_on(today)
+    groups = selectors.by_agenda_item(items)
     return {
         "access": access,
         "coalition": access.coalition,
         "meeting": meeting,
         # The first ones; the action point list, filtered by the meeting, has them all.
         "items": items,
+        # By agenda item, in agenda order, the others last; one group without an item needs
+        # no heading.
+        "groups": groups,
+        "grouped": any(group.item for group in groups),
         "overdue_count": sum(1 for item in items if item.overdue),
         "item_url": reverse("actions:list", args=[access.coalition.slug]),
         "count": queryset.count(),
@@ -619,6 +629,134 @@ def meeting_quick_entry(request, slug, pk):
     if target:
         return redirect(target)
     return redirect("actions:meeting_action_points", slug=slug, pk=pk)
+
+
+# Under each agenda item of the meeting screen ------------------------------------------------------
+
+# The meeting screen lists the action points of its items up to this many; the meeting's action
+# point list has them all.
+HOLD_ITEM_POINTS = 400
+
+
+def _item_entry_form(access, item, data=None) -> QuickEntryForm:
+    return QuickEntryForm(data, coalition=access.coalition, auto_id=f"qe{item.pk}_%s")
+
+
+def hold_item_contexts(request, access, meeting, items) -> dict[int, dict]:
+    """{item pk: context} for "actions/_partials/hold_item.html" under each agenda item of the
+    meeting screen: the action points recorded under it and, for those who record them while
+    the summary is unpublished, the way to add one (its form is fetched when asked for, so the
+    screen stays small with a long agenda). One query, whatever the items."""
+    points = selectors.action_point_list_for_meeting(
+        meeting=meeting, perms_held=access.perms
+    ).filter(agenda_item__in=[item.pk for item in items])[:HOLD_ITEM_POINTS]
+    by_item: dict[int, list] = {item.pk: [] for item in items}
+    for point in points:
+        by_item[point.agenda_item_id].append(point)
+    records = access.can(perms.RECORD_ACTION_POINTS)
+    closed = closed_notice(meeting) if records else ""
+    add_url = _item_url("actions:item_quick_entry", access.coalition.slug, meeting.pk)
+    detail_url = reverse("actions:list", args=[access.coalition.slug])
+    return {
+        item.pk: {
+            "item": item,
+            "points": by_item[item.pk],
+            "detail_url": detail_url,
+            "may_record": records and not closed,
+            "closed": closed,
+            "action": add_url(item.pk),
+        }
+        for item in items
+    }
+
+
+def _item_url(name: str, slug: str, meeting_pk: int) -> Callable[[int], str]:
+    """The address for each agenda item of one meeting, reversed once."""
+    head, tail = reverse(name, args=[slug, meeting_pk, 0]).rsplit("/0/", 1)
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
+def _agenda_item_or_404(access, item_pk) -> AgendaItem:
+    """An item of any meeting of the coalition the person may see: the service refuses one of
+    another meeting, and says so on the form."""
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("meeting"),
+        pk=item_pk,
+        meeting__coalition=access.coalition,
+    )
+    if not access.may_see(item.visibility):
+        raise Http404
+    return item
+
+
+def _back_to_item(access, meeting, item) -> str:
+    """Where a plain form goes once saved: the item on the meeting screen, for those who open it."""
+    slug = access.coalition.slug
+    if access.can(perms.EDIT_MINUTES):
+        return f"{reverse('meetings:hold', args=[slug, meeting.pk])}#item-{item.pk}"
+    return reverse("actions:meeting_action_points", args=[slug, meeting.pk])
+
+
+@login_required
+def item_quick_entry(request, slug, pk, item_pk):
+    """The quick entry form for one agenda item, and its POST. On the meeting screen (htmx) the
+    item's part of the screen with the form, again after each save for the next one; without
+    script a page of its own, that goes back to the item once saved."""
+    access = perms.require_access(request.user, slug, perms.RECORD_ACTION_POINTS)
+    meeting = _meeting_or_404(access, pk)
+    item = _agenda_item_or_404(access, item_pk)
+    # Read before anything is written: a bad target is ignored, it never fails a saved entry.
+    target = safe_next(request) or _back_to_item(access, meeting, item)
+    form = _item_entry_form(access, item, submitted(request))
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = run_once(
+                form=form,
+                user=request.user,
+                create=lambda: services.action_point_create(
+                    coalition=access.coalition,
+                    actor=request.user,
+                    meeting=meeting,
+                    agenda_item=item,
+                    **form.cleaned_data,
+                ),
+                url_for=lambda action_point: reverse(
+                    "actions:detail", args=[slug, action_point.pk]
+                ),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    if outcome is not None and not request.htmx:
+        if outcome.repeated:
+            messages.info(request, already_done())
+        else:
+            messages.success(request, _("Recorded: %(title)s") % {"title": outcome.created.title})
+        return redirect(target)
+    if outcome is not None or request.method != "POST":
+        # A fresh form with the cursor in the title, ready for the (next) action point.
+        form = _item_entry_form(access, item)
+        form.fields["title"].widget.attrs["autofocus"] = True
+    panel = hold_item_contexts(request, access, meeting, [item])[item.pk]
+    panel.update(
+        form=form if panel["may_record"] else None,
+        saved=outcome.created if outcome else None,
+        next=target,
+        # Asked for on its own: a closed meeting says why here (the screen says it once).
+        asked=True,
+    )
+    template = (
+        "actions/_partials/hold_item.html"
+        if request.htmx
+        else "actions/agenda_item_action_points.html"
+    )
+    refused = request.method == "POST" and outcome is None
+    return render(
+        request,
+        template,
+        page_context(access, "action_points", meeting=meeting, item=item, panel=panel),
+        status=422 if refused else 200,
+    )
 
 
 # Settings, preferences and the reminder log ------------------------------------------------------

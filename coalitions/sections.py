@@ -2,7 +2,8 @@
 from their AppConfig.ready(), so that no app needs to import the app that shows its panel.
 
 Slots in use: "coalition_home" (context function gets request, access), "meeting_detail"
-(request, access, meeting=...) and "today" (request, accesses: the person's CoalitionAccess in
+(request, access, meeting=...), "meeting_hold_item" (a panel under each agenda item of the meeting
+screen; see `item_panels_for`) and "today" (request, accesses: the person's CoalitionAccess in
 every coalition they belong to; see `today_panels_for`). A context function returns a dict for its template, or None to
 show nothing, and costs a fixed number of queries.
 
@@ -90,6 +91,18 @@ def panels_for(slot: str, request, access, **kwargs) -> list[dict]:
         context = panel.context(request, access, **kwargs)
         if context is not None:
             rendered.append({"template": panel.template, "context": context})
+    return rendered
+
+
+def item_panels_for(slot: str, request, access, *, items: list, **kwargs) -> dict[int, list]:
+    """{item pk: [{"template": ..., "context": {...}}]}: panels shown under each of `items`. Each
+    context function is called once for all the items and returns {item pk: context}, so what
+    it costs does not grow with the items."""
+    rendered: dict[int, list] = {item.pk: [] for item in items}
+    for panel in sorted((p for p in _panels.values() if p.slot == slot), key=lambda p: p.order):
+        contexts = panel.context(request, access, items=items, **kwargs) or {}
+        for pk, context in contexts.items():
+            rendered[pk].append({"template": panel.template, "context": context})
     return rendered
 
 

@@ -209,6 +209,8 @@ def world(coalition, members, django_capture_on_commit_callbacks):
         ("meetings", "pk"): meeting.pk,
         ("actions:meeting_action_points", "pk"): meeting.pk,
         ("actions:meeting_quick_entry", "pk"): meeting.pk,
+        ("actions:item_quick_entry", "pk"): meeting.pk,
+        ("actions:item_quick_entry", "item_pk"): item.pk,
         ("meetings", "item_pk"): item.pk,
         ("meetings", "decision_pk"): decision.pk,
         ("meetings", "document_pk"): document.pk,
@@ -485,6 +487,14 @@ CREATE_CASES = {
         "actions:meeting_action_points",
         lambda w: {
             "title": "Call the operators",
+            "owner_organisation": str(w["coalition"].national_authority.pk),
+        },
+    ),
+    "actions:item_quick_entry": (
+        Role.FACILITATOR,
+        None,
+        lambda w: {
+            "title": "Send the land release figures",
             "owner_organisation": str(w["coalition"].national_authority.pk),
         },
     ),

@@ -1,6 +1,7 @@
 """The whole life of a meeting in a real browser, as the national authority convenes and publishes
 and the facilitator takes the minutes: create, agenda, invitations, the meeting screen with live
-minutes (and a lost connection), held, preview of both copies, publish, correct."""
+minutes (and a lost connection), an action point recorded under its agenda item, held, preview of
+both copies, publish, correct."""
 
 import re
 import subprocess
@@ -146,6 +147,25 @@ def test_a_meeting_from_agenda_to_corrected_summary(
     offer.locator("button", has_text="Restore it").click()
     expect(minutes_taker.locator("#hold-notes .save-slot")).to_contain_text("Saved at")
 
+    # An action point recorded under the item it came from: the item's own small form.
+    authority_org = coalition.memberships.get(user=authority).organisation
+    third.locator("a", has_text="Add an action point").click()
+    expect(third.locator(".ap-item-entry input[name=title]")).to_be_focused()
+    field = f"#qe{third.get_attribute('id').removeprefix('item-')}_"
+    minutes_taker.fill(f"{field}title", "Publish the 2026 land release figures")
+    minutes_taker.type(f"{field}owner_organisation", authority_org.name)
+    option = f"{field}owner_organisation-suggestions option[value$='(#{authority_org.pk})']"
+    minutes_taker.wait_for_selector(option, state="attached")
+    minutes_taker.fill(f"{field}owner_organisation", minutes_taker.get_attribute(option, "value"))
+    minutes_taker.fill(f"{field}due_date", (start.date() + timedelta(days=30)).isoformat())
+    third.locator(".ap-item-entry button[type=submit]").click()
+    expect(third.locator(".hold-action-points")).to_contain_text(
+        "Recorded: Publish the 2026 land release figures"
+    )
+    expect(third.locator(".hold-ap-list")).to_contain_text("Publish the 2026 land release figures")
+    third.scroll_into_view_if_needed()
+    shoot(minutes_taker, artifacts_dir, "2a-action-point-under-item")
+
     # An action point, recorded in the meeting.
     operator_org = coalition.memberships.get(user=members[Role.OPERATOR]).organisation
     minutes_taker.fill("#qe_title", "Share the survey team routes")
@@ -153,7 +173,7 @@ def test_a_meeting_from_agenda_to_corrected_summary(
     option = f"#qe_owner_organisation-suggestions option[value$='(#{operator_org.pk})']"
     minutes_taker.wait_for_selector(option, state="attached")
     minutes_taker.fill("#qe_owner_organisation", minutes_taker.get_attribute(option, "value"))
-    minutes_taker.click(".ap-quick-entry button[type=submit]")
+    minutes_taker.click("#meeting-action-points .ap-quick-entry button[type=submit]")
     expect(minutes_taker.locator("#meeting-action-points")).to_contain_text(
         "Share the survey team routes"
     )
@@ -218,7 +238,20 @@ def test_a_meeting_from_agenda_to_corrected_summary(
     observer_mail = corrected.get(to__contains=members[Role.OBSERVER].email)
     assert "The figures were agreed with one reservation." in observer_mail.text_body()
     assert "Share the survey team routes" in observer_mail.text_body()
+    line = next(
+        row
+        for row in observer_mail.text_body().splitlines()
+        if "Publish the 2026 land release figures" in row
+    )
+    assert line.endswith("Agenda item: Land release figures")
     observer_pdf = pdftotext(observer_mail.attachments()[0][2])
+    flat = " ".join(observer_pdf.split())
+    assert (
+        flat.index("Agenda item: Land release figures")
+        < flat.index("Publish the 2026 land release figures")
+        < flat.index("Other action points")
+        < flat.index("Share the survey team routes")
+    )
     assert "with a reservation on district 4" in observer_pdf
     assert "Security of the survey teams" not in observer_pdf
     authority_pdf = pdftotext(corrected.get(to__contains=authority.email).attachments()[0][2])

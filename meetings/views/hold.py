@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.sections import page_context, panels_for
+from coalitions.sections import item_panels_for, page_context, panels_for
 from coalitions.submissions import already_done, run_once
 
 from .. import selectors, services, timefmt
@@ -70,7 +70,12 @@ def hold(request, slug, pk):
     items = list(selectors.hold_agenda(meeting=meeting, perms=access.perms)[: HOLD_ITEMS + 1])
     participants = list(selectors.participants_for(meeting=meeting)[: HOLD_PARTICIPANTS + 1])
     base = reverse("meetings:detail", args=[slug, pk])
+    # What other apps record under each item (the action points).
+    item_panels = item_panels_for(
+        "meeting_hold_item", request, access, meeting=meeting, items=items[:HOLD_ITEMS]
+    )
     for item in items:
+        item.panels = item_panels.get(item.pk, [])
         item.minutes_form = ItemMinutesForm(initial={"minutes": item.minutes}, prefix=f"i{item.pk}")
         item.decision_form = HoldDecisionForm(prefix=f"d{item.pk}")
         item.save_url = f"{base}hold/agenda/{item.pk}/minutes/"
