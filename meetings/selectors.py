@@ -63,11 +63,18 @@ def calendar_feed_meetings(*, coalition: Coalition) -> QuerySet[Meeting]:
     )
 
 
+# What the meetings list shows of each meeting (meetings/rows.py): its coalition is the page's.
+LISTED_COLUMNS = ("title", "kind", "status", "invitations_sent_at", "starts_at", "ends_at", "venue")
+
+
 def upcoming_meetings(*, coalition: Coalition, drafts: bool = True) -> QuerySet[Meeting]:
-    """Every kind of meeting, the soonest first."""
+    """Every kind of meeting, the soonest first: the columns the list shows, no agenda count."""
+    meetings = Meeting.objects.filter(
+        coalition=coalition, ends_at__gte=timezone.now(), status=Meeting.Status.PLANNED
+    )
     return (
-        meeting_list(coalition=coalition, drafts=drafts)
-        .filter(ends_at__gte=timezone.now(), status=Meeting.Status.PLANNED)
+        (meetings if drafts else _drafts_hidden(meetings))
+        .only(*LISTED_COLUMNS)
         .order_by("starts_at")
     )
 
@@ -75,6 +82,8 @@ def upcoming_meetings(*, coalition: Coalition, drafts: bool = True) -> QuerySet[
 def past_meetings(*, coalition: Coalition, drafts: bool = True) -> QuerySet[Meeting]:
     return (
         meeting_list(coalition=coalition, drafts=drafts)
+        .select_related(None)
+        .only(*LISTED_COLUMNS)
         .filter(Q(ends_at__lt=timezone.now()) | ~Q(status=Meeting.Status.PLANNED))
         .order_by("-starts_at")
     )

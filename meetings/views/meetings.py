@@ -18,7 +18,7 @@ from coalitions.sections import page_context, panels_for
 from coalitions.submissions import create_once
 from config.form_views import form_response, is_record_id, submitted
 
-from .. import cadence, selectors, services
+from .. import cadence, rows, selectors, services
 from ..changes import changes_for_reader
 from ..forms import MeetingForm, SendInvitationsForm
 from ..ical import invitation_ics
@@ -40,15 +40,22 @@ DELIVERIES_PAGE = {"per_page": 50, "param": "deliveries"}
 @login_required
 def meeting_list(request, slug):
     access = perms.require_access(request.user, slug)
-    drafts = access.sees_draft_meetings
-    upcoming = list(selectors.upcoming_meetings(coalition=access.coalition, drafts=drafts)[:20])
+    coalition, drafts = access.coalition, access.sees_draft_meetings
+    upcoming = list(selectors.upcoming_meetings(coalition=coalition, drafts=drafts)[:20])
     page = counted_page(
-        request, selectors.past_meetings(coalition=access.coalition, drafts=drafts), per_page=20
+        request, selectors.past_meetings(coalition=coalition, drafts=drafts), per_page=20
     )
     return render(
         request,
         "meetings/meeting_list.html",
-        page_context(access, "meetings", upcoming=upcoming, page=page),
+        page_context(
+            access,
+            "meetings",
+            upcoming=upcoming,
+            upcoming_cards=rows.upcoming_cards(request, upcoming, coalition=coalition),
+            page=page,
+            past_rows=rows.past_rows(page.object_list, coalition=coalition),
+        ),
     )
 
 
