@@ -36,7 +36,7 @@ class ObligationsConfig(AppConfig):
             Section("article7", _("Article 7"), "obligations:article7", 27, perm=VIEW_RESTRICTED)
         )
         register_panel(
-            Panel("coalition_home", "obligations/_home_panel.html", home_panel_context, 20)
+            Panel("coalition_home", "obligations/_home_panel_kept.html", home_panel_context, 20)
         )
         register_panel(Panel("today", "obligations/_today_figures.html", today_figures_panel, 30))
         register_panel(

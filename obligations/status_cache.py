@@ -70,12 +70,13 @@ def _without_prefetched_rows(statuses: list[ObligationStatus]) -> list[Obligatio
 
 
 def obligation_statuses(
-    *, coalition: Coalition, today: date | None = None
+    *, coalition: Coalition, today: date | None = None, version: UUID | None = None
 ) -> list[ObligationStatus]:
     """`obligation_status_list` (with charts) from the cache when its figures have not changed:
-    one query for the version instead of three and the forecasts."""
+    one query for the version instead of three and the forecasts (none when `version`, the
+    coalition's `figures_version`, was read already)."""
     today = today or timezone.localdate()
-    key = _cache_key(coalition, figures_version(coalition=coalition), today)
+    key = _cache_key(coalition, version or figures_version(coalition=coalition), today)
     try:
         statuses = cache.get(key)
     except Exception:  # the cache server unreachable: the page is computed as without a cache
