@@ -1,8 +1,9 @@
 """Django's `i18n` template library, with `{% translate %}` of a written-out text remembered.
 
-Installed under the name "i18n" (TEMPLATES' "libraries" in config/settings/base.py), so every
-template's `{% load i18n %}` gets Django's tags and filters, with this `{% translate %}`. A page
-carries dozens of `{% translate "…" %}`, each asking gettext again on every request (a lookup
+Installed under the name "i18n_remembered" (TEMPLATES' "libraries" in config/settings/base.py;
+a library of its own name, as one that takes Django's name fails the system checks), so a
+template's `{% load i18n_remembered %}` gets Django's tags and filters, with this
+`{% translate %}`. A page carries dozens of `{% translate "…" %}`, each asking gettext again on every request (a lookup
 through every catalog of the language) for a text that only the language can change. Here a tag
 whose text and context are written in the template keeps its answer per language and escaping;
 one given a variable or a filter is translated as Django does. The catalogs are read once per

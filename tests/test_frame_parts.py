@@ -87,7 +87,7 @@ def test_translate_answers_as_djangos_tag_in_each_language():
         '{% translate "Today" as today %}{{ today }}|{% translate "<b>&" %}|'
         '{% translate "100%% sure" %}|{% translate "Sign out" noop %}|{% translate word %}'
     )
-    ours = engines["django"].from_string("{% load i18n %}" + written)
+    ours = engines["django"].from_string("{% load i18n_remembered %}" + written)
     django = Template(
         "{% load i18n %}" + written,
         engine=type(engines["django"].engine)(libraries={"i18n": "django.templatetags.i18n"}),

@@ -36,6 +36,7 @@ NOT_A_PERSONS_CHANGE = {
     "concerns.services.no_reader_message": "a sentence for the page; writes nothing",
     "meetings.services.calendar_feed_token": "makes a signed link; writes nothing",
     "meetings.services.calendar_feed_from_token": "reads a signed link; writes nothing",
+    "coalitions.services.follow_organisation_merge": "an app registers a hook at start; writes nothing",
     "users.services.site_staff_group": "sets the staff group's permissions to the fixed list",
 }
 

@@ -83,7 +83,7 @@ TEMPLATES = [
             "builtins": ["config.url_tag"],
             # `{% translate %}` that remembers its answer per language (config/i18n_tags.py), and
             # `{% remember %}` for the parts of the frame shared by readers (config/remember_tag.py).
-            "libraries": {"i18n": "config.i18n_tags", "remember": "config.remember_tag"},
+            "libraries": {"i18n_remembered": "config.i18n_tags", "remember": "config.remember_tag"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",
