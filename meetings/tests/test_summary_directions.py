@@ -5,6 +5,7 @@ left-to-right text and leave no mark in the PDF's text."""
 import io
 
 import pytest
+from django.utils import translation
 from pypdf import PdfReader
 
 from actions.tests.factories import make_action_point
@@ -53,3 +54,15 @@ def test_a_right_to_left_name_keeps_its_letters_in_the_pdf(coalition, members):
     assert "\u2068" not in text and "\u2069" not in text
     for word in PRESENTER.split():
         assert word in text, word
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_the_summary_names_the_language_it_is_written_in(coalition, members, language):
+    """The document's language (which WeasyPrint hyphenates by) is the copy's, not always English."""
+    meeting = held_meeting_with_record(coalition, members)
+    with translation.override(language):
+        _context, html = summary.summary_copy_html(
+            meeting, summary.MEMBERS_COPY, generated_on="26 November 2026"
+        )
+    assert f'<html lang="{language}" dir="ltr">' in html
