@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.utils.translation import gettext as _
@@ -57,29 +58,38 @@ class OrganisationOnHome:
 
 def members_on_home(
     *, coalition: Coalition, first: int
-) -> tuple[list[tuple[OrganisationOnHome, list[MemberOnHome]]], int]:
-    """The first `first` members by organisation, as the coalition home lists them, and how many
-    there are in all: one query of the five values shown (the count a window over the whole
-    list), with no model rows built."""
+) -> tuple[list[tuple[OrganisationOnHome, list[MemberOnHome]]], int, list[str]]:
+    """The first `first` members by organisation, as the coalition home lists them, how many
+    there are in all and the names of the champion States: one query of the five values shown
+    (the count a window over the whole list, the champions an array computed once), with no
+    model rows built."""
+    champions = ArraySubquery(
+        Organisation.objects.filter(coalitions_as_champion=coalition)
+        .order_by("name")
+        .values("name")
+    )
     rows = list(
         Membership.objects.filter(coalition=coalition)
         .order_by("organisation__name", "user__name")
-        .annotate(total=Window(Count("pk")))
+        .annotate(total=Window(Count("pk")), champions=champions)
         .values_list(
             "organisation_id", "organisation__name", "organisation__kind", "user__name", "role",
-            "total",
+            "total", "champions",
         )[:first]
     )  # fmt: skip
     roles = dict(Role.choices)
     kinds = dict(Organisation.Kind.choices)
     grouped: list[tuple[OrganisationOnHome, list[MemberOnHome]]] = []
     last_id = None
-    for organisation_id, organisation, kind, name, role, _total in rows:
+    for organisation_id, organisation, kind, name, role, _total, _champions in rows:
         if organisation_id != last_id:
             grouped.append((OrganisationOnHome(organisation, str(kinds.get(kind, kind))), []))
             last_id = organisation_id
         grouped[-1][1].append(MemberOnHome(name, str(roles.get(role, role))))
-    return grouped, rows[0][-1] if rows else 0
+    if not rows:  # no member to carry them
+        names = list(coalition.champions.order_by("name").values_list("name", flat=True))
+        return grouped, 0, names
+    return grouped, rows[0][-2], rows[0][-1]
 
 
 def pending_invitation_list(*, coalition: Coalition) -> QuerySet[Invitation]:

@@ -267,8 +267,9 @@ def coalition_detail(request, slug):
     access = perms.require_access(request.user, slug)
     coalition = access.coalition
     # A summary: the first members by organisation; the members page lists them all.
-    by_organisation, member_count = members_on_home(coalition=coalition, first=MEMBERS_ON_HOME)
-    champions = list(coalition.champions.order_by("name"))
+    by_organisation, member_count, champions = members_on_home(
+        coalition=coalition, first=MEMBERS_ON_HOME
+    )
     context = page_context(
         access,
         "home",

@@ -91,10 +91,15 @@ def past_meetings(*, coalition: Coalition, drafts: bool = True) -> QuerySet[Meet
 
 def next_meeting(*, coalition: Coalition, drafts: bool = False) -> Meeting | None:
     """The soonest meeting still to come, of any kind: the meeting's own columns only (the home
-    panel shows no agenda count), its coalition the one given rather than read again."""
-    meetings = Meeting.objects.filter(
-        coalition=coalition, ends_at__gte=timezone.now(), status=Meeting.Status.PLANNED
-    ).order_by("starts_at")
+    panel shows no agenda count, and only those it shows), its coalition the one given rather
+    than read again."""
+    meetings = (
+        Meeting.objects.filter(
+            coalition=coalition, ends_at__gte=timezone.now(), status=Meeting.Status.PLANNED
+        )
+        .only(*LISTED_COLUMNS, "online_link")
+        .order_by("starts_at")
+    )
     meeting = (meetings if drafts else _drafts_hidden(meetings)).first()
     if meeting is not None:
         meeting.coalition = coalition
