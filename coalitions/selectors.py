@@ -58,11 +58,12 @@ class OrganisationOnHome:
 
 def members_on_home(
     *, coalition: Coalition, first: int
-) -> tuple[list[tuple[OrganisationOnHome, list[MemberOnHome]]], int, list[str]]:
+) -> tuple[tuple[tuple[OrganisationOnHome, tuple[MemberOnHome, ...]], ...], int, tuple[str, ...]]:
     """The first `first` members by organisation, as the coalition home lists them, how many
     there are in all and the names of the champion States: one query of the five values shown
     (the count a window over the whole list, the champions an array computed once), with no
-    model rows built."""
+    model rows built. Tuples, so that a page can keep what it renders from them under them
+    (`{% remember %}`)."""
     champions = ArraySubquery(
         Organisation.objects.filter(coalitions_as_champion=coalition)
         .order_by("name")
@@ -86,10 +87,11 @@ def members_on_home(
             grouped.append((OrganisationOnHome(organisation, str(kinds.get(kind, kind))), []))
             last_id = organisation_id
         grouped[-1][1].append(MemberOnHome(name, str(roles.get(role, role))))
+    grouped_tuples = tuple((organisation, tuple(members)) for organisation, members in grouped)
     if not rows:  # no member to carry them
-        names = list(coalition.champions.order_by("name").values_list("name", flat=True))
-        return grouped, 0, names
-    return grouped, rows[0][-2], rows[0][-1]
+        names = coalition.champions.order_by("name").values_list("name", flat=True)
+        return grouped_tuples, 0, tuple(names)
+    return grouped_tuples, rows[0][-2], tuple(rows[0][-1])
 
 
 def pending_invitation_list(*, coalition: Coalition) -> QuerySet[Invitation]:
