@@ -21,7 +21,6 @@ from .test_form_submissions import (
     PROJECT_APPS,
     form_views,
     people,
-    post_undone,
     project_patterns,
     url_of,
     world,  # noqa: F401 - the fixture, shared with the form submission tests
@@ -35,6 +34,16 @@ NUL = "Land\x00release"
 QUERY_VALUES = ["9" * 25, "\x00", "x" * 3000]
 DOWNLOAD_VALUES = ["\x00"]
 NOT_TYPED = {"csrfmiddlewaretoken", TOKEN_FIELD}
+
+
+def post_undone(client, person, path, data):
+    """One submission, undone afterwards, so that a removal does not hide the next form."""
+    with transaction.atomic():
+        client.force_login(person)
+        try:
+            return client.post(path, data)
+        finally:
+            transaction.set_rollback(True)
 
 
 def typed_fields(form: dict) -> list[str]:
