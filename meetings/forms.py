@@ -61,7 +61,10 @@ class MeetingForm(SubmittedOnce, forms.Form):
     end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}))
     venue = forms.CharField(label=_("Venue"), max_length=300, required=False)
     online_link = forms.URLField(
-        label=_("Online link"), required=False, max_length=200, assume_scheme="https"
+        label=_("Online link"),
+        required=False,
+        max_length=Meeting._meta.get_field("online_link").max_length,
+        assume_scheme="https",
     )
     chair = SearchChoiceField(kind="members", label=_("Chair"), required=False)
     facilitator = SearchChoiceField(kind="members", label=_("Facilitator"), required=False)

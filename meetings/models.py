@@ -49,7 +49,8 @@ class Meeting(ChoiceLabels, models.Model):
     starts_at = models.DateTimeField(_("starts"), validators=[validate_instant_in_range])
     ends_at = models.DateTimeField(_("ends"), validators=[validate_instant_in_range])
     venue = models.CharField(_("venue"), max_length=300, blank=True)
-    online_link = models.URLField(_("online link"), blank=True)
+    # Video-call links run long (a Teams link is often 250 characters or more).
+    online_link = models.URLField(_("online link"), max_length=500, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )

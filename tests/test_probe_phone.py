@@ -47,3 +47,30 @@ def test_the_longest_meeting_link_does_not_push_a_phone_page_sideways(
             too_wide.append(f"{path} scrolls sideways by {overflow}px")
     assert page.locator(f'a[href="{longest_link()}"]').count() == 1  # the meeting's page
     assert too_wide == []
+
+
+# The shape of a Microsoft Teams invitation's link (tenant and organiser ids are made up).
+TEAMS_LINK = (
+    "https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjM4ZTY0ZGMtYTc3Ni00ZWQ2LWJmZGQtOTgz"
+    "ZjQ1ZjQ0YTg4%40thread.v2/0?context=%7b%22Tid%22%3a%2272f988bf-86f1-41af-91ab-2d7cd011db47"
+    "%22%2c%22Oid%22%3a%22a1b2c3d4-e5f6-7890-abcd-ef1234567890%22%7d"
+)
+
+
+@pytest.mark.django_db
+def test_a_teams_meeting_link_is_taken_by_the_meeting_form(client, coalition, members):
+    assert len(TEAMS_LINK) > 200
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
+    response = client.post(
+        reverse("meetings:new", args=[coalition.slug]),
+        {
+            "kind": "coalition",
+            "title": "Coordination",
+            "date": "2027-02-10",
+            "start_time": "10:00",
+            "end_time": "11:00",
+            "online_link": TEAMS_LINK,
+        },
+    )
+    assert response.status_code == 302, response.context and response.context["form"].errors
+    assert coalition.meetings.get().online_link == TEAMS_LINK
