@@ -18,6 +18,13 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
 
+    def has_change_permission(self, request, obj=None):
+        # A superuser's account (its password and e-mail address, and so its sign-in) is changed
+        # by a superuser only: site staff who could set it would hold every power of the site.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         # Only a superuser hands out admin powers; staff run accounts with their model permissions.
         fields = list(super().get_readonly_fields(request, obj))
