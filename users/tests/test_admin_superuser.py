@@ -48,3 +48,28 @@ def test_site_staff_still_set_a_members_password_and_a_superuser_sets_anyones(cl
         assert client.post(page, password_form(person)).status_code == 302
         person.refresh_from_db()
         assert person.check_password(NEW_PASSWORD)
+
+
+def test_site_staff_cannot_give_a_superuser_an_address_of_theirs(client, staff):
+    from allauth.account.models import EmailAddress
+
+    root = superuser()
+    own = EmailAddress.objects.get(user=root)
+    client.force_login(staff)
+    client.post(
+        reverse("admin:account_emailaddress_add"),
+        {"user": root.pk, "email": "staff.owns.it@example.net", "verified": "on"},
+    )
+    change_page = reverse("admin:account_emailaddress_change", args=[own.pk])
+    client.post(change_page, {"user": root.pk, "email": "staff.owns.it@example.net"})
+    assert list(EmailAddress.objects.filter(user=root).values_list("email", flat=True)) == [
+        "root@example.net"
+    ]
+    assert client.get(reverse("admin:account_emailaddress_changelist")).status_code == 200
+    member = user_create(email="member@example.net", name="Member", actor=None)
+    answer = client.post(
+        reverse("admin:account_emailaddress_add"),
+        {"user": member.pk, "email": "member.work@example.net", "verified": "on"},
+    )
+    assert answer.status_code == 302
+    assert EmailAddress.objects.filter(user=member, email="member.work@example.net").exists()
