@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -751,12 +752,20 @@ def item_quick_entry(request, slug, pk, item_pk):
         else "actions/agenda_item_action_points.html"
     )
     refused = request.method == "POST" and outcome is None
-    return render(
+    response = render(
         request,
         template,
         page_context(access, "action_points", meeting=meeting, item=item, panel=panel),
         status=422 if refused else 200,
     )
+    if request.htmx and outcome is not None:
+        # The meeting's own panel on the screen counts the new one too (htmx out-of-band swap).
+        meeting_panel = meeting_panel_context(request, access, meeting)
+        meeting_panel["out_of_band"] = True
+        response.content += render_to_string(
+            "actions/_partials/meeting_panel.html", {"panel": meeting_panel}, request=request
+        ).encode()
+    return response
 
 
 # Settings, preferences and the reminder log ------------------------------------------------------

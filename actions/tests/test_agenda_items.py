@@ -161,6 +161,10 @@ def test_the_meeting_screen_records_an_action_point_under_its_item(
     body = saved.content.decode()
     assert f'id="item-action-points-{figures.pk}"' in body
     assert "Recorded: Send the 2026 figures" in body
+    # The meeting's own panel on the screen is swapped too, counting the new one.
+    meeting_panel = body.split('id="meeting-action-points"')[1]
+    assert meeting_panel.startswith(' aria-labelledby="map-h" hx-swap-oob="true">')
+    assert "1 action point<" in meeting_panel
     point = ActionPoint.objects.get()
     assert (point.meeting, point.agenda_item, point.owner) == (meeting, figures, operator)
     assert point.owner_organisation == organisation_of(coalition, operator)
