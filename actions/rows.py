@@ -20,6 +20,7 @@ from config.per_language import per_language
 from .models import ActionPoint
 
 OVERDUE_CLASS = ' class="ap-overdue"'
+ROW_OVERDUE_CLASS = ' class="row-overdue"'
 
 
 class _Dates:
@@ -111,4 +112,44 @@ def list_rows(request, rows, *, across: bool = False, next_url: str | None = Non
             + (dates(last_update) if last_update else labels["none"])
             + "</td>\n</tr>\n"
         )
+    return mark_safe("".join(html))
+
+
+def meeting_panel_rows(groups, *, grouped: bool, item_url: str) -> SafeString:
+    """The <tbody> of each group of `actions.selectors.by_agenda_item` in the meeting's panel
+    (the meeting page, the meeting screen and the meeting's action point page), headed by its
+    agenda item when `grouped`; each action point carries `overdue`."""
+    labels = _labels()
+    dates = _Dates()
+    url = escape(item_url)
+    html = []
+    for group in groups:
+        html.append("    <tbody>")
+        if grouped:
+            heading = (
+                _("Agenda item: %(title)s") % {"title": group.item.title}
+                if group.item
+                else _("Other action points")
+            )
+            html.append(
+                '\n      <tr class="ap-group"><th scope="colgroup" colspan="4">'
+                f"{escape(heading)}</th></tr>"
+            )
+        html.append("\n")
+        for item in group.points:
+            owner = item.owner
+            due = dates(item.due_date) if item.due_date else "—"
+            html.append(
+                f"      <tr{ROW_OVERDUE_CLASS if item.overdue else ''}>"
+                f'<td><a href="{url}{item.pk}/">{escape(item.title)}</a></td>\n'
+                f"        <td>{escape(str(item.owner_organisation))}"
+                + (f'<br><span class="muted small">{escape(owner.name)}</span>' if owner else "")
+                + f"</td>\n        <td>{due}</td>\n"
+                f'        <td><span class="status ap-status ap-{escape(item.status)}">'
+                f"{labels['statuses'].get(item.status, escape(item.status))}</span>"
+                + (labels["overdue"] if item.overdue else "")
+                + (labels["restricted"] if item.visibility == "restricted" else "")
+                + "</td></tr>\n"
+            )
+        html.append("    </tbody>")
     return mark_safe("".join(html))

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Window
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -39,6 +40,7 @@ from .forms import (
 )
 from .models import ActionPoint, ReminderSettings
 from .permissions import may_edit, may_update, may_update_holding
+from .rows import meeting_panel_rows
 from .unsubscribe import UnsubscribeLinkError, UnsubscribeLinkExpired, unsubscribe_payload
 
 PAGE_SIZE = 25
@@ -517,26 +519,29 @@ def meeting_panel_context(request, access, meeting, form=None, with_form: bool =
     queryset = selectors.action_point_list_for_meeting(meeting=meeting, perms_held=access.perms)
     if can_record and form is None:
         form = QuickEntryForm(coalition=access.coalition, auto_id="qe_%s")
-    items = list(queryset[:MEETING_PANEL_ITEMS])
+    # The first ones, each carrying the length of the whole list (one query for both).
+    items = list(queryset.annotate(list_length=Window(Count("pk")))[:MEETING_PANEL_ITEMS])
     today = selectors.coalition_today(access.coalition)
     for item in items:
         item.overdue = item.is_overdue_on(today)
     groups = selectors.by_agenda_item(items)
+    # By agenda item, in agenda order, the others last; one group without an item needs no
+    # heading.
+    grouped = any(group.item for group in groups)
+    item_url = reverse("actions:list", args=[access.coalition.slug])
     return {
         "access": access,
         "coalition": access.coalition,
         "meeting": meeting,
         # The first ones; the action point list, filtered by the meeting, has them all.
         "items": items,
-        # By agenda item, in agenda order, the others last; one group without an item needs
-        # no heading.
         "groups": groups,
-        "grouped": any(group.item for group in groups),
+        "grouped": grouped,
+        "rows": meeting_panel_rows(groups, grouped=grouped, item_url=item_url),
         "overdue_count": sum(1 for item in items if item.overdue),
-        "item_url": reverse("actions:list", args=[access.coalition.slug]),
-        "count": queryset.count(),
-        "list_url": f"{reverse('actions:list', args=[access.coalition.slug])}"
-        f"?status=any&meeting={meeting.pk}",
+        "item_url": item_url,
+        "count": items[0].list_length if items else 0,
+        "list_url": f"{item_url}?status=any&meeting={meeting.pk}",
         "form": form if can_record else None,
         "record_url": (
             reverse("actions:meeting_action_points", args=[access.coalition.slug, meeting.pk])

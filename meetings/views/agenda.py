@@ -15,7 +15,7 @@ from coalitions.sections import page_context
 from coalitions.submissions import create_once
 from config.form_views import form_response, submitted
 
-from .. import selectors, services
+from .. import rows, selectors, services
 from ..forms import AgendaItemForm
 from ..models import AgendaItem
 from .meetings import AGENDA_PAGE, pending_changes_for
@@ -112,13 +112,15 @@ def agenda_item_move(request, slug, pk, item_pk):
         agenda, agenda_query = paginate(
             request, selectors.agenda_for(meeting=meeting, perms=access.perms), **AGENDA_PAGE
         )
+        meeting_url = detail_url(meeting)
         context = page_context(
             access,
             "meetings",
             meeting=meeting,
             agenda=agenda,
             agenda_query=agenda_query,
-            meeting_url=detail_url(meeting),
+            agenda_rows=rows.agenda_rows(agenda, meeting_url=meeting_url, edit_agenda=True),
+            meeting_url=meeting_url,
             edit_agenda=True,
         )
         # The notice of changes not yet told follows the move (a new order, or none).

@@ -178,7 +178,7 @@ def meeting_detail(request, slug, pk):
     )
     minutes, minutes_query = paginate(
         request,
-        selectors.minutes_for(meeting=meeting, perms=access.perms),
+        _minutes(agenda, sizes, meeting=meeting, perms=access.perms),
         count=sizes["minutes"],
         **MINUTES_SHOWN,
     )
@@ -196,16 +196,19 @@ def meeting_detail(request, slug, pk):
     )
     status = meeting.status
     open_minutes = status in (Meeting.Status.PLANNED, Meeting.Status.HELD)
+    # Row addresses are built from this one reversal (agenda, decisions, documents).
+    meeting_url = detail_url(meeting)
+    # What the reader may change now: the minutes lock once the summary is published.
+    edit_agenda = access.can(perms.EDIT_AGENDA) and open_minutes
+    edit_minutes = access.can(perms.EDIT_MINUTES) and open_minutes
     context = page_context(
         access,
         "meetings",
         meeting=meeting,
-        # Row addresses are built from this one reversal (agenda, decisions, documents).
-        meeting_url=detail_url(meeting),
+        meeting_url=meeting_url,
         started=meeting.starts_at <= timezone.now(),
-        # What the reader may change now: the minutes lock once the summary is published.
-        edit_agenda=access.can(perms.EDIT_AGENDA) and open_minutes,
-        edit_minutes=access.can(perms.EDIT_MINUTES) and open_minutes,
+        edit_agenda=edit_agenda,
+        edit_minutes=edit_minutes,
         # Documents are attached and removed until the summary is published (a cancelled
         # meeting keeps its papers at hand).
         edit_documents=access.can(perms.EDIT_MINUTES)
@@ -213,12 +216,18 @@ def meeting_detail(request, slug, pk):
         closed_notice=closed_notice(meeting) if access.can(perms.EDIT_MINUTES) else "",
         agenda=agenda,
         agenda_query=agenda_query,
+        agenda_rows=rows.agenda_rows(agenda, meeting_url=meeting_url, edit_agenda=edit_agenda),
         participants=participants,
         participants_query=participants_query,
+        participant_rows=rows.participant_rows(participants),
         minutes=minutes,
         minutes_query=minutes_query,
+        minutes_blocks=rows.minutes_blocks(minutes),
         decisions=decisions,
         decisions_query=decisions_query,
+        decision_rows=rows.decision_rows(
+            decisions, meeting_url=meeting_url, edit_minutes=edit_minutes
+        ),
         documents=documents,
         documents_query=documents_query,
         summary=summary,
@@ -247,6 +256,21 @@ def meeting_detail(request, slug, pk):
             **DELIVERIES_PAGE,
         )
     return render(request, "meetings/meeting_detail.html", context)
+
+
+def _minutes(agenda, sizes: dict[str, int], *, meeting: Meeting, perms: frozenset[str]):
+    """The visible agenda items that have minutes, each with its number in the visible agenda:
+    taken from the agenda's page when it holds the whole agenda, read on their own otherwise."""
+    if not sizes["minutes"]:
+        return []
+    if sizes["agenda"] > len(agenda):
+        return selectors.minutes_for(meeting=meeting, perms=perms)
+    with_minutes = []
+    for number, item in enumerate(agenda, start=1):
+        if item.minutes:
+            item.number = number
+            with_minutes.append(item)
+    return with_minutes
 
 
 @login_required
