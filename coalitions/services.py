@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -836,6 +837,8 @@ def invitation_send_mail(*, invitation_id: int) -> bool:
 # Merging duplicate organisations (site staff, in the admin) -------------------------------------
 
 MERGE_BATCH_SIZE = 500
+# Sent in the merge's transaction with `keep` and `duplicate_ids`, after every record moved.
+organisations_merged = Signal()
 
 # An app whose records feed work of its own hears, in the merge's transaction, which of them now
 # name the organisation kept (actions: the reminder sweep reads those action points again, as
@@ -916,4 +919,6 @@ def organisation_merge(
     for duplicate in duplicates:
         duplicate._change_reason = reason
         audited(duplicate, actor).delete()
+    # Records moved by bulk writes, which send no signal: what keeps pages of them hears it here.
+    organisations_merged.send(sender=Organisation, keep=keep, duplicate_ids=ids)
     return moved

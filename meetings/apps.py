@@ -29,6 +29,10 @@ class MeetingsConfig(AppConfig):
         register(MailKind("meeting", Delivery, queue_deliveries, coalition="meeting__coalition"))
         register_searches()
 
+        from .page_cache import connect_signals
+
+        connect_signals()
+
 
 def register_searches() -> None:
     import zoneinfo

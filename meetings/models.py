@@ -1,4 +1,5 @@
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -423,3 +424,19 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Feed of {self.user_id} for {self.coalition_id}"
+
+
+class MeetingVersion(models.Model):
+    """Changes with every write to what the meeting page's lists show (the meeting, its agenda,
+    participants, decisions, documents and action points, and the names of the people and
+    organisations in them), in the writer's transaction: the key under which those lists are
+    cached (meetings/page_cache.py). A row of its own, so that no save of the meeting from an
+    older copy can bring an old version back."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, primary_key=True, related_name="page_version"
+    )
+    version = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.version}"

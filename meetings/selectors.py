@@ -124,7 +124,7 @@ def next_meeting_after(*, meeting: Meeting, drafts: bool = False) -> Meeting | N
 def meeting_for_page(*, coalition: Coalition, pk: int, drafts: bool = True) -> Meeting | None:
     """None also for a draft the reader may not see (`drafts` False)."""
     meetings = Meeting.objects.select_related(
-        "coalition", "chair", "facilitator", "created_by", "summary"
+        "coalition", "chair", "facilitator", "created_by", "summary", "page_version"
     ).filter(coalition=coalition, pk=pk)
     return (meetings if drafts else _drafts_hidden(meetings)).first()
 
@@ -205,16 +205,32 @@ def documents_for(*, meeting: Meeting, perms: frozenset[str]) -> QuerySet[Docume
     )
 
 
+def _count(queryset: QuerySet, by: str = "meeting") -> Coalesce:
+    rows = queryset.order_by().values(by).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows), 0)
+
+
 def section_counts(*, meeting: Meeting, perms: frozenset[str]) -> dict[str, int]:
     """How many rows each list of the meeting page holds for this reader, in one query, so each
-    list is read only when it has rows (and never counted on its own); with the changes not yet
-    told to the participants and the coalition meetings after this one (for the proposal of the
-    next one)."""
+    list is read only when it has rows (and never counted on its own)."""
+    return (
+        Meeting.objects.filter(pk=meeting.pk)
+        .values()
+        .annotate(
+            agenda=_count(agenda_for(meeting=meeting, perms=perms)),
+            participants=_count(meeting.participants.all()),
+            minutes=_count(_visible_minutes(meeting=meeting, perms=perms)),
+            decisions=_count(decisions_for(meeting=meeting, perms=perms)),
+            documents=_count(documents_for(meeting=meeting, perms=perms)),
+        )
+        .values("agenda", "participants", "minutes", "decisions", "documents")
+        .get()
+    )
 
-    def count(queryset: QuerySet, by: str = "meeting") -> Coalesce:
-        rows = queryset.order_by().values(by).annotate(n=Count("pk")).values("n")
-        return Coalesce(Subquery(rows), 0)
 
+def convener_counts(*, meeting: Meeting) -> dict[str, int]:
+    """For those who convene the meeting, in one query: the changes not yet told to the
+    participants, and the coalition meetings after this one (for the proposal of the next)."""
     later = Meeting.objects.filter(
         coalition_id=meeting.coalition_id,
         kind=Meeting.Kind.COALITION,
@@ -224,23 +240,10 @@ def section_counts(*, meeting: Meeting, perms: frozenset[str]) -> dict[str, int]
         Meeting.objects.filter(pk=meeting.pk)
         .values()
         .annotate(
-            agenda=count(agenda_for(meeting=meeting, perms=perms)),
-            participants=count(meeting.participants.all()),
-            minutes=count(_visible_minutes(meeting=meeting, perms=perms)),
-            decisions=count(decisions_for(meeting=meeting, perms=perms)),
-            documents=count(documents_for(meeting=meeting, perms=perms)),
-            pending_changes=count(pending_changes(meeting=meeting)),
-            later_coalition_meetings=count(later, by="coalition"),
+            pending_changes=_count(pending_changes(meeting=meeting)),
+            later_coalition_meetings=_count(later, by="coalition"),
         )
-        .values(
-            "agenda",
-            "participants",
-            "minutes",
-            "decisions",
-            "documents",
-            "pending_changes",
-            "later_coalition_meetings",
-        )
+        .values("pending_changes", "later_coalition_meetings")
         .get()
     )
 

@@ -37,6 +37,7 @@ from .models import (
     Summary,
     SummaryAmendment,
 )
+from .page_cache import meetings_changed
 from .publication import DOCUMENTS_CLOSED, refuse_if_published
 from .uploads import validate_document
 
@@ -100,6 +101,7 @@ def _set_participants(meeting: Meeting, memberships, *, actor) -> tuple[list, li
         Participant,
         default_user=actor,
     )
+    meetings_changed(meeting_ids=[meeting.pk])  # a bulk write sends no signal
     kept = [m.user for user_id, m in wanted.items() if user_id in current]
     return [m.user for m in added], kept, [p.user for p in leaving]
 
@@ -571,6 +573,7 @@ def agenda_reorder(*, meeting: Meeting, actor: User, item_ids: list[int]) -> Non
         items[pk].position = position
     bulk_update_with_history(list(items.values()), AgendaItem, ["position"], default_user=actor)
     _record_agenda_order(meeting, before, list(item_ids), actor)
+    meetings_changed(meeting_ids=[meeting.pk])  # a bulk write sends no signal
 
 
 def agenda_move(*, item: AgendaItem, actor: User, direction: str) -> None:
@@ -605,6 +608,7 @@ def attendance_record(*, meeting: Meeting, actor: User, attendance: dict[int, st
             participant.attendance = value
             changed.append(participant)
     bulk_update_with_history(changed, Participant, ["attendance"], default_user=actor)
+    meetings_changed(meeting_ids=[meeting.pk])  # a bulk write sends no signal
 
 
 @transaction.atomic
@@ -645,6 +649,7 @@ def _write_minutes(
             item.minutes = text
             changed.append(item)
     bulk_update_with_history(changed, AgendaItem, ["minutes"], default_user=actor)
+    meetings_changed(meeting_ids=[meeting.pk])  # a bulk write sends no signal
     return changes + [item.title for item in changed]
 
 

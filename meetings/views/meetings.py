@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,8 +18,9 @@ from coalitions.pagination import counted_page, paginate
 from coalitions.sections import page_context, panels_for
 from coalitions.submissions import create_once
 from config.form_views import form_response, is_record_id, submitted
+from config.zones import in_zone
 
-from .. import cadence, rows, selectors, services
+from .. import cadence, page_cache, rows, selectors, services
 from ..changes import changes_for_reader
 from ..forms import MeetingForm, SendInvitationsForm
 from ..ical import invitation_ics
@@ -162,6 +164,62 @@ def meeting_detail(request, slug, pk):
     summary = getattr(meeting, "summary", None)
     revision = summary.revision if summary else 0
     counts = selectors.delivery_counts(meeting=meeting, summary_revision=revision)
+    status = meeting.status
+    open_minutes = status in (Meeting.Status.PLANNED, Meeting.Status.HELD)
+    # Row addresses are built from this one reversal (agenda, decisions, documents).
+    meeting_url = detail_url(meeting)
+    context = page_context(
+        access,
+        "meetings",
+        meeting=meeting,
+        meeting_url=meeting_url,
+        started=meeting.starts_at <= timezone.now(),
+        # What the reader may change now: the minutes lock once the summary is published.
+        edit_agenda=access.can(perms.EDIT_AGENDA) and open_minutes,
+        edit_minutes=access.can(perms.EDIT_MINUTES) and open_minutes,
+        # Documents are attached and removed until the summary is published (a cancelled
+        # meeting keeps its papers at hand).
+        edit_documents=access.can(perms.EDIT_MINUTES)
+        and status != Meeting.Status.SUMMARY_PUBLISHED,
+        closed_notice=closed_notice(meeting) if access.can(perms.EDIT_MINUTES) else "",
+        summary=summary,
+        summary_counts=counts.get(Delivery.Kind.SUMMARY),
+        invitation_counts=counts.get(Delivery.Kind.INVITATION),
+        update_counts=counts.get(Delivery.Kind.UPDATE),
+        next_meeting=selectors.next_meeting_after(
+            meeting=meeting, drafts=access.sees_draft_meetings
+        ),
+    )
+    # The lists (agenda to action points) are kept per version of the meeting and kind of reader.
+    today = in_zone(timezone.now(), access.coalition.timezone).date()
+    lists = page_cache.lists_for(
+        page_cache.cache_key(request=request, access=access, meeting=meeting, today=today),
+        lambda: _render_lists(request, access, meeting, context),
+    )
+    context["lists"] = lists.html(request)
+    context["sizes"] = lists.counts
+    # Read only when there is one: most summaries are never corrected.
+    context["amendments"] = list(summary.amendments.all()) if summary and summary.revision else []
+    if access.can(perms.MANAGE_MEETINGS):
+        convening = selectors.convener_counts(meeting=meeting)
+        context["proposal"] = cadence.proposal_for_meeting(
+            meeting, planned_after=convening["later_coalition_meetings"] > 0
+        )
+        if convening["pending_changes"]:
+            context["pending_changes"] = pending_changes_for(request, access, meeting)
+    if access.can(perms.PUBLISH_SUMMARY) and summary is not None:
+        context["summary_deliveries"], context["deliveries_query"] = paginate(
+            request,
+            selectors.summary_deliveries(meeting=meeting, revision=revision),
+            count=(counts.get(Delivery.Kind.SUMMARY) or {}).get("total", 0),
+            **DELIVERIES_PAGE,
+        )
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+def _render_lists(request, access, meeting: Meeting, page: dict) -> tuple[str, dict[str, int]]:
+    """The meeting page's lists as `page_cache` keeps them: their HTML, with the mark in place of
+    the CSRF token, and their sizes."""
     sizes = selectors.section_counts(meeting=meeting, perms=access.perms)
     # Each long list is a page of its own, so the meeting page stays small at any size.
     agenda, agenda_query = paginate(
@@ -194,68 +252,41 @@ def meeting_detail(request, slug, pk):
         count=sizes["documents"],
         **DOCUMENTS_PAGE,
     )
-    status = meeting.status
-    open_minutes = status in (Meeting.Status.PLANNED, Meeting.Status.HELD)
-    # Row addresses are built from this one reversal (agenda, decisions, documents).
-    meeting_url = detail_url(meeting)
-    # What the reader may change now: the minutes lock once the summary is published.
-    edit_agenda = access.can(perms.EDIT_AGENDA) and open_minutes
-    edit_minutes = access.can(perms.EDIT_MINUTES) and open_minutes
-    context = page_context(
-        access,
-        "meetings",
-        meeting=meeting,
-        meeting_url=meeting_url,
-        started=meeting.starts_at <= timezone.now(),
-        edit_agenda=edit_agenda,
-        edit_minutes=edit_minutes,
-        # Documents are attached and removed until the summary is published (a cancelled
-        # meeting keeps its papers at hand).
-        edit_documents=access.can(perms.EDIT_MINUTES)
-        and status != Meeting.Status.SUMMARY_PUBLISHED,
-        closed_notice=closed_notice(meeting) if access.can(perms.EDIT_MINUTES) else "",
-        agenda=agenda,
-        agenda_query=agenda_query,
-        agenda_rows=rows.agenda_rows(agenda, meeting_url=meeting_url, edit_agenda=edit_agenda),
-        participants=participants,
-        participants_query=participants_query,
-        participant_rows=rows.participant_rows(participants),
-        minutes=minutes,
-        minutes_query=minutes_query,
-        minutes_blocks=rows.minutes_blocks(minutes),
-        decisions=decisions,
-        decisions_query=decisions_query,
-        decision_rows=rows.decision_rows(
+    meeting_url, edit_agenda, edit_minutes = (
+        page["meeting_url"],
+        page["edit_agenda"],
+        page["edit_minutes"],
+    )
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        "meeting": meeting,
+        "meeting_url": meeting_url,
+        "edit_agenda": edit_agenda,
+        "edit_minutes": edit_minutes,
+        "edit_documents": page["edit_documents"],
+        "closed_notice": page["closed_notice"],
+        "csrf_token": page_cache.TOKEN_MARK,
+        "agenda": agenda,
+        "agenda_query": agenda_query,
+        "agenda_rows": rows.agenda_rows(agenda, meeting_url=meeting_url, edit_agenda=edit_agenda),
+        "participants": participants,
+        "participants_query": participants_query,
+        "participant_rows": rows.participant_rows(participants),
+        "minutes": minutes,
+        "minutes_query": minutes_query,
+        "minutes_blocks": rows.minutes_blocks(minutes),
+        "decisions": decisions,
+        "decisions_query": decisions_query,
+        "decision_rows": rows.decision_rows(
             decisions, meeting_url=meeting_url, edit_minutes=edit_minutes
         ),
-        documents=documents,
-        documents_query=documents_query,
-        summary=summary,
-        summary_counts=counts.get(Delivery.Kind.SUMMARY),
-        invitation_counts=counts.get(Delivery.Kind.INVITATION),
-        update_counts=counts.get(Delivery.Kind.UPDATE),
-        next_meeting=selectors.next_meeting_after(
-            meeting=meeting, drafts=access.sees_draft_meetings
-        ),
+        "documents": documents,
+        "documents_query": documents_query,
         # Action points are recorded on the meeting screen: the page links there, without a form.
-        panels=panels_for("meeting_detail", request, access, meeting=meeting, quick_entry=False),
-    )
-    # Read only when there is one: most summaries are never corrected.
-    context["amendments"] = list(summary.amendments.all()) if summary and summary.revision else []
-    if access.can(perms.MANAGE_MEETINGS):
-        context["proposal"] = cadence.proposal_for_meeting(
-            meeting, planned_after=sizes["later_coalition_meetings"] > 0
-        )
-        if sizes["pending_changes"]:
-            context["pending_changes"] = pending_changes_for(request, access, meeting)
-    if access.can(perms.PUBLISH_SUMMARY) and summary is not None:
-        context["summary_deliveries"], context["deliveries_query"] = paginate(
-            request,
-            selectors.summary_deliveries(meeting=meeting, revision=revision),
-            count=(counts.get(Delivery.Kind.SUMMARY) or {}).get("total", 0),
-            **DELIVERIES_PAGE,
-        )
-    return render(request, "meetings/meeting_detail.html", context)
+        "panels": panels_for("meeting_detail", request, access, meeting=meeting, quick_entry=False),
+    }
+    return render_to_string("meetings/_partials/meeting_lists.html", context), sizes
 
 
 def _minutes(agenda, sizes: dict[str, int], *, meeting: Meeting, perms: frozenset[str]):
