@@ -124,16 +124,16 @@ def meeting_panel_rows(groups, *, grouped: bool, item_url: str) -> SafeString:
     url = escape(item_url)
     html = []
     for group in groups:
-        html.append("    <tbody>")
+        html.append("<tbody>" if html else "    <tbody>")
         if grouped:
+            # As the templates wrote it: the title escaped, the catalogue's own words as they are.
             heading = (
-                _("Agenda item: %(title)s") % {"title": group.item.title}
+                _("Agenda item: %(title)s") % {"title": escape(group.item.title)}
                 if group.item
                 else _("Other action points")
             )
             html.append(
-                '\n      <tr class="ap-group"><th scope="colgroup" colspan="4">'
-                f"{escape(heading)}</th></tr>"
+                f'\n      <tr class="ap-group"><th scope="colgroup" colspan="4">{heading}</th></tr>'
             )
         html.append("\n")
         for item in group.points:
@@ -151,5 +151,5 @@ def meeting_panel_rows(groups, *, grouped: bool, item_url: str) -> SafeString:
                 + (labels["restricted"] if item.visibility == "restricted" else "")
                 + "</td></tr>\n"
             )
-        html.append("    </tbody>")
+        html.append("</tbody>")
     return mark_safe("".join(html))
