@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0009_agenda_order_and_document_changes'),
+        ('meetings', '0010_online_link_length'),
     ]
 
     operations = [
