@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db import connection, models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, Window
 from django.utils.translation import gettext as _
 
 from users.models import User
@@ -64,10 +64,16 @@ def members_on_home(
     (the count a window over the whole list, the champions an array computed once), with no
     model rows built. Tuples, so that a page can keep what it renders from them under them
     (`{% remember %}`)."""
-    champions = ArraySubquery(
-        Organisation.objects.filter(coalitions_as_champion=coalition)
-        .order_by("name")
-        .values("name")
+    # The champions' array needs PostgreSQL; elsewhere (SQLite, `make run`) they are read apart.
+    in_one_query = connection.vendor == "postgresql"
+    champions = (
+        ArraySubquery(
+            Organisation.objects.filter(coalitions_as_champion=coalition)
+            .order_by("name")
+            .values("name")
+        )
+        if in_one_query
+        else Value(None, output_field=models.TextField())
     )
     rows = list(
         Membership.objects.filter(coalition=coalition)
@@ -88,9 +94,9 @@ def members_on_home(
             last_id = organisation_id
         grouped[-1][1].append(MemberOnHome(name, str(roles.get(role, role))))
     grouped_tuples = tuple((organisation, tuple(members)) for organisation, members in grouped)
-    if not rows:  # no member to carry them
+    if not rows or not in_one_query:  # no member to carry them, or no array
         names = coalition.champions.order_by("name").values_list("name", flat=True)
-        return grouped_tuples, 0, tuple(names)
+        return grouped_tuples, rows[0][-2] if rows else 0, tuple(names)
     return grouped_tuples, rows[0][-2], tuple(rows[0][-1])
 
 
