@@ -17,8 +17,10 @@ class ActionsConfig(AppConfig):
             register_section,
         )
 
-        from . import panels
+        from . import meeting_pages, panels
         from .demo import date_action_points, seed_action_points
+
+        meeting_pages.connect_signals()
 
         register_section(Section("action_points", _("Action points"), "actions:list", order=40))
         register_panel(

@@ -4,7 +4,7 @@ cache (Redis in production, each process's memory otherwise).
 
 Every write to what those lists show gives the meeting's `MeetingVersion` row a new random version
 in the writer's own transaction: the meeting, its summary, agenda items, participants, decisions,
-documents and action points (the signals below), the names of the people and organisations they show
+documents (the signals below) and action points (actions/meeting_pages.py), the names of the people and organisations they show
 (`_user_saving`, `_organisation_saving`), and the bulk writes that send no signal (they call
 `meetings_changed` themselves). The version is read with the meeting, before the lists, so an
 entry is never older than its version.
@@ -19,6 +19,7 @@ draft and update banner, when and where, the mail counts, the summary) is render
 
 import hashlib
 import logging
+from collections.abc import Callable
 from uuid import UUID, uuid4
 
 from django.core.cache import cache
@@ -142,7 +143,7 @@ def _marked_token_input() -> str:
 # The writers ----------------------------------------------------------------------------------
 
 
-def _deleted_with_its_meeting(origin) -> bool:
+def deleted_with_its_meeting(origin) -> bool:
     """A row deleted with its meeting or coalition: the version goes with them."""
     if isinstance(origin, QuerySet):
         return origin.model in (Meeting, Coalition)
@@ -160,44 +161,32 @@ def _part_saved(sender, instance, raw=False, **kwargs) -> None:
 
 
 def _part_deleted(sender, instance, origin=None, **kwargs) -> None:
-    if not _deleted_with_its_meeting(origin):
+    if not deleted_with_its_meeting(origin):
         meetings_changed(meeting_ids=[instance.meeting_id])
 
 
-def _action_point_saving(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    """Notes the meeting the action point belonged to, for when an edit moves it."""
-    if update_fields is not None and "meeting" not in update_fields:
-        instance._page_meeting_before = None
-    elif not raw and instance.pk is not None:
-        instance._page_meeting_before = (
-            sender.objects.filter(pk=instance.pk).values_list("meeting_id", flat=True).first()
-        )
+# Other apps' rows shown in a meeting's lists name people and organisations too (actions: the
+# owners of action points): each registers how to find the meetings whose lists show a name.
+_naming: list[Callable[..., set[int]]] = []
 
 
-def _action_point_saved(sender, instance, raw=False, **kwargs) -> None:
-    if not raw:
-        before = getattr(instance, "_page_meeting_before", None)
-        meetings_changed(meeting_ids=[instance.meeting_id, before])
-
-
-def _action_point_deleted(sender, instance, origin=None, **kwargs) -> None:
-    if not _deleted_with_its_meeting(origin):
-        meetings_changed(meeting_ids=[instance.meeting_id])
+def register_meetings_naming(find: Callable[..., set[int]]) -> None:
+    """Called from an AppConfig.ready(): `find(user_id=…)` or `find(organisation_id=…)` gives
+    the ids of the meetings whose lists show that person's or organisation's name."""
+    if find not in _naming:
+        _naming.append(find)
 
 
 def _meetings_naming(*, user_id=None, organisation_id=None) -> set[int]:
     """The meetings whose lists show this person's or organisation's name."""
-    from actions.models import ActionPoint
-
     if user_id is not None:
         shown = Participant.objects.filter(user_id=user_id)
-        owned = ActionPoint.objects.filter(owner_id=user_id)
     else:
         shown = Participant.objects.filter(organisation_id=organisation_id)
-        owned = ActionPoint.objects.filter(owner_organisation_id=organisation_id)
-    return set(shown.values_list("meeting_id", flat=True)) | set(
-        owned.exclude(meeting=None).values_list("meeting_id", flat=True)
-    )
+    found = set(shown.values_list("meeting_id", flat=True))
+    for find in _naming:
+        found |= find(user_id=user_id, organisation_id=organisation_id)
+    return found
 
 
 def names_changed(*, user_ids=(), organisation_ids=()) -> None:
@@ -240,7 +229,6 @@ def _user_deleting(sender, instance, **kwargs) -> None:
 def connect_signals() -> None:
     from django.contrib.auth import get_user_model
 
-    from actions.models import ActionPoint
     from coalitions.services import organisations_merged
 
     post_save.connect(_meeting_saved, sender=Meeting, dispatch_uid="meeting-version-meeting")
@@ -252,13 +240,6 @@ def connect_signals() -> None:
         post_delete.connect(
             _part_deleted, sender=model, dispatch_uid=f"meeting-version-delete-{name}"
         )
-    pre_save.connect(
-        _action_point_saving, sender=ActionPoint, dispatch_uid="meeting-version-ap-before"
-    )
-    post_save.connect(_action_point_saved, sender=ActionPoint, dispatch_uid="meeting-version-ap")
-    post_delete.connect(
-        _action_point_deleted, sender=ActionPoint, dispatch_uid="meeting-version-ap-delete"
-    )
     user = get_user_model()
     pre_save.connect(_user_saving, sender=user, dispatch_uid="meeting-version-user-name")
     pre_delete.connect(_user_deleting, sender=user, dispatch_uid="meeting-version-user-delete")
