@@ -612,21 +612,28 @@ def attendance_record(*, meeting: Meeting, actor: User, attendance: dict[int, st
 
 
 @transaction.atomic
-def minutes_save(
-    *, meeting: Meeting, actor: User, notes: str, item_minutes: dict[int, str]
-) -> None:
-    refuse_if_archived(meeting.coalition_id)
-    # Saved with update_fields and bulk_update, which skip full_clean: the limits are checked here.
+def _minutes_errors(notes: str | None, item_minutes: dict[int, str]) -> dict[str, list[str]]:
+    """The length limits of the general minutes and each item's: minutes are saved with
+    update_fields and bulk_update, which skip full_clean, so they are checked here."""
     errors = {}
-    try:
-        Meeting._meta.get_field("notes").run_validators(notes)
-    except ValidationError as exc:
-        errors["notes"] = exc.messages
+    if notes is not None:
+        try:
+            Meeting._meta.get_field("notes").run_validators(notes)
+        except ValidationError as exc:
+            errors["notes"] = exc.messages
     for pk, text in item_minutes.items():
         try:
             AgendaItem._meta.get_field("minutes").run_validators(text)
         except ValidationError as exc:
             errors[f"item{pk}"] = exc.messages
+    return errors
+
+
+def minutes_save(
+    *, meeting: Meeting, actor: User, notes: str, item_minutes: dict[int, str]
+) -> None:
+    refuse_if_archived(meeting.coalition_id)
+    errors = _minutes_errors(notes, item_minutes)
     if errors:
         raise ValidationError(errors)
     meeting = _locked_meeting(meeting)
@@ -833,16 +840,7 @@ def summary_amend(
         SummaryAmendment._meta.get_field("note").clean(note, None)
     except ValidationError as exc:
         errors["note"] = exc.messages
-    if notes is not None:
-        try:
-            Meeting._meta.get_field("notes").run_validators(notes)
-        except ValidationError as exc:
-            errors["notes"] = exc.messages
-    for pk, text in item_minutes.items():
-        try:
-            AgendaItem._meta.get_field("minutes").run_validators(text)
-        except ValidationError as exc:
-            errors[f"item{pk}"] = exc.messages
+    errors.update(_minutes_errors(notes, item_minutes))
     if errors:
         raise ValidationError(errors)
     meeting = (
