@@ -1,6 +1,6 @@
 """Every queryset a meetings page iterates, with its joins and the visibility filter."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -132,8 +132,10 @@ def meeting_for_page(*, coalition: Coalition, pk: int, drafts: bool = True) -> M
 def likely_duplicates(*, coalition: Coalition, kind: str, day) -> QuerySet[Meeting]:
     """Meetings of the coalition of this kind, not cancelled, on `day` as the coalition's clock
     reads it: what a second "new meeting" for the same day most likely repeats."""
-    start = timefmt.local_to_utc(day, time.min, coalition.timezone)
-    end = start + timedelta(days=1)
+    bounds = timefmt.local_day(day, coalition.timezone)
+    if bounds is None:
+        return Meeting.objects.none()
+    start, end = bounds
     return Meeting.objects.filter(
         coalition=coalition, kind=kind, starts_at__gte=start, starts_at__lt=end
     ).exclude(status=Meeting.Status.CANCELLED)

@@ -4,7 +4,7 @@ The display functions answer for any aware moment and any zone name: where a mom
 shown in a zone (a zone ahead of UTC on 31 December 9999), it is shown in UTC, named as such.
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import dateformat
 from django.utils.translation import gettext as _
@@ -35,6 +35,20 @@ def local_to_utc(day: date, at: time, zone_name: str) -> datetime:
     if back.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise NonexistentLocalTime(local)
     return utc
+
+
+def local_day(day: date, zone_name: str) -> tuple[datetime, datetime] | None:
+    """The UTC instants at which `day` begins and ends in `zone_name`: from its first moment (at
+    the end of the gap where the clocks skip midnight) to the next day's, so 23 or 25 hours on
+    the days the clocks change. None for a day at the calendar's edge."""
+    tz = zone(zone_name)
+    try:
+        return tuple(  # type: ignore[return-value]
+            datetime.combine(d, time.min).replace(tzinfo=tz, fold=0).astimezone(UTC)
+            for d in (day, day + timedelta(days=1))
+        )
+    except OverflowError:
+        return None
 
 
 def format_moment(value: datetime, zone_name: str) -> str:

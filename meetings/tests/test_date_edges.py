@@ -225,3 +225,31 @@ def test_any_meeting_the_form_takes_shows_to_a_reader_in_any_zone(
         ]:
             assert client.get(url).status_code == 200, url
         transaction.set_rollback(True)
+
+
+def test_a_local_day_runs_from_its_first_moment_to_the_next_days():
+    """In Beirut the clocks go forward at midnight on the last Sunday of March: 28 March 2027
+    starts at 01:00 and lasts 23 hours; they go back at the end of 30 October 2027, which lasts 25."""
+    start, end = timefmt.local_day(date(2027, 3, 28), "Asia/Beirut")
+    assert start == datetime(2027, 3, 27, 22, 0, tzinfo=UTC)
+    assert end - start == timedelta(hours=23)
+    start, end = timefmt.local_day(date(2027, 10, 30), "Asia/Beirut")
+    assert end - start == timedelta(hours=25)
+    assert timefmt.local_day(date(9999, 12, 31), "Asia/Beirut") is None
+
+
+@pytest.mark.django_db
+def test_two_meetings_on_a_day_whose_midnight_is_skipped_ask_before_the_second(
+    client, coalition, members
+):
+    """The likely-duplicate check reads the coalition's day even when the clocks skip its
+    midnight (it failed with a server error)."""
+    assert coalition.timezone == "Asia/Beirut"
+    client.force_login(members[Role.NATIONAL_AUTHORITY])
+    url = reverse("meetings:new", args=[coalition.slug])
+    data = {**meeting_form("2027-03-28", "10:00", "11:00"), "participants": []}
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, {**data, "start_time": "23:00", "end_time": "23:30"})
+    assert again.status_code == 200
+    assert 'name="confirm_duplicate"' in again.content.decode()
+    assert Meeting.objects.count() == 1
