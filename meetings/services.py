@@ -611,7 +611,6 @@ def attendance_record(*, meeting: Meeting, actor: User, attendance: dict[int, st
     meetings_changed(meeting_ids=[meeting.pk])  # a bulk write sends no signal
 
 
-@transaction.atomic
 def _minutes_errors(notes: str | None, item_minutes: dict[int, str]) -> dict[str, list[str]]:
     """The length limits of the general minutes and each item's: minutes are saved with
     update_fields and bulk_update, which skip full_clean, so they are checked here."""
@@ -629,6 +628,7 @@ def _minutes_errors(notes: str | None, item_minutes: dict[int, str]) -> dict[str
     return errors
 
 
+@transaction.atomic
 def minutes_save(
     *, meeting: Meeting, actor: User, notes: str, item_minutes: dict[int, str]
 ) -> None:
