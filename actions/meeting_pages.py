@@ -4,6 +4,7 @@ writer's transaction, and the owners' names shown there are found for renames.""
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
+from coalitions.services import follow_organisation_merge
 from meetings.page_cache import (
     deleted_with_its_meeting,
     meetings_changed,
@@ -43,8 +44,16 @@ def meetings_naming(*, user_id=None, organisation_id=None) -> set[int]:
     return set(owned.exclude(meeting=None).values_list("meeting_id", flat=True))
 
 
+def _moved(ids: list[int]) -> None:
+    # An organisation merge moved these action points to the organisation kept.
+    meetings_changed(
+        meeting_ids=ActionPoint.objects.filter(pk__in=ids).values_list("meeting_id", flat=True)
+    )
+
+
 def connect_signals() -> None:
     pre_save.connect(_saving, sender=ActionPoint, dispatch_uid="meeting-version-ap-before")
     post_save.connect(_saved, sender=ActionPoint, dispatch_uid="meeting-version-ap")
     post_delete.connect(_deleted, sender=ActionPoint, dispatch_uid="meeting-version-ap-delete")
     register_meetings_naming(meetings_naming)
+    follow_organisation_merge(ActionPoint, _moved)

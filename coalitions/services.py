@@ -10,7 +10,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
-from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -837,20 +836,20 @@ def invitation_send_mail(*, invitation_id: int) -> bool:
 # Merging duplicate organisations (site staff, in the admin) -------------------------------------
 
 MERGE_BATCH_SIZE = 500
-# Sent in the merge's transaction with `keep` and `duplicate_ids`, after every record moved.
-organisations_merged = Signal()
 
 # An app whose records feed work of its own hears, in the merge's transaction, which of them now
 # name the organisation kept (actions: the reminder sweep reads those action points again, as
-# their owner organisation's members may have changed).
-_merge_followers: dict[type[models.Model], Callable[[list[int]], None]] = {}
+# their owner organisation's members may have changed; the meeting page's lists show them).
+_merge_followers: dict[type[models.Model], list[Callable[[list[int]], None]]] = {}
 
 
 def follow_organisation_merge(
     model: type[models.Model], moved: Callable[[list[int]], None]
 ) -> None:
     """Called from an AppConfig.ready(): `moved(ids)` runs after a merge moves rows of `model`."""
-    _merge_followers[model] = moved
+    followers = _merge_followers.setdefault(model, [])
+    if moved not in followers:
+        followers.append(moved)
 
 
 @transaction.atomic
@@ -884,7 +883,7 @@ def organisation_merge(
     for link in organisation_links():
         name = link.field.name
         rows = link.model._default_manager.filter(**{f"{name}__in": ids})
-        follower = _merge_followers.get(link.model)
+        followers = _merge_followers.get(link.model, [])
         moved_ids: list[int] = []
         if link.is_m2m_table:
             # The table's other column: the coalition that lists them.
@@ -909,16 +908,15 @@ def organisation_merge(
             )
             number = len(objects)
         else:
-            if follower:
+            if followers:
                 moved_ids = list(rows.values_list("pk", flat=True))
             number = rows.update(**{name: keep})
         if number:
             moved[link.label] = moved.get(link.label, 0) + number
-        if follower and moved_ids:
-            follower(moved_ids)
+        if moved_ids:
+            for follower in followers:
+                follower(moved_ids)
     for duplicate in duplicates:
         duplicate._change_reason = reason
         audited(duplicate, actor).delete()
-    # Records moved by bulk writes, which send no signal: what keeps pages of them hears it here.
-    organisations_merged.send(sender=Organisation, keep=keep, duplicate_ids=ids)
     return moved

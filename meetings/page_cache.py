@@ -216,9 +216,11 @@ def _organisation_saving(sender, instance, raw=False, update_fields=None, **kwar
         names_changed(organisation_ids=[instance.pk])
 
 
-def _organisations_merged(sender, keep, duplicate_ids, **kwargs) -> None:
-    # The duplicates' rows now name `keep`: their meetings are among those naming it.
-    names_changed(organisation_ids=[keep.pk])
+def _participants_moved(ids: list[int]) -> None:
+    # An organisation merge moved these participants to the organisation kept.
+    meetings_changed(
+        meeting_ids=Participant.objects.filter(pk__in=ids).values_list("meeting_id", flat=True)
+    )
 
 
 def _user_deleting(sender, instance, **kwargs) -> None:
@@ -229,7 +231,7 @@ def _user_deleting(sender, instance, **kwargs) -> None:
 def connect_signals() -> None:
     from django.contrib.auth import get_user_model
 
-    from coalitions.services import organisations_merged
+    from coalitions.services import follow_organisation_merge
 
     post_save.connect(_meeting_saved, sender=Meeting, dispatch_uid="meeting-version-meeting")
     # The day of publication closes the documents and action points (publication.closed_notice).
@@ -246,4 +248,4 @@ def connect_signals() -> None:
     pre_save.connect(
         _organisation_saving, sender=Organisation, dispatch_uid="meeting-version-organisation"
     )
-    organisations_merged.connect(_organisations_merged, dispatch_uid="meeting-version-merge")
+    follow_organisation_merge(Participant, _participants_moved)
