@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,15 +67,30 @@ def proposal_after(meeting: Meeting, *, today: date | None = None) -> Proposal |
     )
 
 
+def held_coalition_meetings(*, coalition: Coalition) -> QuerySet[Meeting]:
+    """The coalition meetings held, the last first."""
+    return Meeting.objects.filter(
+        coalition=coalition, kind=Meeting.Kind.COALITION, status__in=HELD
+    ).order_by("-starts_at")
+
+
+def planned_after() -> Exists:
+    """Whether a later coalition meeting is planned than the meeting of the row."""
+    return Exists(_later(OuterRef("coalition_id"), OuterRef("starts_at")))
+
+
 def next_meeting_proposal(*, coalition: Coalition, today: date | None = None) -> Proposal | None:
     """After the last coalition meeting held, while no later one is planned (a draft counts: it
     is being prepared), the one its cadence calls for; else None. One query."""
-    last = (
-        Meeting.objects.filter(coalition=coalition, kind=Meeting.Kind.COALITION, status__in=HELD)
-        .annotate(planned_after=Exists(_later(OuterRef("coalition_id"), OuterRef("starts_at"))))
-        .order_by("-starts_at")
-        .first()
-    )
+    last = held_coalition_meetings(coalition=coalition).annotate(planned_after=planned_after())
+    return proposal_after_last(last.first(), coalition=coalition, today=today)
+
+
+def proposal_after_last(
+    last: Meeting | None, *, coalition: Coalition, today: date | None = None
+) -> Proposal | None:
+    """The proposal after `last`, the coalition meeting held last, read with `planned_after`
+    (None: none held yet)."""
     if last is None or last.planned_after:
         return None
     last.coalition = coalition  # the one given, not joined again

@@ -1,20 +1,27 @@
 from coalitions import permissions as perms
 
-from .cadence import next_meeting_proposal
-from .selectors import TODAY_AGENDA_ITEMS, next_meeting, next_meetings_everywhere
+from .cadence import proposal_after_last
+from .selectors import (
+    TODAY_AGENDA_ITEMS,
+    next_meeting,
+    next_meeting_and_last_held,
+    next_meetings_everywhere,
+)
 
 
 def next_meeting_panel(request, access) -> dict:
     """The coalition home's "Next meeting" panel: the soonest meeting of any kind (a draft only
     for those who prepare it), and for the conveners the next coalition meeting the cadence calls
-    for once the last one was held. One query, two for the conveners."""
-    context = {
-        "meeting": next_meeting(coalition=access.coalition, drafts=access.sees_draft_meetings),
-        "coalition": access.coalition,
+    for once the last one was held. One query."""
+    coalition, drafts = access.coalition, access.sees_draft_meetings
+    if not access.can(perms.MANAGE_MEETINGS):
+        return {"meeting": next_meeting(coalition=coalition, drafts=drafts), "coalition": coalition}
+    meeting, last = next_meeting_and_last_held(coalition=coalition, drafts=drafts)
+    return {
+        "meeting": meeting,
+        "coalition": coalition,
+        "proposal": proposal_after_last(last, coalition=coalition),
     }
-    if access.can(perms.MANAGE_MEETINGS):
-        context["proposal"] = next_meeting_proposal(coalition=access.coalition)
-    return context
 
 
 def today_panel(request, accesses) -> dict | None:

@@ -10,7 +10,7 @@ from coalitions import permissions as perms
 from coalitions.models import Coalition, Membership, Visibility
 from coalitions.permissions import visibilities_for
 
-from . import timefmt
+from . import cadence, timefmt
 from .models import (
     AgendaItem,
     Decision,
@@ -104,6 +104,31 @@ def next_meeting(*, coalition: Coalition, drafts: bool = False) -> Meeting | Non
     if meeting is not None:
         meeting.coalition = coalition
     return meeting
+
+
+def next_meeting_and_last_held(
+    *, coalition: Coalition, drafts: bool = False
+) -> tuple[Meeting | None, Meeting | None]:
+    """`next_meeting`, and the coalition meeting held last with `planned_after` (what the cadence
+    proposes the next one from), in one query: each row is picked by a subquery, and told apart
+    by its status (the next meeting is planned, the other held)."""
+    soonest = Meeting.objects.filter(
+        coalition=coalition, ends_at__gte=timezone.now(), status=Meeting.Status.PLANNED
+    ).order_by("starts_at")
+    soonest = (soonest if drafts else _drafts_hidden(soonest)).values("pk")[:1]
+    last = cadence.held_coalition_meetings(coalition=coalition).values("pk")[:1]
+    meeting = held = None
+    for row in (
+        Meeting.objects.filter(Q(pk=Subquery(soonest)) | Q(pk=Subquery(last)))
+        .only(*LISTED_COLUMNS, "online_link", "coalition_id")
+        .annotate(planned_after=cadence.planned_after())
+    ):
+        row.coalition = coalition
+        if row.status == Meeting.Status.PLANNED:
+            meeting = row
+        else:
+            held = row
+    return meeting, held
 
 
 def next_meeting_after(*, meeting: Meeting, drafts: bool = False) -> Meeting | None:

@@ -233,3 +233,46 @@ def test_home_and_today_show_a_draft_to_its_conveners_only_and_never_a_cancelled
         assert hidden not in panel and hidden not in mine
     if shown == "Announced meeting":
         assert "Draft workshop" not in home and "Draft workshop" not in today
+
+
+@pytest.mark.parametrize("drafts", [False, True])
+def test_the_next_meeting_and_the_last_held_read_together_are_those_read_apart(
+    coalition, members, drafts
+):
+    authority = members[Role.NATIONAL_AUTHORITY]
+    now = datetime.now(UTC)
+
+    def together_and_apart():
+        meeting, last = selectors.next_meeting_and_last_held(coalition=coalition, drafts=drafts)
+        apart = selectors.next_meeting(coalition=coalition, drafts=drafts)
+        proposal = cadence.proposal_after_last(last, coalition=coalition)
+        assert meeting == apart
+        assert proposal == cadence.next_meeting_proposal(coalition=coalition)
+        return meeting, proposal
+
+    assert together_and_apart() == (None, None)
+    last = held(coalition, authority, now - timedelta(days=40))
+    assert together_and_apart()[1].after == last
+    workshop = meeting_on(coalition, authority, now + timedelta(days=3), kind="twg")
+    assert together_and_apart() == (workshop, cadence.next_meeting_proposal(coalition=coalition))
+    draft = meeting_on(coalition, authority, now + timedelta(days=1), draft=True)
+    meeting, proposal = together_and_apart()
+    assert meeting == (draft if drafts else workshop) and proposal is None
+    services.meeting_cancel(meeting=draft, actor=authority)
+    assert together_and_apart()[1].after == last
+
+
+def test_the_conveners_home_reads_the_meetings_once(client, coalition, members):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    authority = members[Role.NATIONAL_AUTHORITY]
+    now = datetime.now(UTC)
+    held(coalition, authority, now - timedelta(days=40))
+    meeting_on(coalition, authority, now + timedelta(days=3), kind="twg")
+    client.force_login(authority)
+    url = reverse("coalitions:detail", args=[coalition.slug])
+    with CaptureQueriesContext(connection) as read:
+        page = client.get(url).content.decode()
+    assert "Schedule the next coalition meeting" in page
+    assert sum('"meetings_meeting"' in query["sql"] for query in read.captured_queries) == 1
