@@ -147,11 +147,15 @@ def next_meeting_after(*, meeting: Meeting, drafts: bool = False) -> Meeting | N
 
 
 def meeting_for_page(*, coalition: Coalition, pk: int, drafts: bool = True) -> Meeting | None:
-    """None also for a draft the reader may not see (`drafts` False)."""
+    """None also for a draft the reader may not see (`drafts` False). Its coalition is the one
+    given, not joined again: PostgreSQL plans each join on every meeting page."""
     meetings = Meeting.objects.select_related(
-        "coalition", "chair", "facilitator", "created_by", "summary", "page_version"
+        "chair", "facilitator", "summary", "page_version"
     ).filter(coalition=coalition, pk=pk)
-    return (meetings if drafts else _drafts_hidden(meetings)).first()
+    meeting = (meetings if drafts else _drafts_hidden(meetings)).first()
+    if meeting is not None:
+        meeting.coalition = coalition
+    return meeting
 
 
 def likely_duplicates(*, coalition: Coalition, kind: str, day) -> QuerySet[Meeting]:
