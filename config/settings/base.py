@@ -109,6 +109,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not env
 ):
     options = DATABASES["default"].setdefault("OPTIONS", {})
     options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DATABASE_SERVER_BINDING", default=True
+):
+    # Parameters travel apart from the statement, so a statement a connection runs again and
+    # again is prepared once (psycopg prepares it from its fifth run) and PostgreSQL plans it
+    # no more: a list page's main query spent 1 ms in the planner for 0.3 ms of work.
+    # DATABASE_SERVER_BINDING=0 binds on the client (e.g. behind a pooler in transaction mode).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
