@@ -58,10 +58,12 @@ def _labels() -> dict:
 
 
 def list_rows(request, rows, *, across: bool = False, next_url: str | None = None) -> SafeString:
-    """The <tr> of each action point in `rows`, as the list pages and the htmx answer show them.
+    """The <tr> of each action point in `rows` (`actions.selectors.ActionPointRow`), as the list
+    pages and the htmx answer show them.
 
-    Each row carries what `actions.views._prepare_rows` set: url, overdue, can_update and, where
-    the reader may change the status, status_url and status_options (already safe HTML).
+    Each row carries what `actions.views._prepare_rows` set: coalition_name, url, overdue,
+    can_update and, where the reader may change the status, status_url and status_options
+    (already safe HTML).
     """
     labels = _labels()
     dates = _Dates()
@@ -75,7 +77,7 @@ def list_rows(request, rows, *, across: bool = False, next_url: str | None = Non
     html = []
     for item in rows:
         pk, title = item.pk, escape(item.title)
-        meeting, owner = item.meeting, item.owner
+        meeting, owner = item.meeting_title, item.owner_name
         if getattr(item, "can_update", False):
             url = escape(item.status_url)
             status = (
@@ -102,12 +104,16 @@ def list_rows(request, rows, *, across: bool = False, next_url: str | None = Non
         last_update = getattr(item, "last_update_at", None)
         html.append(
             f'<tr id="ap-{pk}"{OVERDUE_CLASS if item.overdue else ""}>\n'
-            + (f"<td>{escape(item.coalition.name)}</td>" if across else "")
+            + (f"<td>{escape(item.coalition_name)}</td>" if across else "")
             + f'<td><a href="{escape(item.url)}">{title}</a>'
             + (labels["restricted"] if item.visibility == "restricted" else "")
-            + (f'<br><span class="muted small">{escape(meeting.title)}</span>' if meeting else "")
-            + f"</td>\n<td>{escape(item.owner_organisation.name)}"
-            + (f'<br><span class="muted small">{escape(owner.name)}</span>' if owner else "")
+            + (
+                f'<br><span class="muted small">{escape(meeting)}</span>'
+                if meeting is not None
+                else ""
+            )
+            + f"</td>\n<td>{escape(item.owner_organisation_name)}"
+            + (f'<br><span class="muted small">{escape(owner)}</span>' if owner is not None else "")
             + f"</td>\n<td>{due}</td>\n<td>{status}</td>\n<td>"
             + (dates(last_update) if last_update else labels["none"])
             + "</td>\n</tr>\n"

@@ -1,6 +1,6 @@
 """Every queryset an action point page, export or mail iterates, with its permission filter."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 from django.contrib.auth import get_user_model
@@ -99,11 +99,7 @@ def action_point_list(
 
 
 def with_list_details(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
-    """Every row of the export: its people, meeting, agenda item and last update.
-
-    Applied to the rows of one page (see `coalitions.pagination.DetailedPaginator`), so the sort
-    and the limit run on the action point table alone and only the rows shown are joined.
-    """
+    """Every row of the export: its people, meeting, agenda item and last update."""
     return _with_last_update(
         queryset.select_related(
             "coalition", "owner_organisation", "owner", "meeting", "agenda_item", "recorded_by"
@@ -111,40 +107,51 @@ def with_list_details(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
     )
 
 
-# What a list row reads (actions/rows.py): a few columns, not every field of five tables.
-ROW_FIELDS = (
-    "id",
-    "title",
-    "status",
-    "due_date",
-    "visibility",
-    "coalition_id",
-    "owner_id",
-    "owner_organisation_id",
-    "meeting_id",
-    "owner_organisation__name",
-    "owner__name",
-    "meeting__title",
-)
+@dataclass(eq=False)
+class ActionPointRow:
+    """One row of an action point list (actions/rows.py), read as values: what it shows, and
+    what tells whether the reader may change its status (`may_update_holding`)."""
+
+    pk: int
+    title: str
+    status: str
+    due_date: date | None
+    visibility: str
+    coalition_id: int
+    owner_id: int | None
+    owner_organisation_id: int
+    owner_organisation_name: str
+    owner_name: str | None
+    meeting_title: str | None
+    last_update_at: datetime | None
+
+    def is_overdue_on(self, today: date) -> bool:
+        return bool(self.due_date and self.status in ActionPoint.ACTIVE and self.due_date < today)
 
 
-def with_row_details(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
-    """What a row of a coalition's list shows: owner, meeting and last update."""
-    return _with_last_update(
-        queryset.select_related("owner_organisation", "owner", "meeting").only(*ROW_FIELDS)
-    )
+ROW_COLUMNS = tuple(field.name for field in fields(ActionPointRow))
 
 
-def with_row_details_across(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
-    """A row of the list across coalitions: also its coalition's name, address and clock."""
-    return _with_last_update(
-        queryset.select_related("coalition", "owner_organisation", "owner", "meeting").only(
-            *ROW_FIELDS,
-            "coalition__name",
-            "coalition__slug",
-            "coalition__timezone",
-            "coalition__archived_at",
+def _name_by_key(model, field: str, key: str) -> Subquery:
+    return Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(field))
+
+
+def action_point_rows(queryset: QuerySet[ActionPoint]) -> QuerySet:
+    """The list's rows as the values of `ActionPointRow`, in the list's order.
+
+    Each name is read by its key in a subquery of its own, which PostgreSQL runs for the rows
+    returned only (after the sort and the limit): nothing is joined for the rest of the list,
+    so a page with its list's length (`coalitions.pagination.page_with_count`) is one query
+    whose cost does not grow with the other tables.
+    """
+    return (
+        _with_last_update(queryset)
+        .annotate(
+            owner_organisation_name=_name_by_key(Organisation, "name", "owner_organisation_id"),
+            owner_name=_name_by_key(User, "name", "owner_id"),
+            meeting_title=_name_by_key(Meeting, "title", "meeting_id"),
         )
+        .values_list(*ROW_COLUMNS)
     )
 
 
@@ -319,13 +326,27 @@ def open_action_points_of(*, coalition: Coalition, user: User, perms_held: froze
 
 
 def memberships_of(*, user: User) -> list:
-    """The person's memberships as (coalition_id, organisation_id, role, coalition_timezone),
-    in one short query."""
+    """The person's memberships as (coalition_id, organisation_id, role, and the coalition's
+    timezone, name, slug and archived_at), in one short query."""
     return list(
         Membership.objects.filter(user=user)
         .order_by()  # the model's order by organisation and name would join both tables
-        .annotate(coalition_timezone=F("coalition__timezone"))
-        .values_list("coalition_id", "organisation_id", "role", "coalition_timezone", named=True)
+        .annotate(
+            coalition_timezone=F("coalition__timezone"),
+            coalition_name=F("coalition__name"),
+            coalition_slug=F("coalition__slug"),
+            coalition_archived_at=F("coalition__archived_at"),
+        )
+        .values_list(
+            "coalition_id",
+            "organisation_id",
+            "role",
+            "coalition_timezone",
+            "coalition_name",
+            "coalition_slug",
+            "coalition_archived_at",
+            named=True,
+        )
     )
 
 
@@ -348,7 +369,7 @@ def my_action_points_everywhere(
 
     Read from the person's memberships first (`memberships_of`, unless given), so the action
     points are found by index, membership by membership: (coalition, owner organisation) and
-    (owner). Rows come bare; `with_row_details_across` adds what a list shows.
+    (owner). Rows come bare; `action_point_rows` reads what a list shows.
     """
     if memberships is None:
         memberships = memberships_of(user=user)

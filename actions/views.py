@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
 from coalitions.models import Coalition
-from coalitions.pagination import DetailedPaginator, paginate
+from coalitions.pagination import page_with_count, paginate
 from coalitions.sections import page_context
 from coalitions.submissions import already_done, create_once, run_once
 from config.csv_cells import BOM, SafeCsvWriter, local_moment, xlsx_response
@@ -87,9 +87,10 @@ def _status_options() -> dict[str, str]:
 
 
 def _prepare_rows(items, *, user, holding) -> None:
-    """What each row shows beyond its fields: its links, overdue badge and, where the reader may
-    post an update, the status change. `holding(item)` gives (coalition, permissions,
-    organisation id, today) for the item's coalition."""
+    """What each row (`selectors.ActionPointRow`) shows beyond its values: its coalition's name,
+    its links, overdue badge and, where the reader may post an update, the status change.
+    `holding(item)` gives (coalition, permissions, organisation id, today) for the item's
+    coalition."""
     options = None
     urls: dict[str, tuple] = {}
     for item in items:
@@ -98,6 +99,7 @@ def _prepare_rows(items, *, user, holding) -> None:
         if slug not in urls:
             urls[slug] = (_row_url("actions:detail", slug), _row_url("actions:status", slug))
         detail_url, status_url = urls[slug]
+        item.coalition_name = coalition.name
         item.url = detail_url(item.pk)
         item.overdue = item.is_overdue_on(today)
         item.can_update = may_update_holding(perms_held, organisation_id, item, user)
@@ -180,8 +182,11 @@ def _empty_text(filters: selectors.ActionPointFilters, chips: dict) -> str:
 def action_point_list(request, slug):
     access = perms.require_access(request.user, slug)
     form, filters, queryset = _listing(request, access)
-    page = DetailedPaginator(queryset, PAGE_SIZE, details=selectors.with_row_details).get_page(
-        request.GET.get("page")
+    page = page_with_count(
+        request,
+        selectors.action_point_rows(queryset),
+        per_page=PAGE_SIZE,
+        row=selectors.ActionPointRow,
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -294,19 +299,32 @@ def my_action_points(request):
     queryset = selectors.my_action_points_everywhere(
         user=request.user, include_archived=include_archived, memberships=memberships
     )
-    page = DetailedPaginator(
-        queryset, PAGE_SIZE, details=selectors.with_row_details_across
-    ).get_page(request.GET.get("page"))
+    page = page_with_count(
+        request,
+        selectors.action_point_rows(queryset),
+        per_page=PAGE_SIZE,
+        row=selectors.ActionPointRow,
+    )
     now = timezone.now()
     by_coalition = {membership.coalition_id: membership for membership in memberships}
+    held_in: dict[int, tuple] = {}
 
     def holding(item):
         # The role table as it applies in the item's coalition (read-only once archived); the
         # status change itself checks the stored permissions again.
-        membership = by_coalition[item.coalition_id]
-        held = perms.in_effect(perms.ROLE_PERMISSIONS[membership.role], item.coalition)
-        today = selectors.coalition_today(item.coalition, now)
-        return item.coalition, held, membership.organisation_id, today
+        if item.coalition_id not in held_in:
+            membership = by_coalition[item.coalition_id]
+            coalition = Coalition(
+                pk=membership.coalition_id,
+                name=membership.coalition_name,
+                slug=membership.coalition_slug,
+                timezone=membership.coalition_timezone,
+                archived_at=membership.coalition_archived_at,
+            )
+            held = perms.in_effect(perms.ROLE_PERMISSIONS[membership.role], coalition)
+            today = selectors.coalition_today(coalition, now)
+            held_in[item.coalition_id] = (coalition, held, membership.organisation_id, today)
+        return held_in[item.coalition_id]
 
     _prepare_rows(page.object_list, user=request.user, holding=holding)
     return render(
@@ -412,9 +430,9 @@ def action_point_status(request, slug, pk):
         except ValidationError as exc:
             add_service_errors(form, exc, errors_on="status")
     if request.htmx:
-        item = selectors.with_row_details_across(
-            ActionPoint.objects.filter(pk=action_point.pk)
-        ).get()
+        item = selectors.ActionPointRow(
+            *selectors.action_point_rows(ActionPoint.objects.filter(pk=action_point.pk)).get()
+        )
         today = selectors.coalition_today(access.coalition)
         held = (access.coalition, access.perms, access.organisation_id, today)
         _prepare_rows([item], user=request.user, holding=lambda _item: held)

@@ -48,20 +48,32 @@ def counted_page(request, items: QuerySet, *, per_page: int, param: str = "page"
     return paginator.get_page(number)  # past the end: the last page, as Paginator shows it
 
 
-class DetailedPaginator(Paginator):
-    """Counts and pages a bare, ordered queryset; the page's rows are then read with `details`
-    (joins, annotations) in the same query, limited to the page's keys.
+def page_with_count(
+    request, items: QuerySet, *, per_page: int, row: Callable, param: str = "page"
+) -> Page:
+    """The page asked for in `param` of a list read as values (`values_list`), each row made as
+    `row(*values)`, and the list's length in the same query (a window over the whole list, which
+    the database computes before the limit).
 
-    PostgreSQL would otherwise join the whole filtered list to every related table before the
-    sort and the limit, so the page's cost would grow with those tables; here the sort and the
-    limit run on the one table and its indexes, and only the rows shown are joined.
+    The page asked for is the one Paginator.get_page gives: none or not a number reads as the
+    first, a number below 1 or past the last page as the last (those two cost a count and a read
+    of their own).
     """
-
-    def __init__(self, object_list: QuerySet, per_page: int, *, details: Callable, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.details = details
-
-    def _get_page(self, object_list, number, paginator) -> Page:
-        keys = object_list.values("pk")
-        rows = self.details(self.object_list.model.objects.filter(pk__in=keys))
-        return super()._get_page(rows.order_by(*self.object_list.query.order_by), number, paginator)
+    paginator = Paginator(items, per_page)
+    asked = request.GET.get(param)
+    try:
+        number = 1 if asked is None else int(asked)
+    except ValueError:
+        number = 1
+    start = (number - 1) * per_page
+    if 0 <= start <= MAX_OFFSET:
+        found = list(items.annotate(list_length=Window(Count("pk")))[start : start + per_page])
+        if found:
+            paginator.count = found[0][-1]  # the cached property, filled in advance
+            return Page([row(*values[:-1]) for values in found], number, paginator)
+        if number == 1:
+            paginator.count = 0
+            return Page([], 1, paginator)
+    page = paginator.get_page(asked)
+    page.object_list = [row(*values) for values in page.object_list]
+    return page

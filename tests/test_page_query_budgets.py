@@ -18,9 +18,10 @@ BUDGETS = {
     "meeting": 15,
     # The conveners' next-meeting panel also reads the last coalition meeting held (cadence).
     "coalition home": 9,
-    "action points": 5,
-    "my action points": 5,
-    "my action points everywhere": 5,
+    # Session, person, their access, and one page of rows carrying the list's length.
+    "action points": 4,
+    "my action points": 4,
+    "my action points everywhere": 4,
     "meetings": 5,
     "obligations": 4,
 }
