@@ -1,15 +1,19 @@
 """The action point lists page as Django's paginator does, whatever the page asked for: the same
-rows, the same page number and count, read in one query with the list's length."""
+rows, the same page number and count, read in one query with the list's length; and each row
+shows the names and the latest update read with it."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from html import escape
 
 import pytest
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import ActionPoint
+from actions.models import ActionPoint, ActionUpdate
+from actions.services import action_update_post
+from actions.tests.factories import make_action_point, make_meeting
 from actions.views import PAGE_SIZE
 from coalitions.models import Role
 
@@ -84,3 +88,35 @@ def test_the_list_counts_every_row_not_the_page(client, coalition, members, list
     client.force_login(members[Role.OPERATOR])
     page = client.get(reverse("actions:list", args=[coalition.slug]), {"page": "2"})
     assert f"{len(listed)} action points" in page.content.decode()
+
+
+@pytest.mark.parametrize("path", ["list", "mine_everywhere"])
+def test_a_row_shows_its_meeting_owner_and_latest_update_and_none_when_missing(
+    client, coalition, members, path
+):
+    operator = members[Role.OPERATOR]
+    meeting = make_meeting(coalition, starts_at=timezone.now(), title="Spring <review>")
+    followed = make_action_point(coalition, owner=operator, meeting=meeting, title="Followed")
+    bare = make_action_point(
+        coalition, organisation=operator.memberships.get().organisation, title="Bare"
+    )
+    action_update_post(action_point=followed, actor=operator, text="First.")
+    latest = action_update_post(action_point=followed, actor=operator, text="Second.")
+    ActionUpdate.objects.filter(pk=latest.pk).update(
+        created_at=timezone.make_aware(datetime(2031, 3, 9, 12))
+    )
+    client.force_login(operator)
+    url = reverse(f"actions:{path}", args=[coalition.slug] if path == "list" else [])
+    page = client.get(url).content.decode()
+    rows = dict(re.findall(r'<tr id="ap-(\d+)".*?\n(.*?)\n</tr>', page, re.S))
+    organisation = escape(operator.memberships.get().organisation.name)
+    assert "Spring &lt;review&gt;" in rows[str(followed.pk)]
+    assert (
+        f'{organisation}<br><span class="muted small">{escape(operator.name)}</span>'
+        in (rows[str(followed.pk)])
+    )
+    assert "<td>9 Mar 2031</td>" in rows[str(followed.pk)]
+    assert "Spring" not in rows[str(bare.pk)] and escape(operator.name) not in rows[str(bare.pk)]
+    assert '<td><span class="muted">none</span></td>' in rows[str(bare.pk)]
+    if path == "mine_everywhere":
+        assert f"<td>{escape(coalition.name)}</td>" in rows[str(bare.pk)]
