@@ -346,16 +346,22 @@ class _Columns:
 
 
 @cache
-def _access_query(vendor: str, by: str) -> tuple[str, tuple[_Columns, ...]]:
+def _access_query(vendor: str, by: str, organisations: bool) -> tuple[str, tuple[_Columns, ...]]:
     """The SQL of the access query, written once per process: every coalition page runs it, and
-    compiling it through the ORM cost several times more than running it."""
+    compiling it through the ORM cost several times more than running it.
+
+    The two organisations (the coalition's national authority, the member's own) are joined only
+    for the pages that name them: each join costs the database more to plan than the rest of the
+    query to run."""
     from django.contrib.auth.models import Permission
     from django.db import connection
 
     from .models import Membership, Organisation
 
     quote = connection.ops.quote_name
-    tables = (("m", Membership), ("c", Coalition), ("na", Organisation), ("o", Organisation))
+    tables = [("m", Membership), ("c", Coalition)]
+    if organisations:
+        tables += [("na", Organisation), ("o", Organisation)]
     parts, select = [], []
     for alias, model in tables:
         fields = model._meta.concrete_fields
@@ -381,23 +387,31 @@ def _access_query(vendor: str, by: str) -> tuple[str, tuple[_Columns, ...]]:
         f" AND h.{quote('content_object_id')} = m.{quote('coalition_id')})"
     )
     condition = f"c.{quote('slug')} = %s" if by == "slug" else f"m.{quote('coalition_id')} = %s"
+    joins = [
+        f" JOIN {quote(Coalition._meta.db_table)} c ON c.{quote('id')} = m.{quote('coalition_id')}"
+    ]
+    if organisations:
+        joins += [
+            f" JOIN {quote(Organisation._meta.db_table)} na"
+            f" ON na.{quote('id')} = c.{quote('national_authority_id')}",
+            f" JOIN {quote(Organisation._meta.db_table)} o"
+            f" ON o.{quote('id')} = m.{quote('organisation_id')}",
+        ]
     sql = (
         f"SELECT {', '.join(select)}, {codenames}"
-        f" FROM {quote(Membership._meta.db_table)} m"
-        f" JOIN {quote(Coalition._meta.db_table)} c ON c.{quote('id')} = m.{quote('coalition_id')}"
-        f" JOIN {quote(Organisation._meta.db_table)} na"
-        f" ON na.{quote('id')} = c.{quote('national_authority_id')}"
-        f" JOIN {quote(Organisation._meta.db_table)} o"
-        f" ON o.{quote('id')} = m.{quote('organisation_id')}"
+        f" FROM {quote(Membership._meta.db_table)} m{''.join(joins)}"
         f" WHERE m.{quote('user_id')} = %s AND {condition}"
     )
     return sql, tuple(parts)
 
 
-def _membership_with_perms(user, *, slug: str | None = None, coalition_id: int | None = None):
-    """(the person's membership in one coalition, with its coalition, the coalition's national
-    authority and the organisation; the permissions stored for them there), in one query and one
-    row: what every coalition page needs about its reader.
+def _membership_with_perms(
+    user, *, slug: str | None = None, coalition_id: int | None = None, organisations: bool = False
+):
+    """(the person's membership in one coalition, with its coalition; the permissions stored for
+    them there), in one query and one row: what every coalition page needs about its reader.
+    With `organisations`, the coalition's national authority and the member's organisation come
+    in the same row; without, each is read when first used, as any foreign key is.
 
     (None, empty): not a member. A member without stored permissions (drift) gets none, which
     opens nothing; permission rows without a membership (drift too) are not read at all.
@@ -405,7 +419,7 @@ def _membership_with_perms(user, *, slug: str | None = None, coalition_id: int |
     from django.db import connection
 
     by = "slug" if slug is not None else "id"
-    sql, parts = _access_query(connection.vendor, by)
+    sql, parts = _access_query(connection.vendor, by, organisations)
     with connection.cursor() as cursor:
         cursor.execute(sql, [user.pk, slug if slug is not None else coalition_id])
         row = cursor.fetchone()
@@ -416,10 +430,12 @@ def _membership_with_perms(user, *, slug: str | None = None, coalition_id: int |
         end = start + len(part.attnames)
         objects.append(part.instance(row[start:end], connection))
         start = end
-    membership, coalition, national_authority, organisation = objects
-    Coalition.national_authority.field.set_cached_value(coalition, national_authority)
+    membership, coalition = objects[:2]
     type(membership).coalition.field.set_cached_value(membership, coalition)
-    type(membership).organisation.field.set_cached_value(membership, organisation)
+    if organisations:
+        national_authority, organisation = objects[2:]
+        Coalition.national_authority.field.set_cached_value(coalition, national_authority)
+        type(membership).organisation.field.set_cached_value(membership, organisation)
     codenames = row[-1]
     return membership, frozenset(codenames.split(",")) if codenames else frozenset()
 
@@ -476,15 +492,20 @@ def coalition_ids_with(accesses: list[CoalitionAccess], perm: str) -> list[int]:
     return [access.coalition.pk for access in accesses if access.can(perm)]
 
 
-def require_access(user, coalition_slug: str, perm: str | None = None) -> CoalitionAccess:
+def require_access(
+    user, coalition_slug: str, perm: str | None = None, *, organisations: bool = False
+) -> CoalitionAccess:
     """Outsiders get 404 (nothing about the coalition leaks); members without `perm` get 403.
 
     One query: the coalition is read through the person's membership, so an unknown address and
-    a coalition the person is not in look the same.
+    a coalition the person is not in look the same. `organisations`: the page names the reader's
+    organisation or the coalition's national authority, read in the same query.
     """
     if not user.is_authenticated:
         raise Http404
-    membership, held = _membership_with_perms(user, slug=coalition_slug)
+    membership, held = _membership_with_perms(
+        user, slug=coalition_slug, organisations=organisations
+    )
     if membership is None:
         raise Http404
     access = _access_from(membership.coalition, membership, held)

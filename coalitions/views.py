@@ -157,7 +157,7 @@ def coalition_new(request):
 @login_required
 def coalition_checklist(request, slug):
     """A new coalition's first steps, each with the link that does it when the person may."""
-    access = perms.require_access(request.user, slug)
+    access = perms.require_access(request.user, slug, organisations=True)
     coalition = access.coalition
     done = coalition_start_steps(coalition=coalition)
     given = perms.roles_given_by(access.role, coalition=coalition)
@@ -264,7 +264,7 @@ def coalition_restore_view(request, slug):
 
 @login_required
 def coalition_detail(request, slug):
-    access = perms.require_access(request.user, slug)
+    access = perms.require_access(request.user, slug, organisations=True)
     coalition = access.coalition
     # A summary: the first members by organisation; the members page lists them all.
     by_organisation, member_count, champions = members_on_home(
@@ -350,7 +350,7 @@ def member_remove(request, slug, pk):
 @login_required
 def membership_leave_view(request, slug):
     """A member leaves; the last member of the national authority is told to hand over first."""
-    access = perms.require_access(request.user, slug)
+    access = perms.require_access(request.user, slug, organisations=True)
     membership = perms.require_membership(access)
     error = None
     if request.method == "POST":
@@ -380,7 +380,7 @@ def membership_leave_view(request, slug):
 @login_required
 def membership_hand_over_view(request, slug):
     """The national authority hands its role to a colleague of its organisation and leaves."""
-    access = perms.require_access(request.user, slug, perms.MANAGE_MEMBERS)
+    access = perms.require_access(request.user, slug, perms.MANAGE_MEMBERS, organisations=True)
     membership = perms.require_membership(access)
     candidates = hand_over_candidates(membership=membership)
     form = HandOverForm(submitted(request), candidates=candidates)

@@ -24,7 +24,7 @@ PAGE_SIZE = 25
 @login_required
 def concern_raise(request, slug):
     """The sender's page: the form, what happens to a concern, and their own concerns."""
-    access = perms.require_access(request.user, slug, perms.RAISE_CONCERN)
+    access = perms.require_access(request.user, slug, perms.RAISE_CONCERN, organisations=True)
     has_reader = selectors.coalition_has_concern_reader(coalition=access.coalition)
     form = ConcernForm(submitted(request)) if has_reader else None
     status = 200

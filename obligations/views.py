@@ -326,7 +326,7 @@ def _reporting_organisation(access) -> Organisation:
 
 @login_required
 def progress_new(request, slug, pk):
-    access = perms.require_access(request.user, slug, perms.REPORT_PROGRESS)
+    access = perms.require_access(request.user, slug, perms.REPORT_PROGRESS, organisations=True)
     organisation = _reporting_organisation(access)
     obligation = _obligation(access, pk)
     indicators = Indicator.objects.filter(obligation=obligation).order_by("-is_headline", "kind")
@@ -433,7 +433,7 @@ def progress_export_xlsx(request, slug):
 
 @login_required
 def progress_import(request, slug):
-    access = perms.require_access(request.user, slug, perms.REPORT_PROGRESS)
+    access = perms.require_access(request.user, slug, perms.REPORT_PROGRESS, organisations=True)
     organisation = _reporting_organisation(access)
     form = CsvUploadForm(submitted(request), submitted_files(request))
     row_errors = []

@@ -9,7 +9,7 @@ from django.urls import reverse
 from guardian.shortcuts import assign_perm, remove_perm
 
 from coalitions import permissions as perms
-from coalitions.models import CoalitionUserObjectPermission, Membership, Role
+from coalitions.models import CoalitionUserObjectPermission, Membership, Organisation, Role
 from coalitions.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,30 @@ def test_access_is_read_in_one_query_without_group_permissions(coalition, member
         for q in queries
         for table in ("groupobjectpermission", "auth_group", "user_groups")
     )
+
+
+def test_the_organisations_come_with_the_access_when_the_page_names_them(
+    coalition, members, django_assert_num_queries
+):
+    authority = members[Role.NATIONAL_AUTHORITY]
+    membership = Membership.objects.select_related(
+        "organisation", "coalition__national_authority"
+    ).get(user=authority, coalition=coalition)
+    authority_name, organisation_name = (
+        membership.coalition.national_authority.name,
+        membership.organisation.name,
+    )
+    with django_assert_num_queries(1):
+        named = perms.require_access(authority, coalition.slug, organisations=True)
+        assert named.coalition.national_authority.name == authority_name
+        assert named.membership.organisation.name == organisation_name
+    with django_assert_num_queries(1) as queries:
+        lean = perms.require_access(authority, coalition.slug)
+    assert Organisation._meta.db_table not in queries.captured_queries[0]["sql"]
+    assert lean.perms == named.perms == perms.ROLE_PERMISSIONS[Role.NATIONAL_AUTHORITY]
+    # Read when first used, as any foreign key is.
+    assert lean.coalition.national_authority.name == authority_name
+    assert lean.membership.organisation.name == organisation_name
 
 
 @pytest.mark.parametrize("role", Role.values)

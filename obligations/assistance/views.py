@@ -83,7 +83,7 @@ def need_new(request, slug):
 
 @login_required
 def offer_new(request, slug):
-    access = perms.require_access(request.user, slug, perms.POST_OFFERS)
+    access = perms.require_access(request.user, slug, perms.POST_OFFERS, organisations=True)
     # The offer is in the name of the person's organisation: someone who is not a member has none.
     donor = perms.require_membership(access).organisation
     needs_qs = need_choices(coalition=access.coalition)
