@@ -33,6 +33,10 @@ class CoalitionsConfig(AppConfig):
 
         post_migrate.connect(_store_the_role_table, sender=self)
 
+        from .home_members import connect_signals
+
+        connect_signals()
+
         from .permissions import INVITE_MEMBERS
         from .search import Search, register_search
         from .selectors import coalition_organisations

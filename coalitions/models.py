@@ -1,8 +1,9 @@
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,17 @@ class Organisation(ChoiceLabels, models.Model):
         return ", ".join([name, str(self.get_kind_display()), country])
 
 
+class KeptVersionField(models.UUIDField):
+    """A version that only a queryset's `update()` changes (`home_members.members_changed`): saving
+    the row keeps the database's value, so that a form saved from a copy read before a change
+    never puts back the version that what was kept before it is kept under."""
+
+    def pre_save(self, model_instance, add):
+        if add:
+            return super().pre_save(model_instance, add)
+        return F(self.attname)
+
+
 class Coalition(models.Model):
     class Cadence(models.TextChoices):
         BIANNUAL = "biannual", _("Twice a year")
@@ -125,8 +137,10 @@ class Coalition(models.Model):
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_at = models.DateTimeField(default=django_timezone.now, editable=False)
+    # New whenever the members the home shows change (coalitions/home_members.py).
+    members_version = KeptVersionField(default=uuid.uuid4, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["members_version"])
 
     class Meta:
         ordering = ["name"]

@@ -1,6 +1,7 @@
 """Every queryset a coalition page iterates, with the permission filter and its joins."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, models
@@ -98,6 +99,31 @@ def members_on_home(
         names = coalition.champions.order_by("name").values_list("name", flat=True)
         return grouped_tuples, rows[0][-2] if rows else 0, tuple(names)
     return grouped_tuples, rows[0][-2], tuple(rows[0][-1])
+
+
+class HomeMembers:
+    """`members_on_home` as the home's parts read it: only when a part that shows it is rendered
+    rather than served from memory (both are kept per `Coalition.members_version`)."""
+
+    def __init__(self, *, coalition: Coalition, first: int):
+        self.coalition = coalition
+        self.first = first
+
+    @cached_property
+    def _read(self):
+        return members_on_home(coalition=self.coalition, first=self.first)
+
+    @property
+    def by_organisation(self):
+        return self._read[0]
+
+    @property
+    def count(self) -> int:
+        return self._read[1]
+
+    @property
+    def champions(self) -> tuple[str, ...]:
+        return self._read[2]
 
 
 def pending_invitation_list(*, coalition: Coalition) -> QuerySet[Invitation]:

@@ -23,6 +23,7 @@ from users.models import User
 
 from .archive import refuse_if_archived
 from .audit import audited
+from .home_members import organisations_changed
 from .models import Coalition, HandOver, Invitation, Membership, Organisation, Role
 from .permissions import organisation_may_hold_role, roles_given_by, sync_role_permissions
 from .selectors import (
@@ -879,6 +880,8 @@ def organisation_merge(
         "duplicates": ", ".join(f"{d.name} (#{d.pk})" for d in duplicates),
         "organisation": f"{keep.name} (#{keep.pk})",
     }
+    # The moves below bypass the signals: the homes naming a duplicate get a new members version.
+    organisations_changed(organisation_ids=ids)
     moved = {}
     for link in organisation_links():
         name = link.field.name

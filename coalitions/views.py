@@ -24,12 +24,12 @@ from .models import Invitation, Membership, Organisation, Role
 from .pagination import paginate
 from .sections import page_context, panels_for, today_panels_for
 from .selectors import (
+    HomeMembers,
     coalition_list_for_user,
     coalition_organisations,
     coalition_start_steps,
     hand_over_candidates,
     invitations_sent_pending,
-    members_on_home,
     membership_list,
     organisation_twin,
     pending_invitation_list,
@@ -266,16 +266,11 @@ def coalition_restore_view(request, slug):
 def coalition_detail(request, slug):
     access = perms.require_access(request.user, slug, organisations=True)
     coalition = access.coalition
-    # A summary: the first members by organisation; the members page lists them all.
-    by_organisation, member_count, champions = members_on_home(
-        coalition=coalition, first=MEMBERS_ON_HOME
-    )
     context = page_context(
         access,
         "home",
-        champions=champions,
-        by_organisation=by_organisation,
-        member_count=member_count,
+        # A summary: the first members by organisation; the members page lists them all.
+        members=HomeMembers(coalition=coalition, first=MEMBERS_ON_HOME),
         home_panels=panels_for("coalition_home", request, access),
     )
     return render(request, "coalitions/coalition_detail.html", context)

@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coalitions.models import Organisation, Role
+from coalitions.selectors import members_on_home
 from coalitions.tests.factories import CoalitionFactory, add_member
+from coalitions.views import MEMBERS_ON_HOME
 from meetings.tests.factories import make_meeting
 from obligations.status_cache import obligation_statuses
 from obligations.tests.factories import make_indicator, make_obligation, report
@@ -69,6 +71,9 @@ def _before(response) -> str:
     context = next(c for c in response.context if "home_panels" in c).flatten()
     coalition = context["coalition"]
     context["champions"] = list(coalition.champions.order_by("name"))
+    context["by_organisation"], context["member_count"], _ = members_on_home(
+        coalition=coalition, first=MEMBERS_ON_HOME
+    )
     home_panels = []
     for panel in context["home_panels"]:
         if panel["template"] == "obligations/_home_panel_kept.html":

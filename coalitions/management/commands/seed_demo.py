@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coalitions.demo import date_demo, extend_demo
+from coalitions.home_members import members_changed
 from coalitions.models import Coalition, Membership, Organisation, Role
 from coalitions.services import coalition_create, membership_create, organisation_create
 from users.services import site_staff_group, user_create
@@ -181,6 +182,9 @@ class Command(BaseCommand):
             if user.name in OLD_NAMES:
                 # Demo data made when the site staff was called "Site staff" (shown as "Site").
                 User.objects.filter(pk=user.pk).update(name=name)
+                members_changed(
+                    coalitions=Membership.objects.filter(user=user).values("coalition_id")
+                )
             if staff and (user.is_superuser or not user.groups.exists()):
                 # Demo data made before staff stopped being superusers is brought in step.
                 User.objects.filter(pk=user.pk).update(is_superuser=False)
