@@ -1,7 +1,9 @@
 """Every queryset a meetings page iterates, with its joins and the visibility filter."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from functools import cache
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -112,23 +114,43 @@ def next_meeting_and_last_held(
     """`next_meeting`, and the coalition meeting held last with `planned_after` (what the cadence
     proposes the next one from), in one query: each row is picked by a subquery, and told apart
     by its status (the next meeting is planned, the other held)."""
-    soonest = Meeting.objects.filter(
-        coalition=coalition, ends_at__gte=timezone.now(), status=Meeting.Status.PLANNED
-    ).order_by("starts_at")
-    soonest = (soonest if drafts else _drafts_hidden(soonest)).values("pk")[:1]
-    last = cadence.held_coalition_meetings(coalition=coalition).values("pk")[:1]
+    sql, params = _next_and_last_held_sql(connection.vendor, drafts)
+    now = Meeting._meta.get_field("ends_at").get_db_prep_value(timezone.now(), connection)
+    params = [coalition.pk if p is _COALITION else now if p is _NOW else p for p in params]
     meeting = held = None
-    for row in (
-        Meeting.objects.filter(Q(pk=Subquery(soonest)) | Q(pk=Subquery(last)))
-        .only(*LISTED_COLUMNS, "online_link", "coalition_id")
-        .annotate(planned_after=cadence.planned_after())
-    ):
+    for row in Meeting.objects.raw(sql, params):
         row.coalition = coalition
         if row.status == Meeting.Status.PLANNED:
             meeting = row
         else:
             held = row
     return meeting, held
+
+
+# The query of `next_meeting_and_last_held` is compiled once per process (building and compiling
+# it through the ORM cost more than running it), with stand-ins for the coalition and the time.
+_COALITION, _NOW = object(), object()
+_COALITION_STAND_IN = -7_340_051
+_NOW_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+@cache
+def _next_and_last_held_sql(vendor: str, drafts: bool) -> tuple[str, tuple]:
+    soonest = Meeting.objects.filter(
+        coalition=_COALITION_STAND_IN, ends_at__gte=_NOW_STAND_IN, status=Meeting.Status.PLANNED
+    ).order_by("starts_at")
+    soonest = (soonest if drafts else _drafts_hidden(soonest)).values("pk")[:1]
+    last = cadence.held_coalition_meetings(coalition=_COALITION_STAND_IN).values("pk")[:1]
+    sql, params = (
+        Meeting.objects.filter(Q(pk=Subquery(soonest)) | Q(pk=Subquery(last)))
+        .only(*LISTED_COLUMNS, "online_link", "coalition_id")
+        .annotate(planned_after=cadence.planned_after())
+        .query.sql_with_params()
+    )
+    now = Meeting._meta.get_field("ends_at").get_db_prep_value(_NOW_STAND_IN, connection)
+    stand_ins = {_COALITION_STAND_IN: _COALITION, now: _NOW}
+    assert sum(p in stand_ins for p in params) == 3  # the coalition twice, and the time
+    return sql, tuple(stand_ins.get(p, p) for p in params)
 
 
 def next_meeting_after(*, meeting: Meeting, drafts: bool = False) -> Meeting | None:
