@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import cache
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -301,20 +303,16 @@ def my_open_summary(*, access: perms.CoalitionAccess, user: User) -> dict:
     overdue in all (1 query: the counts ride along as windows over the whole list)."""
     coalition = access.coalition
     today = coalition_today(coalition)
-    items = list(
-        ActionPoint.objects.filter(
-            Q(owner=user) | Q(owner_organisation_id=access.organisation_id),
-            coalition=coalition,
-            status__in=ActionPoint.ACTIVE,
-            visibility__in=perms.visibilities_for(access.perms),
-        )
-        .only("title", "due_date", "status")  # what the panel shows and the overdue badge reads
-        .annotate(
-            total=Window(Count("pk")),
-            overdue_total=Window(Count("pk", filter=Q(due_date__lt=today))),
-        )
-        .order_by("due_date", "id")[:5]
-    )
+    visibilities = tuple(perms.visibilities_for(access.perms))
+    organisation_id = access.organisation_id
+    sql, params = _my_open_summary_sql(connection.vendor, visibilities, organisation_id is None)
+    values = {
+        _USER: user.pk,
+        _ORGANISATION: organisation_id,
+        _COALITION: coalition.pk,
+        _TODAY: ActionPoint._meta.get_field("due_date").get_db_prep_value(today, connection),
+    }
+    items = list(ActionPoint.objects.raw(sql, [values.get(p, p) for p in params]))
     first = items[0] if items else None
     for item in items:
         item.overdue = item.is_overdue_on(today)
@@ -323,6 +321,47 @@ def my_open_summary(*, access: perms.CoalitionAccess, user: User) -> dict:
         "total": first.total if first else 0,
         "overdue": first.overdue_total if first else 0,
     }
+
+
+# The query of `my_open_summary` is compiled once per process for each set of visibilities
+# (building and compiling it through the ORM cost more than running it), with stand-ins for the
+# person, their organisation, the coalition and the day; parameters are put in at each request.
+_USER, _ORGANISATION, _COALITION, _TODAY = (object() for _ in range(4))
+_STAND_INS = {
+    _USER: -7_340_051,
+    _ORGANISATION: -7_340_052,
+    _COALITION: -7_340_053,
+    _TODAY: date(1901, 2, 3),
+}
+
+
+@cache
+def _my_open_summary_sql(vendor: str, visibilities: tuple, no_organisation: bool):
+    stand_in = _STAND_INS
+    today = stand_in[_TODAY]
+    sql, params = (
+        ActionPoint.objects.filter(
+            Q(owner_id=stand_in[_USER])
+            | Q(owner_organisation_id=None if no_organisation else stand_in[_ORGANISATION]),
+            coalition_id=stand_in[_COALITION],
+            status__in=ActionPoint.ACTIVE,
+            visibility__in=visibilities,
+        )
+        .only("title", "due_date", "status")  # what the panel shows and the overdue badge reads
+        .annotate(
+            total=Window(Count("pk")),
+            overdue_total=Window(Count("pk", filter=Q(due_date__lt=today))),
+        )
+        .order_by("due_date", "id")[:5]
+        .query.sql_with_params()
+    )
+    slots = {
+        stand_in[_USER]: _USER,
+        stand_in[_ORGANISATION]: _ORGANISATION,
+        stand_in[_COALITION]: _COALITION,
+        ActionPoint._meta.get_field("due_date").get_db_prep_value(today, connection): _TODAY,
+    }
+    return sql, tuple(slots.get(p, p) for p in params)
 
 
 def open_action_points_of(*, coalition: Coalition, user: User, perms_held: frozenset[str]) -> list:
