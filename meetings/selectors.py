@@ -4,13 +4,27 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from coalitions import permissions as perms
 from coalitions.models import Coalition, Membership, Visibility
 from coalitions.permissions import visibilities_for
+from mail.models import MailStatus
 
 from . import cadence, timefmt
 from .models import (
@@ -102,7 +116,8 @@ def next_meeting(*, coalition: Coalition, drafts: bool = False) -> Meeting | Non
         .only(*LISTED_COLUMNS, "online_link")
         .order_by("starts_at")
     )
-    meeting = (meetings if drafts else _drafts_hidden(meetings)).first()
+    # One row by its key: no ordering for the ORM to build.
+    meeting = next(iter((meetings if drafts else _drafts_hidden(meetings)).order_by()[:1]), None)
     if meeting is not None:
         meeting.coalition = coalition
     return meeting
@@ -153,30 +168,119 @@ def _next_and_last_held_sql(vendor: str, drafts: bool) -> tuple[str, tuple]:
     return sql, tuple(stand_ins.get(p, p) for p in params)
 
 
-def next_meeting_after(*, meeting: Meeting, drafts: bool = False) -> Meeting | None:
-    """The next planned meeting of the same kind (a draft only for those who prepare it)."""
-    meetings = (
-        Meeting.objects.filter(
-            coalition_id=meeting.coalition_id,
-            kind=meeting.kind,
-            status=Meeting.Status.PLANNED,
-            starts_at__gt=meeting.starts_at,
-        )
-        .exclude(pk=meeting.pk)
-        .order_by("starts_at")
-    )
-    return (meetings if drafts else _drafts_hidden(meetings)).first()
-
-
 def meeting_for_page(*, coalition: Coalition, pk: int, drafts: bool = True) -> Meeting | None:
     """None also for a draft the reader may not see (`drafts` False). Its coalition is the one
     given, not joined again: PostgreSQL plans each join on every meeting page."""
     meetings = Meeting.objects.select_related(
         "chair", "facilitator", "summary", "page_version"
     ).filter(coalition=coalition, pk=pk)
-    meeting = (meetings if drafts else _drafts_hidden(meetings)).first()
+    # One row by its key: no ordering for the ORM to build.
+    meeting = next(iter((meetings if drafts else _drafts_hidden(meetings)).order_by()[:1]), None)
     if meeting is not None:
         meeting.coalition = coalition
+    return meeting
+
+
+# What the meeting page shows around its lists, read with the meeting as correlated subqueries
+# written out: the ORM took longer to build these than PostgreSQL to run them. `_MEETING` is the
+# page's meeting (the query's own table).
+_MEETING = Meeting._meta.db_table
+_LATER_PLANNED = (
+    f"FROM {_MEETING} later WHERE later.coalition_id = {_MEETING}.coalition_id"
+    f" AND later.kind = {_MEETING}.kind AND later.status = %s"
+    f" AND later.starts_at > {_MEETING}.starts_at"
+)
+# A planned meeting whose invitations never went out is a draft (`models.unannounced`).
+_ANNOUNCED = " AND later.invitations_sent_at IS NOT NULL"
+_PENDING_CHANGES = (
+    f"EXISTS (SELECT 1 FROM {MeetingChange._meta.db_table} pending"
+    f" WHERE pending.meeting_id = {_MEETING}.id AND pending.sequence IS NULL)"
+)
+_LATER_COALITION_MEETING = (
+    f"EXISTS (SELECT 1 FROM {_MEETING} later WHERE later.coalition_id = {_MEETING}.coalition_id"
+    f" AND later.kind = %s AND later.starts_at > {_MEETING}.starts_at AND later.status <> %s)"
+)
+_MAILS = (
+    f"(SELECT COUNT(*) FROM {Delivery._meta.db_table} mail"
+    f" WHERE mail.meeting_id = {_MEETING}.id AND mail.kind = %s"
+)
+# The mails whose counts the page shows its conveners, in `delivery_counts`' buckets: settled
+# ("not a member any more" counts as sent), failed, and all of them.
+_MAIL_BUCKETS = {
+    "sent": (MailStatus.SENT, MailStatus.NOT_MEMBER),
+    "failed": (MailStatus.FAILED,),
+    "total": (),
+}
+_CONVENER_MAILS = (Delivery.Kind.INVITATION, Delivery.Kind.UPDATE)
+
+
+def _mail_count(kind: str, statuses: tuple[str, ...]) -> RawSQL:
+    if not statuses:
+        return RawSQL(_MAILS + ")", (kind,), output_field=IntegerField())
+    marks = ", ".join(["%s"] * len(statuses))
+    return RawSQL(
+        f"{_MAILS} AND mail.status IN ({marks}))", (kind, *statuses), output_field=IntegerField()
+    )
+
+
+def meeting_for_detail(
+    *, coalition: Coalition, pk: int, drafts: bool = True, convener: bool = False
+) -> Meeting | None:
+    """`meeting_for_page`, with what the meeting page shows around its lists read in the same
+    query: the next planned meeting of its kind (`next_meeting`, a draft only when `drafts`), and
+    for those who convene it (`convener`) whether changes wait to be told (`has_pending_changes`),
+    whether a later coalition meeting is planned (`planned_after`), and the counts of the
+    invitation and update mails (`mail_counts`, as `delivery_counts` gives them: a kind without
+    mails left out)."""
+    later = _LATER_PLANNED if drafts else _LATER_PLANNED + _ANNOUNCED
+    planned = (Meeting.Status.PLANNED,)
+
+    def next_one(column: str, output_field) -> RawSQL:
+        return RawSQL(
+            f"(SELECT later.{column} {later} ORDER BY later.starts_at, later.id LIMIT 1)",
+            planned,
+            output_field=output_field,
+        )
+
+    meetings = Meeting.objects.select_related(
+        "chair", "facilitator", "summary", "page_version"
+    ).filter(coalition=coalition, pk=pk)
+    meetings = (meetings if drafts else _drafts_hidden(meetings)).annotate(
+        next_pk=next_one("id", IntegerField()),
+        next_title=next_one("title", CharField()),
+        next_starts_at=next_one("starts_at", DateTimeField()),
+    )
+    if convener:
+        meetings = meetings.annotate(
+            has_pending_changes=RawSQL(_PENDING_CHANGES, (), output_field=BooleanField()),
+            planned_after=RawSQL(
+                _LATER_COALITION_MEETING,
+                (Meeting.Kind.COALITION, Meeting.Status.CANCELLED),
+                output_field=BooleanField(),
+            ),
+            **{
+                f"mails_{kind}_{bucket}": _mail_count(kind, statuses)
+                for kind in _CONVENER_MAILS
+                for bucket, statuses in _MAIL_BUCKETS.items()
+            },
+        )
+    meeting = next(iter(meetings.order_by()[:1]), None)
+    if meeting is None:
+        return None
+    meeting.coalition = coalition
+    meeting.next_meeting = None
+    if meeting.next_pk is not None:
+        meeting.next_meeting = Meeting(
+            pk=meeting.next_pk,
+            coalition=coalition,
+            title=meeting.next_title,
+            starts_at=meeting.next_starts_at,
+        )
+    meeting.mail_counts = {}
+    for kind in _CONVENER_MAILS if convener else ():
+        counts = {bucket: getattr(meeting, f"mails_{kind}_{bucket}") for bucket in _MAIL_BUCKETS}
+        if counts["total"]:
+            meeting.mail_counts[kind] = counts
     return meeting
 
 
@@ -277,26 +381,6 @@ def section_counts(*, meeting: Meeting, perms: frozenset[str]) -> dict[str, int]
             documents=_count(documents_for(meeting=meeting, perms=perms)),
         )
         .values("agenda", "participants", "minutes", "decisions", "documents")
-        .get()
-    )
-
-
-def convener_counts(*, meeting: Meeting) -> dict[str, int]:
-    """For those who convene the meeting, in one query: the changes not yet told to the
-    participants, and the coalition meetings after this one (for the proposal of the next)."""
-    later = Meeting.objects.filter(
-        coalition_id=meeting.coalition_id,
-        kind=Meeting.Kind.COALITION,
-        starts_at__gt=meeting.starts_at,
-    ).exclude(status=Meeting.Status.CANCELLED)
-    return (
-        Meeting.objects.filter(pk=meeting.pk)
-        .values()
-        .annotate(
-            pending_changes=_count(pending_changes(meeting=meeting)),
-            later_coalition_meetings=_count(later, by="coalition"),
-        )
-        .values("pending_changes", "later_coalition_meetings")
         .get()
     )
 

@@ -5,7 +5,7 @@ calendar file."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -160,10 +160,20 @@ def pending_changes_for(request, access, meeting) -> list[dict]:
 @login_required
 def meeting_detail(request, slug, pk):
     access = perms.require_access(request.user, slug)
-    meeting = meeting_or_404(access, pk)
+    convener = access.can(perms.MANAGE_MEETINGS)
+    meeting = selectors.meeting_for_detail(
+        coalition=access.coalition, pk=pk, drafts=access.sees_draft_meetings, convener=convener
+    )
+    if meeting is None:
+        raise Http404
     summary = getattr(meeting, "summary", None)
     revision = summary.revision if summary else 0
-    counts = selectors.delivery_counts(meeting=meeting, summary_revision=revision)
+    # The summary's mails are counted once there is one; before, only conveners see mail counts,
+    # read with the meeting.
+    if summary is not None:
+        counts = selectors.delivery_counts(meeting=meeting, summary_revision=revision)
+    else:
+        counts = meeting.mail_counts if convener else {}
     status = meeting.status
     open_minutes = status in (Meeting.Status.PLANNED, Meeting.Status.HELD)
     # Row addresses are built from this one reversal (agenda, decisions, documents).
@@ -186,9 +196,7 @@ def meeting_detail(request, slug, pk):
         summary_counts=counts.get(Delivery.Kind.SUMMARY),
         invitation_counts=counts.get(Delivery.Kind.INVITATION),
         update_counts=counts.get(Delivery.Kind.UPDATE),
-        next_meeting=selectors.next_meeting_after(
-            meeting=meeting, drafts=access.sees_draft_meetings
-        ),
+        next_meeting=meeting.next_meeting,
     )
     # The lists (agenda to action points) are kept per version of the meeting and kind of reader.
     today = in_zone(timezone.now(), access.coalition.timezone).date()
@@ -200,12 +208,11 @@ def meeting_detail(request, slug, pk):
     context["sizes"] = lists.counts
     # Read only when there is one: most summaries are never corrected.
     context["amendments"] = list(summary.amendments.all()) if summary and summary.revision else []
-    if access.can(perms.MANAGE_MEETINGS):
-        convening = selectors.convener_counts(meeting=meeting)
+    if convener:
         context["proposal"] = cadence.proposal_for_meeting(
-            meeting, planned_after=convening["later_coalition_meetings"] > 0
+            meeting, planned_after=meeting.planned_after
         )
-        if convening["pending_changes"]:
+        if meeting.has_pending_changes:
             context["pending_changes"] = pending_changes_for(request, access, meeting)
     if access.can(perms.PUBLISH_SUMMARY) and summary is not None:
         context["summary_deliveries"], context["deliveries_query"] = paginate(
