@@ -385,29 +385,32 @@ def open_action_points_of(*, coalition: Coalition, user: User, perms_held: froze
     )
 
 
+# What `memberships_of` reads, built once: only the person changes from one request to the next.
+_MEMBERSHIP_COLUMNS = (
+    Membership.objects.order_by()  # the model's order by organisation and name would join both
+    .annotate(
+        coalition_timezone=F("coalition__timezone"),
+        coalition_name=F("coalition__name"),
+        coalition_slug=F("coalition__slug"),
+        coalition_archived_at=F("coalition__archived_at"),
+    )
+    .values_list(
+        "coalition_id",
+        "organisation_id",
+        "role",
+        "coalition_timezone",
+        "coalition_name",
+        "coalition_slug",
+        "coalition_archived_at",
+        named=True,
+    )
+)
+
+
 def memberships_of(*, user: User) -> list:
     """The person's memberships as (coalition_id, organisation_id, role, and the coalition's
     timezone, name, slug and archived_at), in one short query."""
-    return list(
-        Membership.objects.filter(user=user)
-        .order_by()  # the model's order by organisation and name would join both tables
-        .annotate(
-            coalition_timezone=F("coalition__timezone"),
-            coalition_name=F("coalition__name"),
-            coalition_slug=F("coalition__slug"),
-            coalition_archived_at=F("coalition__archived_at"),
-        )
-        .values_list(
-            "coalition_id",
-            "organisation_id",
-            "role",
-            "coalition_timezone",
-            "coalition_name",
-            "coalition_slug",
-            "coalition_archived_at",
-            named=True,
-        )
-    )
+    return list(_MEMBERSHIP_COLUMNS.filter(user_id=user.pk))
 
 
 def overdue_where(today_by_coalition: dict[int, date]) -> Q:
