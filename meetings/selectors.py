@@ -116,8 +116,7 @@ def next_meeting(*, coalition: Coalition, drafts: bool = False) -> Meeting | Non
         .only(*LISTED_COLUMNS, "online_link")
         .order_by("starts_at")
     )
-    # One row by its key: no ordering for the ORM to build.
-    meeting = next(iter((meetings if drafts else _drafts_hidden(meetings)).order_by()[:1]), None)
+    meeting = (meetings if drafts else _drafts_hidden(meetings)).first()
     if meeting is not None:
         meeting.coalition = coalition
     return meeting
