@@ -30,22 +30,41 @@ def counted_page(request, items: QuerySet, *, per_page: int, param: str = "page"
     """The page asked for in `param` and the list's length in one query: the count rides along
     as a window over the whole list, which the database computes before the limit. A number past
     the last page (or none, or not a number) reads as Paginator.get_page reads it."""
-    paginator = Paginator(items, per_page)
+    number, shown = asked_page(request, per_page=per_page, param=param)
+    rows = list(items.annotate(list_length=Window(Count("pk")))[shown]) if shown else []
+    return page_of_rows(
+        rows,
+        length=rows[0].list_length if rows else 0,
+        number=number,
+        per_page=per_page,
+        items=lambda: items,
+    )
+
+
+def asked_page(request, *, per_page: int, param: str = "page") -> tuple[int, slice | None]:
+    """(the page number asked for in `param`, the slice of the list that page shows): none, not
+    a number or below 1 reads as the first. No slice past the largest offset the database takes
+    (no list is that long)."""
     try:
         number = max(int(request.GET.get(param, 1)), 1)
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * per_page
-    if start > MAX_OFFSET:  # no list is that long, and the database refuses such an offset
-        return paginator.get_page(number)
-    rows = list(items.annotate(list_length=Window(Count("pk")))[start : start + per_page])
-    if rows:
-        paginator.count = rows[0].list_length  # the cached property, filled in advance
+    return number, slice(start, start + per_page) if start <= MAX_OFFSET else None
+
+
+def page_of_rows(
+    rows: list, *, length: int, number: int, per_page: int, items: Callable[[], QuerySet]
+) -> Page:
+    """Page `number` of a list whose rows and length were read already, with others in one
+    query (`asked_page` says which rows). Where no row was read past the first page (a number
+    past the last page), the list (`items()`) is read as Paginator.get_page reads it: its last
+    page."""
+    if rows or number == 1:
+        paginator = Paginator(rows, per_page)
+        paginator.count = length if rows else 0  # the cached property, filled in advance
         return Page(rows, number, paginator)
-    if number == 1:
-        paginator.count = 0
-        return Page([], 1, paginator)
-    return paginator.get_page(number)  # past the end: the last page, as Paginator shows it
+    return Paginator(items(), per_page).get_page(number)
 
 
 def page_with_count(

@@ -16,11 +16,14 @@ from coalitions.models import Coalition, Organisation, Visibility
 from coalitions.text_limits import MINUTES_MAX_LENGTH, TEXT_MAX_LENGTH, BoundedTextField
 from mail.models import MailRecord
 
+# The statuses of a meeting whose invitations never went out that hide it (`unannounced`).
+UNANNOUNCED_STATUSES = ("planned", "cancelled")
+
 
 def unannounced() -> Q:
     """Meetings whose invitations never went out: drafts, and drafts cancelled. Only those who
     prepare meetings see them (`coalitions.permissions.sees_draft_meetings`)."""
-    return Q(invitations_sent_at__isnull=True, status__in=["planned", "cancelled"])
+    return Q(invitations_sent_at__isnull=True, status__in=list(UNANNOUNCED_STATUSES))
 
 
 class Meeting(ChoiceLabels, models.Model):

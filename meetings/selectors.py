@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from operator import attrgetter
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import (
@@ -28,6 +30,7 @@ from mail.models import MailStatus
 
 from . import cadence, timefmt
 from .models import (
+    UNANNOUNCED_STATUSES,
     AgendaItem,
     Decision,
     Delivery,
@@ -103,6 +106,112 @@ def past_meetings(*, coalition: Coalition, drafts: bool = True) -> QuerySet[Meet
         .filter(Q(ends_at__lt=timezone.now()) | ~Q(status=Meeting.Status.PLANNED))
         .order_by("-starts_at")
     )
+
+
+class ListedMeeting(NamedTuple):
+    """A meeting as the meetings list shows it (meetings/rows.py): its own columns, and for a
+    past one the number of its agenda items."""
+
+    pk: int
+    title: str
+    kind: str
+    status: str
+    invitations_sent_at: datetime | None
+    starts_at: datetime
+    ends_at: datetime
+    venue: str
+    agenda_count: int | None = None
+
+
+# The meeting's columns in the order of ListedMeeting's.
+_LISTED_FIELDS = tuple(
+    "id" if name == "pk" else name for name in ListedMeeting._fields if name != "agenda_count"
+)
+
+
+@cache
+def _listed_query(vendor: str, drafts: bool) -> tuple[str, tuple[tuple, ...]]:
+    """The SQL of `listed_meetings`, and the converters of the meeting's columns that need one
+    (their index, column and functions: the backend's and the field's, as the ORM applies them),
+    written once per process: the ORM took several times longer to build and compile the two
+    lists' queries than the database to run them.
+
+    The filters and orders of `upcoming_meetings` and `past_meetings`; each list is a subquery,
+    as SQLite takes a limit in a compound query only there.
+    """
+    quote = connection.ops.quote_name
+
+    def column(name: str) -> str:
+        return f"m.{quote(Meeting._meta.get_field(name).column)}"
+
+    table, items = quote(Meeting._meta.db_table), quote(AgendaItem._meta.db_table)
+    columns = ", ".join(column(name) for name in _LISTED_FIELDS)
+    shown = ""
+    if not drafts:
+        statuses = ", ".join(["%s"] * len(UNANNOUNCED_STATUSES))
+        shown = (
+            f" AND NOT ({column('invitations_sent_at')} IS NULL"
+            f" AND {column('status')} IN ({statuses}))"
+        )
+    agenda_count = (
+        f"(SELECT COUNT(*) FROM {items} a"
+        f" WHERE a.{quote(AgendaItem._meta.get_field('meeting').column)} = {column('id')})"
+    )
+    upcoming = (
+        f"SELECT 0 AS listed_past, {columns}, 0 AS agenda_count, 0 AS list_length FROM {table} m"
+        f" WHERE {column('coalition')} = %s AND {column('ends_at')} >= %s"
+        f" AND {column('status')} = %s{shown}"
+        f" ORDER BY {column('starts_at')} LIMIT %s"
+    )
+    past = (
+        f"SELECT 1 AS listed_past, {columns}, {agenda_count} AS agenda_count,"
+        f" COUNT(*) OVER () AS list_length FROM {table} m"
+        f" WHERE {column('coalition')} = %s"
+        f" AND ({column('ends_at')} < %s OR {column('status')} <> %s){shown}"
+        f" ORDER BY {column('starts_at')} DESC LIMIT %s OFFSET %s"
+    )
+    converters = []
+    for index, name in enumerate(_LISTED_FIELDS):
+        col = Meeting._meta.get_field(name).get_col("m")
+        funcs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if funcs:
+            converters.append((index, col, tuple(funcs)))
+    sql = f"SELECT * FROM ({upcoming}) coming UNION ALL SELECT * FROM ({past}) gone"
+    return sql, tuple(converters)
+
+
+def listed_meetings(
+    *, coalition: Coalition, drafts: bool, upcoming: int, past_from: int, past: int
+) -> tuple[list[ListedMeeting], list[ListedMeeting], int]:
+    """The meetings list in one query: the first `upcoming` meetings of `upcoming_meetings`, the
+    soonest first, and `past` meetings of `past_meetings` from the `past_from`th on, the latest
+    first, with the length of that whole list (0 when none of it was read).
+
+    `drafts`: whether meetings whose invitations have not gone out are shown.
+    """
+    sql, converters = _listed_query(connection.vendor, drafts)
+    now = Meeting._meta.get_field("ends_at").get_db_prep_value(timezone.now(), connection)
+    planned = Meeting.Status.PLANNED.value
+    hidden = [] if drafts else list(UNANNOUNCED_STATUSES)
+    params = [coalition.pk, now, planned, *hidden, upcoming]
+    params += [coalition.pk, now, planned, *hidden, past, past_from]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    coming, gone, length = [], [], 0
+    for is_past, *values, agenda_count, list_length in found:
+        for index, col, funcs in converters:
+            for func in funcs:
+                values[index] = func(values[index], col, connection)
+        if is_past:
+            gone.append(ListedMeeting(*values, agenda_count=agenda_count))
+            length = list_length
+        else:
+            coming.append(ListedMeeting(*values))
+    # Each list in its subquery's order, whatever order the database gives the two in.
+    coming.sort(key=attrgetter("starts_at"))
+    gone.sort(key=attrgetter("starts_at"), reverse=True)
+    return coming, gone, length
 
 
 def next_meeting(*, coalition: Coalition, drafts: bool = False) -> Meeting | None:

@@ -23,7 +23,7 @@ BUDGETS = {
     "action points": 4,
     "my action points": 4,
     "my action points everywhere": 4,
-    "meetings": 5,
+    "meetings": 4,
     "obligations": 4,
 }
 

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from coalitions import permissions as perms
-from coalitions.pagination import counted_page, paginate
+from coalitions.pagination import asked_page, page_of_rows, paginate
 from coalitions.sections import page_context, panels_for
 from coalitions.submissions import create_once
 from config.form_views import form_response, is_record_id, submitted
@@ -28,6 +28,9 @@ from ..models import Delivery, Meeting
 from ..publication import closed_notice
 from .page import detail_url, meeting_or_404
 
+# The meetings list: the coming meetings, then pages of the past, held and cancelled ones.
+UPCOMING_SHOWN = 20
+PAST_PAGE = 20
 # Each long list of the meeting page is a page of its own (agenda.py re-renders the agenda's).
 AGENDA_PAGE = {"per_page": 50, "param": "agenda"}
 PARTICIPANTS_PAGE = {"per_page": 50, "param": "participants"}
@@ -43,9 +46,20 @@ DELIVERIES_PAGE = {"per_page": 50, "param": "deliveries"}
 def meeting_list(request, slug):
     access = perms.require_access(request.user, slug)
     coalition, drafts = access.coalition, access.sees_draft_meetings
-    upcoming = list(selectors.upcoming_meetings(coalition=coalition, drafts=drafts)[:20])
-    page = counted_page(
-        request, selectors.past_meetings(coalition=coalition, drafts=drafts), per_page=20
+    number, shown = asked_page(request, per_page=PAST_PAGE)
+    upcoming, past, past_length = selectors.listed_meetings(
+        coalition=coalition,
+        drafts=drafts,
+        upcoming=UPCOMING_SHOWN,
+        past_from=shown.start if shown else 0,
+        past=PAST_PAGE if shown else 0,
+    )
+    page = page_of_rows(
+        past,
+        length=past_length,
+        number=number,
+        per_page=PAST_PAGE,
+        items=lambda: selectors.past_meetings(coalition=coalition, drafts=drafts),
     )
     return render(
         request,
