@@ -300,6 +300,8 @@ _LATER_PLANNED = (
 )
 # A planned meeting whose invitations never went out is a draft (`models.unannounced`).
 _ANNOUNCED = " AND later.invitations_sent_at IS NOT NULL"
+_PEOPLE = Meeting._meta.get_field("chair").related_model._meta.db_table
+_NAME_OF = f"(SELECT person.name FROM {_PEOPLE} person WHERE person.id = {_MEETING}.{{person}})"
 _PENDING_CHANGES = (
     f"EXISTS (SELECT 1 FROM {MeetingChange._meta.db_table} pending"
     f" WHERE pending.meeting_id = {_MEETING}.id AND pending.sequence IS NULL)"
@@ -335,11 +337,12 @@ def meeting_for_detail(
     *, coalition: Coalition, pk: int, drafts: bool = True, convener: bool = False
 ) -> Meeting | None:
     """`meeting_for_page`, with what the meeting page shows around its lists read in the same
-    query: the next planned meeting of its kind (`next_meeting`, a draft only when `drafts`), and
-    for those who convene it (`convener`) whether changes wait to be told (`has_pending_changes`),
-    whether a later coalition meeting is planned (`planned_after`), and the counts of the
-    invitation and update mails (`mail_counts`, as `delivery_counts` gives them: a kind without
-    mails left out)."""
+    query: the names of its chair and facilitator (`chair_name`, `facilitator_name`), the next
+    planned meeting of its kind (`next_meeting`, a draft only when `drafts`), and for those who
+    convene it (`convener`) whether changes wait to be told (`has_pending_changes`), whether a
+    later coalition meeting is planned (`planned_after`), and the counts of the invitation and
+    update mails (`mail_counts`, as `delivery_counts` gives them: a kind without mails left
+    out)."""
     later = _LATER_PLANNED if drafts else _LATER_PLANNED + _ANNOUNCED
     planned = (Meeting.Status.PLANNED,)
 
@@ -350,10 +353,15 @@ def meeting_for_detail(
             output_field=output_field,
         )
 
-    meetings = Meeting.objects.select_related(
-        "chair", "facilitator", "summary", "page_version"
-    ).filter(coalition=coalition, pk=pk)
+    # The chair's and facilitator's names as subqueries: two joins fewer for PostgreSQL to plan.
+    meetings = Meeting.objects.select_related("summary", "page_version").filter(
+        coalition=coalition, pk=pk
+    )
     meetings = (meetings if drafts else _drafts_hidden(meetings)).annotate(
+        chair_name=RawSQL(_NAME_OF.format(person="chair_id"), (), output_field=CharField()),
+        facilitator_name=RawSQL(
+            _NAME_OF.format(person="facilitator_id"), (), output_field=CharField()
+        ),
         next_pk=next_one("id", IntegerField()),
         next_title=next_one("title", CharField()),
         next_starts_at=next_one("starts_at", DateTimeField()),

@@ -15,7 +15,9 @@ from tests.bulk_data import bulk_coalition
 from tests.fixtures import made_once
 
 BUDGETS = {
-    "meeting": 15,
+    # Session, person, access, the meeting with all it shows around its lists (kept per version),
+    # and the published summary's mail counts and one page of its recipients.
+    "meeting": 6,
     # The conveners' next-meeting panel reads the last coalition meeting held (cadence) in the
     # next meeting's query; the members are kept per members version.
     "coalition home": 6,

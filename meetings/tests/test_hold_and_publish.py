@@ -532,7 +532,7 @@ def test_meeting_page_queries_stay_pinned_with_many_rows(
     for role in (Role.NATIONAL_AUTHORITY, Role.FACILITATOR, Role.OBSERVER):
         client.force_login(members[role])
         client.get(url("detail", meeting))
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(7):
             assert client.get(url("detail", meeting)).status_code == 200
     client.force_login(members[Role.FACILITATOR])
     with django_assert_max_num_queries(15):

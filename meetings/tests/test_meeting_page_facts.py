@@ -159,3 +159,23 @@ def test_the_conveners_meeting_page_reads_the_same_queries_however_many_meetings
         page = client.get(url).content.decode()
     assert "Changes the participants have not been told" in page
     assert f"Updates sent: 0 of {3 * len(members)}." in page
+
+
+def test_the_page_names_the_chair_and_the_facilitator_as_they_are_called_now(
+    client, coalition, members
+):
+    authority, facilitator = members[Role.NATIONAL_AUTHORITY], members[Role.FACILITATOR]
+    meeting = meeting_on(
+        coalition,
+        authority,
+        datetime.now(UTC) + timedelta(days=5),
+        chair=authority,
+        facilitator=facilitator,
+    )
+    facts = facts_of(page_of(client, members[Role.OBSERVER], meeting))
+    assert f"<dd>{authority.name}</dd>" in facts and f"<dd>{facilitator.name}</dd>" in facts
+    facilitator.name = "Renamed Facilitator"
+    facilitator.save()
+    assert "<dd>Renamed Facilitator</dd>" in facts_of(page_of(client, authority, meeting))
+    unnamed = meeting_on(coalition, authority, datetime.now(UTC) + timedelta(days=6))
+    assert facts_of(page_of(client, authority, unnamed)).count("<dd>—</dd>") >= 2
