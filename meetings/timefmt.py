@@ -4,12 +4,54 @@ The display functions answer for any aware moment and any zone name: where a mom
 shown in a zone (a zone ahead of UTC on 31 December 9999), it is shown in UTC, named as such.
 """
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache, wraps
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import dateformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from config.per_language import LANGUAGE_SETTINGS
 from config.zones import in_zone, zone  # noqa: F401  (shown through this module too)
+
+# The list pages show the same meetings' times at every request: each text is made once per
+# moment, zones and language (the names of days and months) and kept, up to this many texts of
+# each kind, the least used forgotten first.
+TEXTS_KEPT = 4096
+_kept: list = []
+
+
+@receiver(setting_changed)
+def _forget(*, setting, **kwargs) -> None:
+    if setting in LANGUAGE_SETTINGS:
+        for texts in _kept:
+            texts.cache_clear()
+
+
+def _moment(value):
+    """A moment as a key: its clock, its zone and its fold. Two clocks of one zone compare
+    equal when they read the same, even an hour apart where the clocks go back (`fold` tells
+    those apart); clocks of other zones give other keys."""
+    if isinstance(value, datetime):
+        return value, value.tzinfo, value.fold
+    return value
+
+
+def _kept_per_language(show: Callable[..., str]) -> Callable[..., str]:
+    @lru_cache(maxsize=TEXTS_KEPT)
+    def kept(language, keys, *args) -> str:
+        return show(*args)
+
+    _kept.append(kept)
+
+    @wraps(show)
+    def shown(*args) -> str:
+        return kept(get_language(), tuple(_moment(arg) for arg in args), *args)
+
+    return shown
 
 
 class NonexistentLocalTime(ValueError):
@@ -51,11 +93,13 @@ def local_day(day: date, zone_name: str) -> tuple[datetime, datetime] | None:
         return None
 
 
+@_kept_per_language
 def format_moment(value: datetime, zone_name: str) -> str:
     """'Thursday 26 March 2026, 10:00 EET'"""
     return dateformat.format(in_zone(value, zone_name), "l j F Y, H:i T")
 
 
+@_kept_per_language
 def format_span(starts: datetime, ends: datetime, zone_name: str) -> str:
     """'Thursday 26 March 2026, 10:00–12:30 EET' (both days named when it runs overnight)."""
     start, end = in_zone(starts, zone_name), in_zone(ends, zone_name)
@@ -76,6 +120,7 @@ def differs(value: datetime, zone_a: str, zone_b: str) -> bool:
     return in_zone(value, zone_a).utcoffset() != in_zone(value, zone_b).utcoffset()
 
 
+@_kept_per_language
 def format_span_for_reader(starts, ends, coalition_zone: str, reader_zone: str | None) -> str:
     """The coalition's time, and the reader's own when their clock shows something else."""
     text = f"{format_span(starts, ends, coalition_zone)} ({coalition_zone})"
