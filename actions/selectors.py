@@ -1,5 +1,6 @@
 """Every queryset an action point page, export or mail iterates, with its permission filter."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from functools import cache
@@ -25,6 +26,8 @@ from django.utils import timezone
 
 from coalitions import permissions as perms
 from coalitions.models import Coalition, Membership, Organisation, Visibility
+from coalitions.pagination import with_list_length
+from config.compiled_query import CompiledQueries
 from config.zones import in_zone
 from meetings.models import AgendaItem, Meeting, unannounced
 from users.models import User
@@ -75,13 +78,30 @@ def action_point_list(
     filters: ActionPointFilters,
 ) -> QuerySet[ActionPoint]:
     """The coalition's action points a person may see, as the list's filters ask."""
-    queryset = ActionPoint.objects.filter(
-        coalition=coalition, visibility__in=perms.visibilities_for(perms_held)
+    return _list_queryset(
+        coalition_id=coalition.pk,
+        visibilities=tuple(perms.visibilities_for(perms_held)),
+        user_id=user.pk,
+        organisation_id=organisation_id,
+        filters=filters,
+        today=coalition_today(coalition) if filters.overdue else None,
     )
+
+
+def _list_queryset(
+    *,
+    coalition_id: int,
+    visibilities: tuple[str, ...],
+    user_id: int,
+    organisation_id: int | None,
+    filters: ActionPointFilters,
+    today: date | None,
+) -> QuerySet[ActionPoint]:
+    queryset = ActionPoint.objects.filter(coalition_id=coalition_id, visibility__in=visibilities)
     if filters.view == "mine":
-        queryset = queryset.filter(Q(owner=user) | Q(owner_organisation_id=organisation_id))
+        queryset = queryset.filter(Q(owner_id=user_id) | Q(owner_organisation_id=organisation_id))
     elif filters.view == "recorded":
-        queryset = queryset.filter(recorded_by=user)
+        queryset = queryset.filter(recorded_by_id=user_id)
     if filters.status == "archived":
         queryset = queryset.filter(status__in=ActionPoint.ARCHIVED)
     elif filters.status in ActionPoint.Status.values:
@@ -93,14 +113,83 @@ def action_point_list(
     if filters.meeting:
         queryset = queryset.filter(meeting_id=filters.meeting)
     if filters.overdue:
-        queryset = queryset.filter(
-            status__in=ActionPoint.ACTIVE, due_date__lt=coalition_today(coalition)
-        )
+        queryset = queryset.filter(status__in=ActionPoint.ACTIVE, due_date__lt=today)
     if filters.query:
         queryset = queryset.filter(
             Q(title__icontains=filters.query) | Q(description__icontains=filters.query)
         )
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["due"]))
+
+
+# The list pages' queries, compiled once per process for each shape (config/compiled_query.py).
+PAGE_QUERIES = CompiledQueries()
+
+
+def action_point_page_reader(
+    *,
+    coalition: Coalition,
+    perms_held: frozenset[str],
+    user: User,
+    organisation_id: int | None,
+    filters: ActionPointFilters,
+) -> Callable[[int, int], list[tuple] | None] | None:
+    """What reads a page of `action_point_rows(action_point_list(...))` with its list's length
+    (`coalitions.pagination.with_list_length`), from a query compiled once for the filters'
+    shape; None for a search (its text is made into a pattern, no stand-in)."""
+    if filters.query:
+        return None
+    visibilities = tuple(perms.visibilities_for(perms_held))
+    mine = filters.view == "mine" and organisation_id is not None
+    values: dict[str, object] = {"coalition": coalition.pk}
+    if filters.view in ("mine", "recorded"):
+        values["user"] = user.pk
+    if mine:
+        values["organisation"] = organisation_id
+    if filters.owner_organisation:
+        values["owner_organisation"] = filters.owner_organisation
+    if filters.meeting:
+        values["meeting"] = filters.meeting
+    if filters.overdue:
+        values["today"] = coalition_today(coalition)
+    kinds = {name: date if name == "today" else int for name in values}
+    shape = (
+        "coalition list",
+        visibilities,
+        filters.view,
+        mine,
+        filters.status,
+        filters.sort,
+        filters.overdue,
+        bool(filters.owner_organisation),
+        bool(filters.meeting),
+    )
+
+    def build(stood_in: dict, start: int, stop: int) -> QuerySet:
+        shaped = ActionPointFilters(
+            view=filters.view,
+            status=filters.status,
+            owner_organisation=stood_in.get("owner_organisation"),
+            meeting=stood_in.get("meeting"),
+            overdue=filters.overdue,
+            sort=filters.sort,
+        )
+        queryset = _list_queryset(
+            coalition_id=stood_in["coalition"],
+            visibilities=visibilities,
+            user_id=stood_in.get("user"),
+            organisation_id=stood_in.get("organisation"),
+            filters=shaped,
+            today=stood_in.get("today"),
+        )
+        return with_list_length(action_point_rows(queryset))[start:stop]
+
+    def read(start: int, stop: int) -> list[tuple] | None:
+        compiled = PAGE_QUERIES.get(
+            (*shape, start, stop), lambda stood_in: build(stood_in, start, stop), kinds
+        )
+        return None if compiled is None else compiled.rows(values)
+
+    return read
 
 
 def with_list_details(queryset: QuerySet[ActionPoint]) -> QuerySet[ActionPoint]:
@@ -436,19 +525,65 @@ def my_action_points_everywhere(
     """
     if memberships is None:
         memberships = memberships_of(user=user)
-    restricted_roles = perms.roles_with(perms.VIEW_RESTRICTED)
-    reach = Q(pk__in=[])
-    for membership in memberships:
-        coalition_id = membership.coalition_id
-        visible = {} if membership.role in restricted_roles else {"visibility": Visibility.MEMBERS}
-        reach |= Q(
-            coalition_id=coalition_id, owner_organisation_id=membership.organisation_id, **visible
-        )
-        reach |= Q(coalition_id=coalition_id, owner=user, **visible)
-    queryset = ActionPoint.objects.filter(reach)
+    return _everywhere_queryset(
+        user_id=user.pk,
+        reach=[(m.coalition_id, m.organisation_id, _sees_restricted(m.role)) for m in memberships],
+        include_archived=include_archived,
+    )
+
+
+def _sees_restricted(role: str) -> bool:
+    return role in perms.roles_with(perms.VIEW_RESTRICTED)
+
+
+def _everywhere_queryset(
+    *, user_id: int, reach: list[tuple[int, int | None, bool]], include_archived: bool
+) -> QuerySet[ActionPoint]:
+    """`reach`: (coalition id, organisation id, sees restricted) of each membership."""
+    found = Q(pk__in=[])
+    for coalition_id, organisation_id, restricted in reach:
+        visible = {} if restricted else {"visibility": Visibility.MEMBERS}
+        found |= Q(coalition_id=coalition_id, owner_organisation_id=organisation_id, **visible)
+        found |= Q(coalition_id=coalition_id, owner_id=user_id, **visible)
+    queryset = ActionPoint.objects.filter(found)
     if not include_archived:
         queryset = queryset.filter(status__in=ActionPoint.ACTIVE)
     return queryset.order_by("due_date", "id")
+
+
+def everywhere_page_reader(
+    *, user: User, include_archived: bool, memberships: list
+) -> Callable[[int, int], list[tuple] | None]:
+    """What reads a page of `action_point_rows(my_action_points_everywhere(...))` with its
+    list's length, from a query compiled once for the memberships' shape (how many, and in
+    which of them restricted action points are seen)."""
+    values: dict[str, object] = {"user": user.pk}
+    shape: list = ["everywhere", include_archived]
+    for n, membership in enumerate(memberships):
+        values[f"coalition {n}"] = membership.coalition_id
+        if membership.organisation_id is not None:
+            values[f"organisation {n}"] = membership.organisation_id
+        shape.append((_sees_restricted(membership.role), membership.organisation_id is None))
+    kinds = dict.fromkeys(values, int)
+
+    def build(stood_in: dict, start: int, stop: int) -> QuerySet:
+        queryset = _everywhere_queryset(
+            user_id=stood_in["user"],
+            reach=[
+                (stood_in[f"coalition {n}"], stood_in.get(f"organisation {n}"), restricted)
+                for n, (restricted, _none) in enumerate(shape[2:])
+            ],
+            include_archived=include_archived,
+        )
+        return with_list_length(action_point_rows(queryset))[start:stop]
+
+    def read(start: int, stop: int) -> list[tuple] | None:
+        compiled = PAGE_QUERIES.get(
+            (*shape, start, stop), lambda stood_in: build(stood_in, start, stop), kinds
+        )
+        return None if compiled is None else compiled.rows(values)
+
+    return read
 
 
 def owner_organisation_choices(*, coalition: Coalition) -> QuerySet[Organisation]:

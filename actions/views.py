@@ -47,21 +47,27 @@ PAGE_SIZE = 25
 MEETING_PANEL_ITEMS = 50
 
 
-def _listing(request, access):
+def _form(request, access) -> tuple[FilterForm, selectors.ActionPointFilters, dict]:
+    """The filter form, the filters it gives, and what the list's selectors take."""
     form = FilterForm(
         request.GET or None,
         coalition=access.coalition,
         may_record=access.can(perms.RECORD_ACTION_POINTS),
     )
     filters = form.filters()
-    queryset = selectors.action_point_list(
-        coalition=access.coalition,
-        perms_held=access.perms,
-        user=request.user,
-        organisation_id=access.organisation_id,
-        filters=filters,
-    )
-    return form, filters, queryset
+    reader = {
+        "coalition": access.coalition,
+        "perms_held": access.perms,
+        "user": request.user,
+        "organisation_id": access.organisation_id,
+        "filters": filters,
+    }
+    return form, filters, reader
+
+
+def _listing(request, access):
+    form, filters, reader = _form(request, access)
+    return form, filters, selectors.action_point_list(**reader)
 
 
 def _row_url(name: str, slug: str) -> Callable[[int], str]:
@@ -181,12 +187,13 @@ def _empty_text(filters: selectors.ActionPointFilters, chips: dict) -> str:
 @login_required
 def action_point_list(request, slug):
     access = perms.require_access(request.user, slug)
-    form, filters, queryset = _listing(request, access)
+    form, filters, reader = _form(request, access)
     page = page_with_count(
         request,
-        selectors.action_point_rows(queryset),
+        lambda: selectors.action_point_rows(selectors.action_point_list(**reader)),
         per_page=PAGE_SIZE,
         row=selectors.ActionPointRow,
+        read=selectors.action_point_page_reader(**reader),
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -296,14 +303,17 @@ def my_action_points(request):
     """Across coalitions: what the person or their organisation owns, wherever they take part."""
     include_archived = request.GET.get("archived") == "1"
     memberships = selectors.memberships_of(user=request.user)
-    queryset = selectors.my_action_points_everywhere(
-        user=request.user, include_archived=include_archived, memberships=memberships
-    )
+    reader = {
+        "user": request.user,
+        "include_archived": include_archived,
+        "memberships": memberships,
+    }
     page = page_with_count(
         request,
-        selectors.action_point_rows(queryset),
+        lambda: selectors.action_point_rows(selectors.my_action_points_everywhere(**reader)),
         per_page=PAGE_SIZE,
         row=selectors.ActionPointRow,
+        read=selectors.everywhere_page_reader(**reader),
     )
     now = timezone.now()
     by_coalition = {membership.coalition_id: membership for membership in memberships}

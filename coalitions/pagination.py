@@ -67,8 +67,20 @@ def page_of_rows(
     return Paginator(items(), per_page).get_page(number)
 
 
+def with_list_length(items: QuerySet) -> QuerySet:
+    """The rows with the whole list's length as their last value (a window, which the database
+    computes before the limit)."""
+    return items.annotate(list_length=Window(Count("pk")))
+
+
 def page_with_count(
-    request, items: QuerySet, *, per_page: int, row: Callable, param: str = "page"
+    request,
+    items: Callable[[], QuerySet],
+    *,
+    per_page: int,
+    row: Callable,
+    param: str = "page",
+    read: Callable[[int, int], list[tuple] | None] | None = None,
 ) -> Page:
     """The page asked for in `param` of a list read as values (`values_list`), each row made as
     `row(*values)`, and the list's length in the same query (a window over the whole list, which
@@ -77,8 +89,11 @@ def page_with_count(
     The page asked for is the one Paginator.get_page gives: none or not a number reads as the
     first, a number below 1 or past the last page as the last (those two cost a count and a read
     of their own).
+
+    `items()` gives the list; `read(start, stop)`, where given, reads those rows of
+    `with_list_length(items())` from a query compiled once (None where it cannot).
     """
-    paginator = Paginator(items, per_page)
+    paginator = Paginator((), per_page)
     asked = request.GET.get(param)
     try:
         number = 1 if asked is None else int(asked)
@@ -86,13 +101,16 @@ def page_with_count(
         number = 1
     start = (number - 1) * per_page
     if 0 <= start <= MAX_OFFSET:
-        found = list(items.annotate(list_length=Window(Count("pk")))[start : start + per_page])
+        found = read(start, start + per_page) if read else None
+        if found is None:
+            found = list(with_list_length(items())[start : start + per_page])
         if found:
             paginator.count = found[0][-1]  # the cached property, filled in advance
             return Page([row(*values[:-1]) for values in found], number, paginator)
         if number == 1:
             paginator.count = 0
             return Page([], 1, paginator)
+    paginator = Paginator(items(), per_page)
     page = paginator.get_page(asked)
     page.object_list = [row(*values) for values in page.object_list]
     return page

@@ -1,0 +1,122 @@
+"""A list query built and compiled once per process for each shape; each run puts its values in.
+
+Building a queryset and compiling it cost a list page more than running the query (a page of
+action points: 1.9 ms of ORM work for 0.8 ms in the database). A query whose SQL depends only
+on a few choices (its shape: a tab, a status, a sort, a page) and otherwise on values (ids, a
+day) is built once per shape with stand-ins for the values; the stand-ins are found among the
+compiled parameters and each run puts the real values in their places. The rows come back as
+the `values_list` would give them (the compiler selects the fields in the order asked), with
+the ORM's converters applied.
+
+Only for values taken as they are (ids, days): a value the ORM transforms (a search text made
+into a LIKE pattern) is no stand-in, and such a query is built by the ORM as before.
+"""
+
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from datetime import date, timedelta
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+from django.db.models.query import ValuesListIterable
+
+MAX_SHAPES = 1024
+_FIRST_NUMBER = -7_340_051
+_FIRST_DAY = date(1901, 2, 3)
+_FREE = object()  # a parameter of the query itself, not a stand-in
+
+
+class StandInMissing(Exception):
+    """A stand-in did not reach the compiled parameters as it was (the ORM transformed it)."""
+
+
+def stand_ins(names: dict[str, type]) -> dict[str, object]:
+    """A distinct value, unlike any real one, for each name: a negative number or a day in 1901."""
+    numbers = itertools.count(_FIRST_NUMBER, -1)
+    days = itertools.count()
+    made = {}
+    for name, kind in names.items():
+        if kind is int:
+            made[name] = next(numbers)
+        elif kind is date:
+            made[name] = _FIRST_DAY + timedelta(days=next(days))
+        else:
+            raise TypeError(f"no stand-in for {kind.__name__}")
+    return made
+
+
+def _prepared(value, connection):
+    return connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
+
+
+class CompiledQuery:
+    """The SQL of a `values_list` queryset built with stand-ins, and what reads its rows."""
+
+    def __init__(self, queryset: QuerySet, stood_in: dict[str, object]):
+        if queryset._iterable_class is not ValuesListIterable:
+            raise TypeError("a values_list queryset")
+        self.alias = queryset.db
+        connection = connections[self.alias]
+        query = queryset.query
+        compiler = query.get_compiler(using=self.alias)
+        self.sql, params = compiler.as_sql()
+        places = {_prepared(value, connection): name for name, value in stood_in.items()}
+        self.slots = tuple(places.get(param, _FREE) for param in params)
+        self.params = tuple(params)
+        missing = set(stood_in) - set(self.slots)
+        if missing:
+            raise StandInMissing(", ".join(sorted(missing)))
+        self.compiler = compiler
+        columns = [expression for expression, _sql, _alias in compiler.select[: compiler.col_count]]
+        self.converters = compiler.get_converters(columns)
+        self.width = compiler.col_count  # beyond it, columns the ORM adds for itself
+
+    def rows(self, values: dict[str, object]) -> list[tuple]:
+        connection = connections[self.alias]
+        params = [
+            param if slot is _FREE else _prepared(values[slot], connection)
+            for slot, param in zip(self.slots, self.params, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            found = [row[: self.width] for row in cursor.fetchall()]
+        if self.converters:
+            found = self.compiler.apply_converters(found, self.converters)
+        return [tuple(row) for row in found]
+
+
+class CompiledQueries:
+    """Compiled queries by shape (and database vendor), the least recently used dropped first."""
+
+    def __init__(self, size: int = MAX_SHAPES):
+        self.size = size
+        self.kept: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(
+        self,
+        shape: Hashable,
+        build: Callable[[dict[str, object]], QuerySet],
+        kinds: dict[str, type],
+    ) -> CompiledQuery | None:
+        """The compiled query of `shape`, built by `build(stand_ins)` the first time; None
+        (kept as well) where a stand-in did not reach the parameters as it was, or where the query
+        can find nothing (the ORM reads such a list without asking the database)."""
+        key = (connections["default"].vendor, shape)
+        with self.lock:
+            if key in self.kept:
+                self.kept.move_to_end(key)
+                return self.kept[key]
+        stood_in = stand_ins(kinds)
+        try:
+            compiled = CompiledQuery(build(stood_in), stood_in)
+        except (StandInMissing, EmptyResultSet):  # EmptyResultSet: a query that can find nothing
+            compiled = None
+        with self.lock:
+            self.kept[key] = compiled
+            while len(self.kept) > self.size:
+                self.kept.popitem(last=False)
+        return compiled
