@@ -26,6 +26,7 @@ from django.utils import timezone
 from coalitions import permissions as perms
 from coalitions.models import Coalition, Membership, Visibility
 from coalitions.permissions import visibilities_for
+from config.compiled_query import CompiledQueries
 from mail.models import MailStatus
 
 from . import cadence, timefmt
@@ -333,16 +334,12 @@ def _mail_count(kind: str, statuses: tuple[str, ...]) -> RawSQL:
     )
 
 
-def meeting_for_detail(
-    *, coalition: Coalition, pk: int, drafts: bool = True, convener: bool = False
-) -> Meeting | None:
-    """`meeting_for_page`, with what the meeting page shows around its lists read in the same
-    query: the names of its chair and facilitator (`chair_name`, `facilitator_name`), the next
-    planned meeting of its kind (`next_meeting`, a draft only when `drafts`), and for those who
-    convene it (`convener`) whether changes wait to be told (`has_pending_changes`), whether a
-    later coalition meeting is planned (`planned_after`), and the counts of the invitation and
-    update mails (`mail_counts`, as `delivery_counts` gives them: a kind without mails left
-    out)."""
+# The meeting page's query, compiled once per process for each (drafts, convener): building it
+# through the ORM took longer than PostgreSQL took to run it (config/compiled_query.py).
+_DETAIL_QUERIES = CompiledQueries(size=8)
+
+
+def _detail_query(*, coalition_id: int, pk: int, drafts: bool, convener: bool) -> QuerySet:
     later = _LATER_PLANNED if drafts else _LATER_PLANNED + _ANNOUNCED
     planned = (Meeting.Status.PLANNED,)
 
@@ -355,7 +352,7 @@ def meeting_for_detail(
 
     # The chair's and facilitator's names as subqueries: two joins fewer for PostgreSQL to plan.
     meetings = Meeting.objects.select_related("summary", "page_version").filter(
-        coalition=coalition, pk=pk
+        coalition_id=coalition_id, pk=pk
     )
     meetings = (meetings if drafts else _drafts_hidden(meetings)).annotate(
         chair_name=RawSQL(_NAME_OF.format(person="chair_id"), (), output_field=CharField()),
@@ -380,7 +377,32 @@ def meeting_for_detail(
                 for bucket, statuses in _MAIL_BUCKETS.items()
             },
         )
-    meeting = next(iter(meetings.order_by()[:1]), None)
+    # One row by its key: no ordering for the ORM to build.
+    return meetings.order_by()[:1]
+
+
+def meeting_for_detail(
+    *, coalition: Coalition, pk: int, drafts: bool = True, convener: bool = False
+) -> Meeting | None:
+    """`meeting_for_page`, with what the meeting page shows around its lists read in the same
+    query: the names of its chair and facilitator (`chair_name`, `facilitator_name`), the next
+    planned meeting of its kind (`next_meeting`, a draft only when `drafts`), and for those who
+    convene it (`convener`) whether changes wait to be told (`has_pending_changes`), whether a
+    later coalition meeting is planned (`planned_after`), and the counts of the invitation and
+    update mails (`mail_counts`, as `delivery_counts` gives them: a kind without mails left
+    out)."""
+    compiled = _DETAIL_QUERIES.get(
+        (drafts, convener),
+        lambda stood_in: _detail_query(
+            coalition_id=stood_in["coalition"], pk=stood_in["pk"], drafts=drafts, convener=convener
+        ),
+        {"coalition": int, "pk": int},
+    )
+    if compiled is None:  # not expected: the query's values are the two ids as they are
+        meetings = _detail_query(coalition_id=coalition.pk, pk=pk, drafts=drafts, convener=convener)
+    else:
+        meetings = compiled.instances({"coalition": coalition.pk, "pk": pk})
+    meeting = next(iter(meetings), None)
     if meeting is None:
         return None
     meeting.coalition = coalition

@@ -179,3 +179,58 @@ def test_the_page_names_the_chair_and_the_facilitator_as_they_are_called_now(
     assert "<dd>Renamed Facilitator</dd>" in facts_of(page_of(client, authority, meeting))
     unnamed = meeting_on(coalition, authority, datetime.now(UTC) + timedelta(days=6))
     assert facts_of(page_of(client, authority, unnamed)).count("<dd>—</dd>") >= 2
+
+
+def test_the_compiled_read_makes_the_meeting_the_orm_makes(coalition, members):
+    """The page's query is compiled once per (drafts, convener) and run with each page's ids:
+    the meeting, its summary and version, and every fact read with it are those the ORM reads,
+    for meetings with and without a summary, drafts and other coalitions' meetings."""
+    from coalitions.tests.factories import CoalitionFactory, add_member
+
+    authority = members[Role.NATIONAL_AUTHORITY]
+    now = datetime.now(UTC)
+    meetings = [
+        meeting_on(coalition, authority, now + timedelta(days=5), title="Planned"),
+        meeting_on(coalition, authority, now + timedelta(days=7), title="Draft", draft=True),
+        meeting_on(coalition, authority, now + timedelta(days=9), title="Later"),
+        held(coalition, authority, now - timedelta(days=3)),
+    ]
+    other = CoalitionFactory()
+    elsewhere = meeting_on(
+        other, add_member(other, Role.NATIONAL_AUTHORITY), now + timedelta(days=5)
+    )
+    compared = 0
+    for meeting in [*meetings, elsewhere]:
+        for drafts in (False, True):
+            for convener in (False, True):
+                read = selectors.meeting_for_detail(
+                    coalition=coalition, pk=meeting.pk, drafts=drafts, convener=convener
+                )
+                by_orm = next(
+                    iter(
+                        selectors._detail_query(
+                            coalition_id=coalition.pk,
+                            pk=meeting.pk,
+                            drafts=drafts,
+                            convener=convener,
+                        )
+                    ),
+                    None,
+                )
+                assert (read is None) == (by_orm is None)
+                if by_orm is None:
+                    continue
+                compared += 1
+                fields = [f.attname for f in Meeting._meta.concrete_fields]
+                assert [getattr(read, f) for f in fields] == [getattr(by_orm, f) for f in fields]
+                for name in ("chair_name", "facilitator_name", "next_pk", "next_title"):
+                    assert getattr(read, name) == getattr(by_orm, name)
+                assert read.next_starts_at == by_orm.next_starts_at
+                if convener:
+                    assert read.has_pending_changes == by_orm.has_pending_changes
+                    assert read.planned_after == by_orm.planned_after
+                for related in ("summary", "page_version"):
+                    mine = getattr(read, related, None)
+                    theirs = getattr(by_orm, related, None)
+                    assert (mine and mine.pk) == (theirs and theirs.pk)
+    assert compared >= 12  # the draft hidden twice, the other coalition's meeting never read
