@@ -3,10 +3,8 @@
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -394,14 +392,18 @@ def my_open_summary(*, access: perms.CoalitionAccess, user: User) -> dict:
     today = coalition_today(coalition)
     visibilities = tuple(perms.visibilities_for(access.perms))
     organisation_id = access.organisation_id
-    sql, params = _my_open_summary_sql(connection.vendor, visibilities, organisation_id is None)
-    values = {
-        _USER: user.pk,
-        _ORGANISATION: organisation_id,
-        _COALITION: coalition.pk,
-        _TODAY: ActionPoint._meta.get_field("due_date").get_db_prep_value(today, connection),
-    }
-    items = list(ActionPoint.objects.raw(sql, [values.get(p, p) for p in params]))
+    values = {"user": user.pk, "coalition": coalition.pk, "today": today}
+    kinds = {"user": int, "coalition": int, "today": date}
+    if organisation_id is not None:
+        values["organisation"] = organisation_id
+        kinds["organisation"] = int
+    # Compiled once per process for each set of visibilities (config/compiled_query.py).
+    compiled = PAGE_QUERIES.get(
+        ("open summary", visibilities, organisation_id is None),
+        lambda stood_in: _open_summary(stood_in, visibilities),
+        kinds,
+    )
+    items = compiled.instances(values) if compiled else list(_open_summary(values, visibilities))
     first = items[0] if items else None
     for item in items:
         item.overdue = item.is_overdue_on(today)
@@ -412,45 +414,21 @@ def my_open_summary(*, access: perms.CoalitionAccess, user: User) -> dict:
     }
 
 
-# The query of `my_open_summary` is compiled once per process for each set of visibilities
-# (building and compiling it through the ORM cost more than running it), with stand-ins for the
-# person, their organisation, the coalition and the day; parameters are put in at each request.
-_USER, _ORGANISATION, _COALITION, _TODAY = (object() for _ in range(4))
-_STAND_INS = {
-    _USER: -7_340_051,
-    _ORGANISATION: -7_340_052,
-    _COALITION: -7_340_053,
-    _TODAY: date(1901, 2, 3),
-}
-
-
-@cache
-def _my_open_summary_sql(vendor: str, visibilities: tuple, no_organisation: bool):
-    stand_in = _STAND_INS
-    today = stand_in[_TODAY]
-    sql, params = (
+def _open_summary(values: dict, visibilities: tuple[str, ...]) -> QuerySet[ActionPoint]:
+    return (
         ActionPoint.objects.filter(
-            Q(owner_id=stand_in[_USER])
-            | Q(owner_organisation_id=None if no_organisation else stand_in[_ORGANISATION]),
-            coalition_id=stand_in[_COALITION],
+            Q(owner_id=values["user"]) | Q(owner_organisation_id=values.get("organisation")),
+            coalition_id=values["coalition"],
             status__in=ActionPoint.ACTIVE,
             visibility__in=visibilities,
         )
         .only("title", "due_date", "status")  # what the panel shows and the overdue badge reads
         .annotate(
             total=Window(Count("pk")),
-            overdue_total=Window(Count("pk", filter=Q(due_date__lt=today))),
+            overdue_total=Window(Count("pk", filter=Q(due_date__lt=values["today"]))),
         )
         .order_by("due_date", "id")[:5]
-        .query.sql_with_params()
     )
-    slots = {
-        stand_in[_USER]: _USER,
-        stand_in[_ORGANISATION]: _ORGANISATION,
-        stand_in[_COALITION]: _COALITION,
-        ActionPoint._meta.get_field("due_date").get_db_prep_value(today, connection): _TODAY,
-    }
-    return sql, tuple(slots.get(p, p) for p in params)
 
 
 def open_action_points_of(*, coalition: Coalition, user: User, perms_held: frozenset[str]) -> list:

@@ -8,7 +8,7 @@ compiled parameters and each run puts the real values in their places. The rows 
 the `values_list` would give them (the compiler selects the fields in the order asked), with
 the ORM's converters applied.
 
-Only for values taken as they are (ids, days): a value the ORM transforms (a search text made
+Only for values taken as they are (ids, days, moments): a value the ORM transforms (a search text made
 into a LIKE pattern) is no stand-in, and such a query is built by the ORM as before.
 """
 
@@ -16,7 +16,7 @@ import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -26,6 +26,7 @@ from django.db.models.query import ModelIterable, ValuesListIterable, get_relate
 MAX_SHAPES = 1024
 _FIRST_NUMBER = -7_340_051
 _FIRST_DAY = date(1901, 2, 3)
+_FIRST_MOMENT = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
 _FREE = object()  # a parameter of the query itself, not a stand-in
 
 
@@ -34,13 +35,17 @@ class StandInMissing(Exception):
 
 
 def stand_ins(names: dict[str, type]) -> dict[str, object]:
-    """A distinct value, unlike any real one, for each name: a negative number or a day in 1901."""
+    """A distinct value, unlike any real one, for each name: a negative number, or a day or a
+    moment in 1901."""
     numbers = itertools.count(_FIRST_NUMBER, -1)
     days = itertools.count()
+    seconds = itertools.count()
     made = {}
     for name, kind in names.items():
         if kind is int:
             made[name] = next(numbers)
+        elif kind is datetime:
+            made[name] = _FIRST_MOMENT + timedelta(seconds=next(seconds))
         elif kind is date:
             made[name] = _FIRST_DAY + timedelta(days=next(days))
         else:
@@ -49,7 +54,12 @@ def stand_ins(names: dict[str, type]) -> dict[str, object]:
 
 
 def _prepared(value, connection):
-    return connection.ops.adapt_datefield_value(value) if isinstance(value, date) else value
+    """The value as the ORM sends it (a moment or a day in the backend's form)."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
 
 
 class CompiledQuery:

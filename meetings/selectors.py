@@ -1,6 +1,6 @@
 """Every queryset a meetings page iterates, with its joins and the visibility filter."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from operator import attrgetter
 from typing import NamedTuple
@@ -237,12 +237,17 @@ def next_meeting_and_last_held(
 ) -> tuple[Meeting | None, Meeting | None]:
     """`next_meeting`, and the coalition meeting held last with `planned_after` (what the cadence
     proposes the next one from), in one query: each row is picked by a subquery, and told apart
-    by its status (the next meeting is planned, the other held)."""
-    sql, params = _next_and_last_held_sql(connection.vendor, drafts)
-    now = Meeting._meta.get_field("ends_at").get_db_prep_value(timezone.now(), connection)
-    params = [coalition.pk if p is _COALITION else now if p is _NOW else p for p in params]
+    by its status (the next meeting is planned, the other held). Compiled once per process for
+    drafts shown or not (config/compiled_query.py)."""
+    values = {"coalition": coalition.pk, "now": timezone.now()}
+    compiled = MEETING_QUERIES.get(
+        ("next and last held", drafts),
+        lambda stood_in: _next_and_last_held(stood_in, drafts),
+        {"coalition": int, "now": datetime},
+    )
+    rows = compiled.instances(values) if compiled else _next_and_last_held(values, drafts)
     meeting = held = None
-    for row in Meeting.objects.raw(sql, params):
+    for row in rows:
         row.coalition = coalition
         if row.status == Meeting.Status.PLANNED:
             meeting = row
@@ -251,30 +256,17 @@ def next_meeting_and_last_held(
     return meeting, held
 
 
-# The query of `next_meeting_and_last_held` is compiled once per process (building and compiling
-# it through the ORM cost more than running it), with stand-ins for the coalition and the time.
-_COALITION, _NOW = object(), object()
-_COALITION_STAND_IN = -7_340_051
-_NOW_STAND_IN = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
-
-
-@cache
-def _next_and_last_held_sql(vendor: str, drafts: bool) -> tuple[str, tuple]:
+def _next_and_last_held(values: dict, drafts: bool) -> QuerySet[Meeting]:
     soonest = Meeting.objects.filter(
-        coalition=_COALITION_STAND_IN, ends_at__gte=_NOW_STAND_IN, status=Meeting.Status.PLANNED
+        coalition_id=values["coalition"], ends_at__gte=values["now"], status=Meeting.Status.PLANNED
     ).order_by("starts_at")
     soonest = (soonest if drafts else _drafts_hidden(soonest)).values("pk")[:1]
-    last = cadence.held_coalition_meetings(coalition=_COALITION_STAND_IN).values("pk")[:1]
-    sql, params = (
+    last = cadence.held_coalition_meetings(coalition=values["coalition"]).values("pk")[:1]
+    return (
         Meeting.objects.filter(Q(pk=Subquery(soonest)) | Q(pk=Subquery(last)))
         .only(*LISTED_COLUMNS, "online_link", "coalition_id")
         .annotate(planned_after=cadence.planned_after())
-        .query.sql_with_params()
     )
-    now = Meeting._meta.get_field("ends_at").get_db_prep_value(_NOW_STAND_IN, connection)
-    stand_ins = {_COALITION_STAND_IN: _COALITION, now: _NOW}
-    assert sum(p in stand_ins for p in params) == 3  # the coalition twice, and the time
-    return sql, tuple(stand_ins.get(p, p) for p in params)
 
 
 def meeting_for_page(*, coalition: Coalition, pk: int, drafts: bool = True) -> Meeting | None:
@@ -334,9 +326,10 @@ def _mail_count(kind: str, statuses: tuple[str, ...]) -> RawSQL:
     )
 
 
-# The meeting page's query, compiled once per process for each (drafts, convener): building it
-# through the ORM took longer than PostgreSQL took to run it (config/compiled_query.py).
-_DETAIL_QUERIES = CompiledQueries(size=8)
+# The meeting page's and the coalition home's meeting queries, compiled once per process for
+# each shape: building them through the ORM took longer than PostgreSQL took to run them
+# (config/compiled_query.py).
+MEETING_QUERIES = CompiledQueries(size=16)
 
 
 def _detail_query(*, coalition_id: int, pk: int, drafts: bool, convener: bool) -> QuerySet:
@@ -391,7 +384,7 @@ def meeting_for_detail(
     later coalition meeting is planned (`planned_after`), and the counts of the invitation and
     update mails (`mail_counts`, as `delivery_counts` gives them: a kind without mails left
     out)."""
-    compiled = _DETAIL_QUERIES.get(
+    compiled = MEETING_QUERIES.get(
         (drafts, convener),
         lambda stood_in: _detail_query(
             coalition_id=stood_in["coalition"], pk=stood_in["pk"], drafts=drafts, convener=convener

@@ -10,18 +10,17 @@ for every member: no status depends on the reader's role, and every link or butt
 rendered per request by the templates.
 """
 
-import functools
 import logging
 from datetime import date
 from uuid import UUID, uuid4
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone, translation
 
 from coalitions.models import Coalition
+from config.compiled_query import CompiledQueries
 
 from .models import ExtensionRequest, FiguresVersion, Indicator, Obligation, ProgressEntry
 from .selectors import ObligationStatus, obligation_status_list
@@ -45,25 +44,25 @@ def figures_changed(*, coalition_id: int) -> None:
 
 
 def figures_version(*, coalition: Coalition) -> UUID:
-    with connection.cursor() as cursor:
-        cursor.execute(_figures_version_sql(connection.vendor), [coalition.pk])
-        row = cursor.fetchone()
-    version = FiguresVersion._meta.get_field("version").to_python(row[0]) if row else None
+    # Compiled once per process (config/compiled_query.py): every coalition home reads it, and
+    # building it through the ORM cost more than running it (one row at most: one per coalition).
+    compiled = _QUERIES.get("figures version", _version_of, {"coalition": int})
+    values = {"coalition": coalition.pk}
+    rows = compiled.rows(values) if compiled else list(_version_of(values))
+    version = rows[0][0] if rows else None
     if version is None:
         # Figures written before versions existed, or by a bulk load: they get one now.
         version = FiguresVersion.objects.get_or_create(coalition=coalition)[0].version
     return version
 
 
-@functools.cache
-def _figures_version_sql(vendor: str) -> str:
-    """The version's query, compiled once per process: every coalition home reads it, and
-    building it through the ORM cost more than running it (one row at most: one per coalition)."""
-    sql, params = (
-        FiguresVersion.objects.filter(coalition_id=0).values_list("version")[:1].query
-    ).sql_with_params()
-    assert list(params) == [0]
-    return sql
+_QUERIES = CompiledQueries(size=4)
+
+
+def _version_of(values: dict) -> QuerySet:
+    return FiguresVersion.objects.filter(coalition_id=values["coalition"]).values_list("version")[
+        :1
+    ]
 
 
 def _cache_key(coalition: Coalition, version: UUID, today: date) -> str:
