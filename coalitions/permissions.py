@@ -16,6 +16,8 @@ from functools import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from config.compiled_query import column_converters, converted
+
 from .models import Coalition, CoalitionUserObjectPermission, Role, Visibility
 
 VIEW = "view_coalition"
@@ -337,12 +339,11 @@ class _Columns:
     converters: tuple[tuple, ...]
 
     def instance(self, values, connection):
-        converted = []
-        for value, (col, funcs) in zip(values, self.converters, strict=True):
-            for func in funcs:
-                value = func(value, col, connection)
-            converted.append(value)
-        return self.model.from_db(connection.alias, self.attnames, converted)
+        values = [
+            converted(value, column, funcs, connection)
+            for value, (column, funcs) in zip(values, self.converters, strict=True)
+        ]
+        return self.model.from_db(connection.alias, self.attnames, values)
 
 
 @cache
@@ -366,11 +367,7 @@ def _access_query(vendor: str, by: str, organisations: bool) -> tuple[str, tuple
     for alias, model in tables:
         fields = model._meta.concrete_fields
         select += [f"{alias}.{quote(f.column)}" for f in fields]
-        converters = []
-        for field in fields:
-            col = field.get_col(alias)
-            funcs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            converters.append((col, tuple(funcs)))
+        converters = [column_converters(field, alias, connection) for field in fields]
         parts.append(
             _Columns(
                 model=model,

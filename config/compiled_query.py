@@ -62,6 +62,21 @@ def _prepared(value, connection):
     return value
 
 
+def column_converters(field, alias: str, connection) -> tuple:
+    """(column, converters) of a model field read under `alias` in hand-written SQL: what the
+    ORM applies to the value the database gives (the backend's, then the field's)."""
+    column = field.get_col(alias)
+    return column, tuple(
+        connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+    )
+
+
+def converted(value, column, converters: tuple, connection):
+    for converter in converters:
+        value = converter(value, column, connection)
+    return value
+
+
 class CompiledQuery:
     """The SQL of a queryset built with stand-ins, and what reads its rows: values (`rows`, for a
     `values_list` queryset) or model instances (`instances`, for a queryset of models, with its

@@ -26,7 +26,7 @@ from django.utils import timezone
 from coalitions import permissions as perms
 from coalitions.models import Coalition, Membership, Visibility
 from coalitions.permissions import visibilities_for
-from config.compiled_query import CompiledQueries
+from config.compiled_query import CompiledQueries, column_converters, converted
 from mail.models import MailStatus
 
 from . import cadence, timefmt
@@ -173,10 +173,9 @@ def _listed_query(vendor: str, drafts: bool) -> tuple[str, tuple[tuple, ...]]:
     )
     converters = []
     for index, name in enumerate(_LISTED_FIELDS):
-        col = Meeting._meta.get_field(name).get_col("m")
-        funcs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        column, funcs = column_converters(Meeting._meta.get_field(name), "m", connection)
         if funcs:
-            converters.append((index, col, tuple(funcs)))
+            converters.append((index, column, funcs))
     sql = f"SELECT * FROM ({upcoming}) coming UNION ALL SELECT * FROM ({past}) gone"
     return sql, tuple(converters)
 
@@ -201,9 +200,8 @@ def listed_meetings(
         found = cursor.fetchall()
     coming, gone, length = [], [], 0
     for is_past, *values, agenda_count, list_length in found:
-        for index, col, funcs in converters:
-            for func in funcs:
-                values[index] = func(values[index], col, connection)
+        for index, column, funcs in converters:
+            values[index] = converted(values[index], column, funcs, connection)
         if is_past:
             gone.append(ListedMeeting(*values, agenda_count=agenda_count))
             length = list_length

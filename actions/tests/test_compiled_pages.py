@@ -51,14 +51,23 @@ def varied(coalition, members):
     return meeting
 
 
+def reading(access, user, filters) -> dict:
+    """What the list's selectors take, for `user` holding `access`."""
+    return {
+        "coalition": access.coalition,
+        "perms_held": access.perms,
+        "user": user,
+        "organisation_id": access.organisation_id,
+        "filters": filters,
+    }
+
+
+def page_reader(access, user, filters):
+    return selectors.action_point_page_reader(**reading(access, user, filters))
+
+
 def as_the_orm_reads(access, user, filters, start):
-    queryset = selectors.action_point_list(
-        coalition=access.coalition,
-        perms_held=access.perms,
-        user=user,
-        organisation_id=access.organisation_id,
-        filters=filters,
-    )
+    queryset = selectors.action_point_list(**reading(access, user, filters))
     rows = with_list_length(selectors.action_point_rows(queryset))[start : start + 25]
     return [tuple(row) for row in rows]
 
@@ -90,13 +99,7 @@ def test_every_shape_reads_the_rows_the_orm_reads(coalition, members, varied):
             overdue=overdue,
             sort=sort,
         )
-        read = selectors.action_point_page_reader(
-            coalition=access.coalition,
-            perms_held=access.perms,
-            user=user,
-            organisation_id=access.organisation_id,
-            filters=filters,
-        )
+        read = page_reader(access, user, filters)
         expected = as_the_orm_reads(access, user, filters, start)
         assert read(start, start + 25) == expected, (role, filters, start)
         read_rows += len(expected)
@@ -108,13 +111,7 @@ def test_every_shape_reads_the_rows_the_orm_reads(coalition, members, varied):
 def test_a_search_is_read_by_the_orm(coalition, members, varied):
     user = members[Role.NATIONAL_AUTHORITY]
     access = perms.require_access(user, coalition.slug)
-    read = selectors.action_point_page_reader(
-        coalition=access.coalition,
-        perms_held=access.perms,
-        user=user,
-        organisation_id=access.organisation_id,
-        filters=selectors.ActionPointFilters(query="Item 1"),
-    )
+    read = page_reader(access, user, selectors.ActionPointFilters(query="Item 1"))
     assert read is None
 
 
@@ -144,13 +141,7 @@ def test_the_values_of_one_run_never_reach_another(members):
         make_action_point(coalition, title=title)
         for _ in range(3):
             access = perms.require_access(user, coalition.slug)
-            read = selectors.action_point_page_reader(
-                coalition=access.coalition,
-                perms_held=access.perms,
-                user=user,
-                organisation_id=access.organisation_id,
-                filters=selectors.ActionPointFilters(),
-            )
+            read = page_reader(access, user, selectors.ActionPointFilters())
             assert [row[1] for row in read(0, 25)] == [title]
 
 
